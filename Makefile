@@ -1,0 +1,36 @@
+# make sandbox | test | lint | bench | screenshots — each sets up .venv first, and that
+# step does nothing when pyproject.toml and constraints.txt have not changed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: setup sandbox test lint bench screenshots clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+sandbox: $(STAMP)
+	$(BIN)/vnettui --sandbox
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+screenshots: $(STAMP)
+	$(BIN)/python -m screenshots.make
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache

@@ -1,0 +1,139 @@
+"""`vnettui`: argument parsing, subcommand dispatch and exit codes.
+
+Exit codes (DESIGN.md): 0 ok; 1 a negative verdict (conflicts found, not reachable);
+2 bad input or a refused action; 3 a cloud or auth error, including a partial result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui import __version__
+from tui.commands import MODULES
+from tui.errors import VnettuiError
+from tui.settings import Settings, state_dir
+
+EXIT_OK, EXIT_NEGATIVE, EXIT_INPUT, EXIT_CLOUD = 0, 1, 2, 3
+
+AUTH_METHODS = ("default", "cli", "device-code", "browser", "env", "managed-identity")
+CLOUDS = ("public", "usgov", "china")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0: {text!r}")
+    return value
+
+
+def global_options(suppress: bool) -> argparse.ArgumentParser:
+    """The GLOBAL options, accepted before or after the subcommand.
+
+    The copy attached to subcommands uses SUPPRESS defaults, so a value given before the
+    subcommand is not overwritten by the subparser's default.
+    """
+    parser = argparse.ArgumentParser(add_help=False)
+    default = argparse.SUPPRESS if suppress else None
+    g = parser.add_argument_group("global options")
+    g.add_argument("--sandbox", action="store_true", default=default or False,
+                   help="use the sandbox cloud instead of Azure")
+    g.add_argument("--sandbox-state", type=Path, metavar="PATH", default=default,
+                   help="sandbox file (default: $VNETTUI_SANDBOX_STATE or the XDG state dir)")
+    g.add_argument("--subscription", action="append", metavar="ID_OR_NAME", default=default,
+                   help="only this subscription (repeatable)")
+    g.add_argument("--read-only", action="store_true", default=default or False,
+                   help="never send a write")
+    g.add_argument("--auth", choices=AUTH_METHODS, default=default or "default",
+                   help="how to sign in (default: az login, env, managed identity...)")
+    g.add_argument("--tenant", metavar="ID", default=default, help="sign in to this tenant")
+    g.add_argument("--cloud", choices=CLOUDS, default=default or "public", help="Azure cloud")
+    g.add_argument("--interval", type=_positive_float, metavar="SECONDS",
+                   default=default or 5.0, help="live refresh interval (default 5)")
+    g.add_argument("--config", type=Path, metavar="PATH", default=default,
+                   help="config file (default: the XDG config dir)")
+    g.add_argument("--no-mouse", action="store_true", default=default or False,
+                   help="leave the mouse to the terminal, so text can be selected")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vnettui", parents=[global_options(suppress=False)],
+        description="Explore Azure virtual networks, peerings, overlaps and reachability.",
+    )
+    parser.add_argument("--version", action="version", version=f"vnettui {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parents = [global_options(suppress=True)]
+    for name in MODULES:
+        importlib.import_module(name).register(subparsers, parents)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings(
+        sandbox=bool(args.sandbox),
+        sandbox_state=args.sandbox_state,
+        subscriptions=tuple(args.subscription or ()),
+        read_only=bool(args.read_only),
+        auth=args.auth,
+        tenant=args.tenant,
+        cloud=args.cloud,
+        interval=args.interval,
+        config_path=args.config,
+        mouse=not args.no_mouse,
+    )
+
+
+def setup_logging() -> Path | None:
+    """Log to a file under the XDG state dir; never to the terminal (it would corrupt the TUI)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    try:
+        directory = state_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / "vnettui.log"
+        file_handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        root.addHandler(logging.NullHandler())
+        return None
+    file_handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    root.addHandler(file_handler)
+    root.setLevel(logging.INFO)
+    # The SDK's HTTP logging policy logs headers at INFO; keep it to warnings.
+    logging.getLogger("azure").setLevel(logging.WARNING)
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging()
+    settings = settings_from(args)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from tui.commands.explore import run_explorer
+
+            return run_explorer(settings)
+        code: int = handler(args, settings)
+        return code
+    except VnettuiError as error:
+        print(f"vnettui: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+"""Subcommands of `vnettui`. Each module here has `register(subparsers, parents)`, which adds
+its parser and sets `handler` to a function `(args, settings) -> int` (the exit code)."""
+
+MODULES: tuple[str, ...] = (
+)

@@ -1,0 +1,351 @@
+"""The inventory as plain, frozen data: what every other layer passes around.
+
+No I/O, no Textual, no SDK. Resource ids are `ResourceId` strings that compare and hash
+case-insensitively, because Azure treats `/subscriptions/X/resourceGroups/RG` and
+`/subscriptions/x/resourcegroups/rg` as the same resource.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+
+_T = TypeVar("_T")
+
+
+class ResourceId(str):
+    """An ARM resource id: displays as given, compares and hashes case-insensitively."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            return self.casefold() == other.casefold()
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __hash__(self) -> int:
+        return hash(self.casefold())
+
+    @property
+    def parts(self) -> dict[str, str]:
+        """Segment pairs keyed by lower-cased segment name (`subscriptions`, `resourcegroups`...).
+
+        Nested types keep the last value per key, which is what lookups of a child's own
+        name want; use `name` and `parent` for the tree.
+        """
+        segs = [s for s in self.split("/") if s]
+        return {segs[i].lower(): segs[i + 1] for i in range(0, len(segs) - 1, 2)}
+
+    @property
+    def subscription_id(self) -> str:
+        return self.parts.get("subscriptions", "")
+
+    @property
+    def resource_group(self) -> str:
+        return self.parts.get("resourcegroups", "")
+
+    @property
+    def name(self) -> str:
+        return self.rstrip("/").rsplit("/", 1)[-1]
+
+    @property
+    def parent(self) -> ResourceId:
+        """The id of the parent resource (a peering's or subnet's VNet)."""
+        return ResourceId(self.rstrip("/").rsplit("/", 2)[0])
+
+
+def rid(value: str | None) -> ResourceId:
+    """Coerce an id from the wire (possibly missing) into a ResourceId."""
+    return value if isinstance(value, ResourceId) else ResourceId(value or "")
+
+
+class PeeringState(enum.StrEnum):
+    INITIATED = "Initiated"
+    CONNECTED = "Connected"
+    DISCONNECTED = "Disconnected"
+    UNKNOWN = "Unknown"
+
+    @classmethod
+    def parse(cls, value: str | None) -> PeeringState:
+        for member in cls:
+            if value and member.value.lower() == value.lower():
+                return member
+        return cls.UNKNOWN
+
+
+class SyncLevel(enum.StrEnum):
+    FULLY_IN_SYNC = "FullyInSync"
+    REMOTE_NOT_IN_SYNC = "RemoteNotInSync"
+    LOCAL_NOT_IN_SYNC = "LocalNotInSync"
+    LOCAL_AND_REMOTE_NOT_IN_SYNC = "LocalAndRemoteNotInSync"
+    UNKNOWN = "Unknown"
+
+    @classmethod
+    def parse(cls, value: str | None) -> SyncLevel:
+        for member in cls:
+            if value and member.value.lower() == value.lower():
+                return member
+        # A peering without the field (older api-versions) is treated as in sync.
+        return cls.FULLY_IN_SYNC if not value else cls.UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    id: str  # the subscription GUID, not the /subscriptions/... path
+    name: str
+    state: str = "Enabled"
+    tenant_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PeeringFlags:
+    """The four settings of one direction of a peering, named as ARM names them."""
+
+    allow_virtual_network_access: bool = True
+    allow_forwarded_traffic: bool = False
+    allow_gateway_transit: bool = False
+    use_remote_gateways: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Peering:
+    id: ResourceId
+    name: str
+    vnet_id: ResourceId  # the VNet this link lives on
+    remote_vnet_id: ResourceId
+    state: PeeringState
+    sync_level: SyncLevel
+    flags: PeeringFlags
+    remote_address_prefixes: tuple[str, ...] = ()  # what is peered (programmed) now
+    remote_vnet_address_prefixes: tuple[str, ...] = ()  # the remote VNet's current space
+    provisioning_state: str = "Succeeded"
+
+    @property
+    def needs_sync(self) -> bool:
+        return self.sync_level not in (SyncLevel.FULLY_IN_SYNC, SyncLevel.UNKNOWN)
+
+
+@dataclass(frozen=True, slots=True)
+class Subnet:
+    id: ResourceId
+    name: str
+    address_prefixes: tuple[str, ...]
+    nsg_id: ResourceId | None = None
+    route_table_id: ResourceId | None = None
+
+    @property
+    def vnet_id(self) -> ResourceId:
+        return self.id.parent.parent
+
+
+@dataclass(frozen=True, slots=True)
+class VirtualNetwork:
+    id: ResourceId
+    name: str
+    resource_group: str
+    subscription_id: str
+    location: str
+    address_prefixes: tuple[str, ...]
+    subnets: tuple[Subnet, ...] = ()
+    peerings: tuple[Peering, ...] = ()
+    has_gateway: bool = False  # a subnet named GatewaySubnet holds a gateway
+    provisioning_state: str = "Succeeded"
+
+    def subnet(self, subnet_id: str) -> Subnet | None:
+        return next((s for s in self.subnets if s.id == subnet_id), None)
+
+    def peering_to(self, remote_vnet_id: str) -> Peering | None:
+        return next((p for p in self.peerings if p.remote_vnet_id == remote_vnet_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkInterface:
+    id: ResourceId
+    name: str
+    private_ips: tuple[str, ...]
+    subnet_id: ResourceId | None
+    nsg_id: ResourceId | None = None
+    vm_id: ResourceId | None = None
+    ip_forwarding: bool = False
+    primary: bool = True
+
+    @property
+    def vnet_id(self) -> ResourceId | None:
+        return self.subnet_id.parent.parent if self.subnet_id else None
+
+
+class PowerState(enum.StrEnum):
+    RUNNING = "running"
+    STOPPED = "stopped"
+    DEALLOCATED = "deallocated"
+    STARTING = "starting"
+    STOPPING = "stopping"
+    DEALLOCATING = "deallocating"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def parse(cls, code: str | None) -> PowerState:
+        """Accept `PowerState/running`, `running` or `VM running`."""
+        text = (code or "").lower().rsplit("/", 1)[-1].removeprefix("vm ").strip()
+        for member in cls:
+            if member.value == text:
+                return member
+        return cls.UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class VirtualMachine:
+    id: ResourceId
+    name: str
+    resource_group: str
+    subscription_id: str
+    location: str
+    size: str
+    os_type: str
+    power_state: PowerState
+    nics: tuple[NetworkInterface, ...] = ()
+
+    @property
+    def primary_nic(self) -> NetworkInterface | None:
+        return next((n for n in self.nics if n.primary), self.nics[0] if self.nics else None)
+
+    @property
+    def private_ip(self) -> str | None:
+        nic = self.primary_nic
+        return nic.private_ips[0] if nic and nic.private_ips else None
+
+    @property
+    def subnet_id(self) -> ResourceId | None:
+        nic = self.primary_nic
+        return nic.subnet_id if nic else None
+
+    @property
+    def vnet_id(self) -> ResourceId | None:
+        nic = self.primary_nic
+        return nic.vnet_id if nic else None
+
+
+class Direction(enum.StrEnum):
+    INBOUND = "Inbound"
+    OUTBOUND = "Outbound"
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityRule:
+    name: str
+    priority: int
+    direction: Direction
+    access: str  # "Allow" | "Deny"
+    protocol: str  # "Tcp" | "Udp" | "Icmp" | "*" ...
+    source_prefixes: tuple[str, ...] = ("*",)
+    source_ports: tuple[str, ...] = ("*",)
+    destination_prefixes: tuple[str, ...] = ("*",)
+    destination_ports: tuple[str, ...] = ("*",)
+    is_default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSecurityGroup:
+    id: ResourceId
+    name: str
+    rules: tuple[SecurityRule, ...] = ()  # custom and default rules together
+
+    def ordered(self, direction: Direction) -> list[SecurityRule]:
+        """Rules of one direction in evaluation order: lowest priority number first."""
+        return sorted((r for r in self.rules if r.direction == direction), key=lambda r: r.priority)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    name: str
+    address_prefix: str
+    next_hop_type: str  # VirtualAppliance | VnetLocal | Internet | VirtualNetworkGateway | None
+    next_hop_ip: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RouteTable:
+    id: ResourceId
+    name: str
+    routes: tuple[Route, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LoadError:
+    """Why one subscription (or one part of it) could not be read."""
+
+    subscription_id: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """Everything loaded, with lookups by id. Built once per load; never mutated."""
+
+    subscriptions: tuple[Subscription, ...] = ()
+    vnets: tuple[VirtualNetwork, ...] = ()
+    vms: tuple[VirtualMachine, ...] = ()
+    nsgs: tuple[NetworkSecurityGroup, ...] = ()
+    route_tables: tuple[RouteTable, ...] = ()
+    errors: tuple[LoadError, ...] = ()
+    loaded_at: datetime | None = None
+    _index: dict[ResourceId, object] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        for group in (self.vnets, self.vms, self.nsgs, self.route_tables):
+            self._index.update((item.id, item) for item in group)
+
+    def _get(self, kind: type[_T], item_id: str | None) -> _T | None:
+        item = self._index.get(rid(item_id)) if item_id else None
+        return item if isinstance(item, kind) else None
+
+    def vnet(self, vnet_id: str | None) -> VirtualNetwork | None:
+        return self._get(VirtualNetwork, vnet_id)
+
+    def vm(self, vm_id: str | None) -> VirtualMachine | None:
+        return self._get(VirtualMachine, vm_id)
+
+    def nsg(self, nsg_id: str | None) -> NetworkSecurityGroup | None:
+        return self._get(NetworkSecurityGroup, nsg_id)
+
+    def route_table(self, table_id: str | None) -> RouteTable | None:
+        return self._get(RouteTable, table_id)
+
+    def subscription(self, sub_id: str) -> Subscription | None:
+        return next((s for s in self.subscriptions if s.id.lower() == sub_id.lower()), None)
+
+    def vnets_in(self, sub_id: str) -> list[VirtualNetwork]:
+        return [v for v in self.vnets if v.subscription_id.lower() == sub_id.lower()]
+
+    def vms_in(self, vnet_id: str) -> list[VirtualMachine]:
+        return [vm for vm in self.vms if vm.vnet_id == vnet_id]
+
+    def error_for(self, sub_id: str) -> LoadError | None:
+        return next((e for e in self.errors if e.subscription_id.lower() == sub_id.lower()), None)
+
+    def reverse_of(self, peering: Peering) -> Peering | None:
+        """The link on the remote VNet that points back at this peering's VNet."""
+        remote = self.vnet(peering.remote_vnet_id)
+        return remote.peering_to(peering.vnet_id) if remote else None
+
+    def with_vnet(self, vnet: VirtualNetwork) -> Inventory:
+        """A copy with one VNet replaced (after its peerings were re-read)."""
+        vnets = tuple(vnet if v.id == vnet.id else v for v in self.vnets)
+        return Inventory(
+            self.subscriptions, vnets, self.vms, self.nsgs, self.route_tables,
+            self.errors, self.loaded_at,
+        )
+
+
+def ids(items: Iterable[ResourceId | str]) -> set[ResourceId]:
+    return {rid(i) for i in items}

@@ -1,0 +1,43 @@
+"""What the person asked for on the command line, in one typed object every layer can read."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    sandbox: bool = False
+    sandbox_state: Path | None = None
+    subscriptions: tuple[str, ...] = ()  # ids or display names; empty = all readable
+    read_only: bool = False
+    auth: str = "default"
+    tenant: str | None = None
+    cloud: str = "public"
+    interval: float = 5.0
+    config_path: Path | None = None
+    mouse: bool = True
+    theme: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def sandbox_path(self) -> Path:
+        """`--sandbox-state`, else `$VNETTUI_SANDBOX_STATE`, else the XDG state dir."""
+        if self.sandbox_state:
+            return self.sandbox_state
+        env = os.environ.get("VNETTUI_SANDBOX_STATE")
+        if env:
+            return Path(env)
+        return state_dir() / "sandbox.db"
+
+
+def state_dir() -> Path:
+    """`$XDG_STATE_HOME/vnettui` (computed on call so tests can point it elsewhere)."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "vnettui"
+
+
+def config_dir() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "vnettui"

@@ -1,0 +1,1 @@
+"""Textual widgets and modal screens. They import `tui.model` only and post Messages."""
