@@ -30,7 +30,7 @@ def test_resource_id_parts() -> None:
     assert subnet.subscription_id == "SUB"
     assert subnet.resource_group == "RG"
     assert subnet.name == "default"
-    assert subnet.parent.parent == VNET
+    assert subnet.parent == VNET
 
 
 def test_enums_parse_what_azure_sends() -> None:

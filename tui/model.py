@@ -142,7 +142,7 @@ class Subnet:
 
     @property
     def vnet_id(self) -> ResourceId:
-        return self.id.parent.parent
+        return self.id.parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +178,7 @@ class NetworkInterface:
 
     @property
     def vnet_id(self) -> ResourceId | None:
-        return self.subnet_id.parent.parent if self.subnet_id else None
+        return self.subnet_id.parent if self.subnet_id else None
 
 
 class PowerState(enum.StrEnum):
