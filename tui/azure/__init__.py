@@ -1,1 +1,1 @@
-"""The only code that talks to Azure: SDK clients in, `tui.model` objects out."""
+"""The only code that talks to Azure: the async SDK clients, mapped to `tui.model`."""
