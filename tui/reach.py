@@ -795,9 +795,7 @@ class _Checker:
 
     # -- whole
     def run(self, source: VirtualMachine | str, destination: VirtualMachine | str) -> Verdict:
-        src_label = source.name if isinstance(source, VirtualMachine) else str(source)
-        dst_label = (destination.name if isinstance(destination, VirtualMachine)
-                     else str(destination))
+        src_label, dst_label = _label(source), _label(destination)
         dst_ip: str | None = None
         try:
             src_vm = self.lookup(source, "source")
@@ -824,9 +822,15 @@ class _Checker:
             return vm
         found = self.inv.vm(vm)
         if found is None:
-            raise self.fail(f"{role} VM {rid(vm).name or vm!r} is not in the loaded inventory",
+            raise self.fail(f"{role} VM {_label(vm)} is not in the loaded inventory",
                             vm if "/" in vm else None)
         return found
+
+
+def _label(end: VirtualMachine | str) -> str:
+    if isinstance(end, VirtualMachine):
+        return end.name
+    return rid(end).name or end if "/" in end else end
 
 
 def check(inventory: Inventory, source_vm: VirtualMachine | str,
