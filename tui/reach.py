@@ -141,6 +141,12 @@ class Step:
     command: str = ""  # the fix on the command line: "vnettui peer vnet1 vnet2"
     rule: RuleMatch | None = None
 
+    @property
+    def fix(self) -> str:
+        """The fix away from the explorer: the command, else the hint without its key
+        (hints read "what to do: press KEY ...")."""
+        return self.command or self.hint.split(": press ")[0]
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -595,8 +601,8 @@ class _Checker:
                 raise self.fail(
                     f"{an} and {bn} are both peered with {hub} but not with each other; "
                     "peering is not transitive", a.id,
-                    hint="peer them directly (press p), or route through an appliance in "
-                         f"{self.names.ref(hubs[0])} with UDRs on both spokes",
+                    hint="peer them directly, or route through an appliance in "
+                         f"{self.names.ref(hubs[0])} with UDRs on both spokes: press p",
                     command=f"vnettui peer {an} {bn}")
         if not link.ok:
             raise self.fail(link.text, link.resource_id, hint=link.hint, command=link.command)
@@ -675,7 +681,7 @@ class _Checker:
             remote = self.inv.vnet(peering.remote_vnet_id)
             if remote and any(_contains(p, address) for p in remote.address_prefixes):
                 owner = self.names.ref(vnet)
-                return (f"{peering.name} does not carry {ip} yet: sync it (press s)",
+                return (f"sync {peering.name}, it does not carry {ip} yet: press s",
                         f"vnettui sync {owner} {peering.name}")
         return "", ""
 

@@ -45,3 +45,14 @@ def test_after_peering_the_deciding_rule_is_allow_vnet_inbound() -> None:
     assert verdict.steps[-1].text == (
         "NSG nsg-vm2 on vm3's NIC vm3-nic allows inbound TCP 80 from 10.1.0.4: "
         "AllowVnetInBound (priority 65000)")
+
+
+def test_the_fix_away_from_the_explorer_is_the_command_or_the_bare_hint() -> None:
+    blocked = seed().link("vnet1", "vnet2", name="1and2", access=False).link("vnet2", "vnet1")
+    reason = check(blocked.build(), vm_id("vm1"), vm_id("vm2")).reason
+    assert reason is not None
+    assert reason.hint == "allow VNet access on 1and2: press e on vnet1"
+    assert reason.fix == "allow VNet access on 1and2"
+    missing = check(seed().build(), vm_id("vm1"), vm_id("vm2")).reason
+    assert missing is not None
+    assert missing.fix == "vnettui peer vnet1 vnet2"
