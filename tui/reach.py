@@ -611,7 +611,8 @@ class _Checker:
             self.blocked = link.blocked
             names = " and ".join(f"{p.name} on {self.names.ref(self.vnet_of(p))}"
                                  for p in link.blocked)
-            self.add(StepStatus.INFO, f"{names} blocks VNet access "
+            verb = "blocks" if len(link.blocked) == 1 else "block"
+            self.add(StepStatus.INFO, f"{names} {verb} VNet access "
                      "(allowVirtualNetworkAccess false): only an explicit NSG rule lets this "
                      "traffic through", link.blocked[0].id)
 
