@@ -24,15 +24,16 @@ read_only = false
 
 from __future__ import annotations
 
+import argparse
 import re
 import tomllib
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from tui.errors import InputError
+from tui.errors import InputError, RefusedError
 from tui.model import Subscription, VirtualNetwork
 from tui.settings import Settings, config_dir
 
@@ -363,3 +364,43 @@ def confirmed(expected: str | None, typed: str | None) -> bool:
     if expected is None:
         return True
     return typed is not None and typed.strip() == expected
+
+
+def add_production_argument(parser: argparse.ArgumentParser) -> None:
+    """`--yes-production VNET` (repeatable) for commands that write: the CLI's typed
+    confirmation for VNets in production subscriptions."""
+    parser.add_argument(
+        "--yes-production", action="append", default=[], metavar="VNET",
+        help="confirm a write to this VNet in a production subscription (type its name)",
+    )
+
+
+def confirm_production(
+    targets: Iterable[tuple[VirtualNetwork, Subscription | None]],
+    settings: Settings,
+    typed: Sequence[str] = (),
+    ask: Callable[[str], str] | None = None,
+) -> None:
+    """Raise RefusedError unless every production VNet in `targets` was confirmed.
+
+    A name counts as confirmed when given in `typed` (`--yes-production NAME`) or, with
+    `ask` (e.g. `input` when stdin is a terminal), typed at its prompt. Nothing is asked
+    for VNets outside production subscriptions.
+    """
+    for vnet, subscription in targets:
+        expected = production_confirmation(vnet, settings, subscription)
+        if expected is None or any(confirmed(expected, t) for t in typed):
+            continue
+        where = subscription.name if subscription else vnet.subscription_id
+        if ask is not None:
+            answer = ask(
+                f"{vnet.name} is in production subscription {where!r}. "
+                f"Type its name to go ahead: "
+            )
+            if confirmed(expected, answer):
+                continue
+        raise RefusedError(
+            f"{vnet.name} is in production subscription {where!r}: confirm with "
+            f"--yes-production {vnet.name} (the VNet's name, exactly)",
+            code="ProductionNotConfirmed",
+        )

@@ -262,3 +262,20 @@ def test_token_cache_choice(mode: str, expected: bool) -> None:
     options = auth.token_cache_options(Settings(token_cache=mode))
     assert options.allow_unencrypted_storage is expected
     assert auth.token_cache_options(Settings(token_cache="off")) is None
+
+
+def test_missing_rights_name_the_role_and_the_side() -> None:
+    local = ("/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.Network/"
+             "virtualNetworks/vnet1")
+    remote = ("/subscriptions/s2/resourceGroups/rg2/providers/Microsoft.Network/"
+              "virtualNetworks/vnet2")
+    linked = auth.missing_right_hint("LinkedAuthorizationFailed", local, remote)
+    assert linked is not None
+    assert "peer/action" in linked
+    assert "vnet2" in linked
+    assert "s2" in linked
+    own = auth.missing_right_hint("AuthorizationFailed", local, remote)
+    assert own is not None
+    assert "Network Contributor" in own
+    assert "vnet1" in own
+    assert auth.missing_right_hint("VnetAddressSpacesOverlap", local, remote) is None

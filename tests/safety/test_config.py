@@ -188,3 +188,42 @@ def test_a_bad_file_on_the_command_line_exits_2_naming_the_line(tmp_path: Path) 
     assert result.returncode == 2
     assert f"{path} line 2: interval must be" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_cli_confirms_production_by_flag_or_prompt() -> None:
+    import argparse
+
+    from tui.config import add_production_argument, confirm_production
+    from tui.errors import RefusedError
+
+    settings = merge(parse_config(GOOD), Settings())
+    hub = Subscription("99999999-0000-0000-0000-000000000000", "Production Hub")
+    lab = Subscription("88888888-0000-0000-0000-000000000000", "Lab")
+
+    def vnet(name: str, sub: Subscription) -> VirtualNetwork:
+        return VirtualNetwork(
+            id=rid(f"/subscriptions/{sub.id}/resourceGroups/rg/providers/Microsoft.Network/"
+                   f"virtualNetworks/{name}"),
+            name=name, resource_group="rg", subscription_id=sub.id, location="westeurope",
+            address_prefixes=("10.0.0.0/16",),
+        )
+
+    targets = [(vnet("spoke", lab), lab), (vnet("hub-vnet", hub), hub)]
+    with pytest.raises(RefusedError, match="--yes-production hub-vnet") as caught:
+        confirm_production(targets, settings)
+    assert caught.value.exit_code == 2
+    parser = argparse.ArgumentParser()
+    add_production_argument(parser)
+    typed = parser.parse_args(["--yes-production", "hub-vnet"]).yes_production
+    confirm_production(targets, settings, typed)  # confirmed: no error
+    asked: list[str] = []
+
+    def ask(question: str) -> str:
+        asked.append(question)
+        return "hub-vnet"
+
+    confirm_production(targets, settings, ask=ask)
+    assert len(asked) == 1
+    assert "Production Hub" in asked[0]
+    with pytest.raises(RefusedError):
+        confirm_production(targets, settings, ["spoke"], ask=lambda _q: "yes")

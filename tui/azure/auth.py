@@ -488,3 +488,37 @@ def describe(settings: Settings) -> str:
 def record_path(settings: Settings) -> Path:
     """Where a device-code or browser sign-in remembers the account (no secret in it)."""
     return state_dir() / _RECORD_FILE.format(cloud=settings.cloud, method=settings.auth)
+
+
+def missing_right_hint(
+    code: str, vnet_id: str, remote_vnet_id: str | None = None
+) -> str | None:
+    """Which role is missing, and on which side, for a refused peering write.
+
+    ARM answers `AuthorizationFailed` when the caller may not write the peering on its own
+    VNet, and `LinkedAuthorizationFailed` when it may not `peer/action` the remote VNet
+    (the linked resource), per the peering permissions in Microsoft's documentation.
+    """
+    from tui.model import rid
+
+    local = rid(vnet_id)
+    lowered = code.lower()
+    if lowered == "linkedauthorizationfailed" and remote_vnet_id:
+        remote = rid(remote_vnet_id)
+        return (
+            f"you lack Microsoft.Network/virtualNetworks/peer/action on the remote VNet "
+            f"{remote.name} (subscription {remote.subscription_id}): ask for Network "
+            f"Contributor there; in another tenant you also need a guest account in it"
+        )
+    if lowered in ("authorizationfailed", "linkedauthorizationfailed"):
+        return (
+            f"you lack Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write on "
+            f"{local.name} (subscription {local.subscription_id}, resource group "
+            f"{local.resource_group}): ask for Network Contributor on that VNet"
+        )
+    if lowered == "invalidauthenticationtokentenant":
+        return (
+            "the token is for another tenant than the subscription's: sign in with --tenant "
+            "set to the subscription's tenant (a cross-tenant peering needs both tenants)"
+        )
+    return None
