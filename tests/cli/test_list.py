@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -87,10 +88,24 @@ def cli(
         for name, value in extra_env.items():
             monkeypatch.setenv(name, value)
         capsys.readouterr()
+        # main() sets up logging for a process (root handlers, the "azure" level); put the
+        # test process's logging back afterwards so later tests see it unchanged.
+        root, sdk = logging.getLogger(), logging.getLogger("azure")
+        handlers, root_level, sdk_level = list(root.handlers), root.level, sdk.level
         try:
             code = main(list(argv))
         except SystemExit as exit_:  # argparse refusals
             code = int(exit_.code or 0)
+        finally:
+            for handler in list(root.handlers):
+                if handler not in handlers:
+                    root.removeHandler(handler)
+                    handler.close()
+            for handler in handlers:
+                if handler not in root.handlers:
+                    root.addHandler(handler)
+            root.setLevel(root_level)
+            sdk.setLevel(sdk_level)
         out, err = capsys.readouterr()
         return code, out, err
 
