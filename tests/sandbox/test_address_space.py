@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 from azure.core.exceptions import HttpResponseError
 
-from tests.sandbox.conftest import AZ303, CONTOSO, RG, network_client, peering_body, vnet_id
+from tests.sandbox.conftest import (
+    AZ303,
+    CONTOSO,
+    RG,
+    link,
+    network_client,
+    peering_body,
+    vnet_id,
+)
 
 VNET1 = vnet_id(AZ303, RG, "vnet1")
 VNET2 = vnet_id(AZ303, RG, "vnet2")
@@ -16,8 +24,8 @@ VNET2 = vnet_id(AZ303, RG, "vnet2")
 async def test_resize_then_sync_the_stale_side(az303: Path) -> None:
     async with network_client(az303) as client:
         links = client.virtual_network_peerings
-        await (await links.begin_create_or_update(RG, "vnet1", "1and2", peering_body(VNET2))).result()
-        await (await links.begin_create_or_update(RG, "vnet2", "2and1", peering_body(VNET1))).result()
+        await link(client, RG, "vnet1", "1and2", VNET2)
+        await link(client, RG, "vnet2", "2and1", VNET1)
 
         vnet1 = await client.virtual_networks.get(RG, "vnet1")
         vnet1.address_space.address_prefixes.append("10.99.0.0/16")
@@ -45,8 +53,8 @@ async def test_resize_then_sync_the_stale_side(az303: Path) -> None:
 async def test_updating_flags_without_sync_keeps_the_stale_copy(az303: Path) -> None:
     async with network_client(az303) as client:
         links = client.virtual_network_peerings
-        await (await links.begin_create_or_update(RG, "vnet1", "1and2", peering_body(VNET2))).result()
-        await (await links.begin_create_or_update(RG, "vnet2", "2and1", peering_body(VNET1))).result()
+        await link(client, RG, "vnet1", "1and2", VNET2)
+        await link(client, RG, "vnet2", "2and1", VNET1)
         vnet2 = await client.virtual_networks.get(RG, "vnet2")
         vnet2.address_space.address_prefixes.append("10.98.0.0/16")
         await (await client.virtual_networks.begin_create_or_update(RG, "vnet2", vnet2)).result()
@@ -79,8 +87,7 @@ async def test_removing_a_prefix_that_holds_subnets_is_refused(az303: Path) -> N
 
 async def test_growing_into_a_peered_vnet_is_refused(az303: Path) -> None:
     async with network_client(az303) as client:
-        links = client.virtual_network_peerings
-        await (await links.begin_create_or_update(RG, "vnet1", "1and2", peering_body(VNET2))).result()
+        await link(client, RG, "vnet1", "1and2", VNET2)
         vnet1 = await client.virtual_networks.get(RG, "vnet1")
         vnet1.address_space.address_prefixes.append("10.2.128.0/17")
         with pytest.raises(HttpResponseError) as caught:
@@ -121,7 +128,7 @@ async def test_deleting_a_vnet_disconnects_its_peers(az303: Path) -> None:
             "properties": {"addressSpace": {"addressPrefixes": ["10.3.0.0/16"]}},
         })).result()
         links = client.virtual_network_peerings
-        await (await links.begin_create_or_update(RG, "vnet3", "3to1", peering_body(VNET1))).result()
+        await link(client, RG, "vnet3", "3to1", VNET1)
         await (await links.begin_create_or_update(
             RG, "vnet1", "1to3", peering_body(vnet_id(AZ303, RG, "vnet3")))).result()
         await (await client.virtual_networks.begin_delete(RG, "vnet3")).result()

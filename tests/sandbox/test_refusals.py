@@ -27,11 +27,14 @@ SUB = "9a7e0000-0000-4000-8000-000000000001"
 
 async def _refused(path: Path, sub: str, rg: str, vnet: str, name: str, body: dict[str, Any],
                    **query: Any) -> HttpResponseError:
+    async def attempt(client: Any) -> None:
+        poller = await client.virtual_network_peerings.begin_create_or_update(
+            rg, vnet, name, body, **query)
+        await poller.result()
+
     async with network_client(path, sub) as client:
         with pytest.raises(HttpResponseError) as caught:
-            poller = await client.virtual_network_peerings.begin_create_or_update(
-                rg, vnet, name, body, **query)
-            await poller.result()
+            await attempt(client)
     return caught.value
 
 
