@@ -228,12 +228,16 @@ class Tx:
         *,
         subscription: str | None = None,
         resource_group: str | None = None,
+        location: str | None = None,
         after: str = "",
         limit: int = 50,
     ) -> list[Resource]:
         """One page of a type, in key order after `after` (keyset paging: stable under writes)."""
         sql = f"SELECT {_COLUMNS} FROM resources WHERE type = ? AND key > ?"
         args: list[Any] = [resource_type.lower(), after]
+        if location is not None:
+            sql += " AND lower(json_extract(body, '$.location')) = ?"
+            args.append(location.replace(" ", "").lower())
         if subscription is not None:
             sql += " AND subscription = ?"
             args.append(subscription.lower())
