@@ -171,7 +171,7 @@ CONTAINER = st.tuples(st.integers(20, 24), st.integers(0, (1 << 14) - 1)).map(
 )
 
 
-@FAST
+@settings(max_examples=60, deadline=None)
 @given(
     estates(max_vnets=10),
     st.lists(CONTAINER, min_size=1, max_size=3),
