@@ -12,6 +12,7 @@ from tui.model import (
     Inventory,
     NetworkInterface,
     Peering,
+    PeeringState,
     PowerState,
     ResourceId,
     Subnet,
@@ -44,6 +45,9 @@ class _End:
 
 
 class _Checker:
+    """Walks one flow through Azure's checks, collecting steps; `_Stop` ends the walk as
+    soon as a step decides."""
+
     def __init__(self, inventory: Inventory, port: int, protocol: str) -> None:
         self.inv = inventory
         self.port = port
@@ -105,22 +109,34 @@ class _Checker:
                                 f"(NIC {nic.name})", vm.id)
         return end
 
-    def ip_end(self, ip: str) -> _End:
-        found = self.nic_with(ip)
+    def ip_end(self, ip: str, src: _End) -> _End:
+        """The destination behind a bare address. Address spaces may overlap across VNets;
+        the source means the one it can route to: its own VNet, then its peers."""
+        found = self.nic_with(ip, src)
         if found is not None:
             vm, nic = found
             self.add(StepStatus.INFO, f"{ip} is {vm.name}'s address (NIC {nic.name})", nic.id)
             return replace(self.vm_end(vm, nic), ip=ip)
         address = parse_ip(ip)
         assert address is not None
-        for vnet in self.inv.vnets:
-            for subnet in vnet.subnets:
-                if any(contains(p, address) for p in subnet.address_prefixes):
-                    end = _End(ip, ip, None, None, subnet, vnet)
-                    self.add(StepStatus.INFO, f"{ip} is in {self.where(end)}; no loaded VM has "
-                             "that address, so only the subnet is checked", subnet.id)
-                    return end
+        holders = [(vnet, subnet) for vnet in self.inv.vnets for subnet in vnet.subnets
+                   if any(contains(p, address) for p in subnet.address_prefixes)]
+        if holders:
+            vnet, subnet = min(holders, key=lambda pair: self.nearness(src, pair[0].id))
+            end = _End(ip, ip, None, None, subnet, vnet)
+            self.add(StepStatus.INFO, f"{ip} is in {self.where(end)}; no loaded VM has that "
+                     "address, so only the subnet is checked", subnet.id)
+            return end
         return _End(ip, ip, None, None, None, None)
+
+    def nearness(self, src: _End | None, vnet_id: ResourceId | None) -> int:
+        """0 the source's own VNet, 1 a Connected peer of it, 2 anything else."""
+        if src is None or src.vnet is None or vnet_id is None:
+            return 2
+        if src.vnet.id == vnet_id:
+            return 0
+        link = src.vnet.peering_to(vnet_id)
+        return 1 if link is not None and link.state is PeeringState.CONNECTED else 2
 
     # -- path
     def path(self, src: _End, dst: _End) -> None:
@@ -252,12 +268,15 @@ class _Checker:
         return "", ""
 
     # -- appliance
-    def nic_with(self, ip: str) -> tuple[VirtualMachine, NetworkInterface] | None:
-        for vm in self.inv.vms:
-            for nic in vm.nics:
-                if any(parse_ip(a) == parse_ip(ip) for a in nic.private_ips):
-                    return vm, nic
-        return None
+    def nic_with(self, ip: str, src: _End | None = None
+                 ) -> tuple[VirtualMachine, NetworkInterface] | None:
+        """The VM and NIC holding `ip`, nearest to the source when spaces overlap."""
+        address = parse_ip(ip)
+        found = [(vm, nic) for vm in self.inv.vms for nic in vm.nics
+                 if any(parse_ip(a) == address for a in nic.private_ips)]
+        if not found:
+            return None
+        return min(found, key=lambda pair: self.nearness(src, pair[1].vnet_id))
 
     def via_appliance(self, src: _End, dst: _End, route: EffectiveRoute) -> None:
         """[U] choice: follow an appliance route as far as the inventory shows (the NVA's
@@ -401,7 +420,7 @@ class _Checker:
             src = self.vm_end(src_vm)
             src_label = src_vm.name
             if isinstance(destination, str) and parse_ip(destination) is not None:
-                dst = self.ip_end(destination)
+                dst = self.ip_end(destination, src)
             else:
                 dst_vm = self.lookup(destination, "destination")
                 dst_label = dst_vm.name
