@@ -64,8 +64,8 @@ def _one_sided(link: Peering, owner: str, other: str) -> Link:
     if link.state is PeeringState.DISCONNECTED:
         return Link(False, f"{link.name} on {owner} is Disconnected: {other} has no link back "
                            f"to {owner} (it was deleted)", link.id,
-                    hint=f"peer {owner} and {other} again: press p on {owner}",
-                    command=f"vnettui unpeer {owner} {link.name} && vnettui peer {owner} {other}")
+                    hint=f"peer them again, which revives {link.name}: press p on {owner}",
+                    command=f"vnettui peer {owner} {other} --name {link.name}")
     return Link(False, f"{other} has no link back to {owner} ({link.name} on {owner} is "
                        f"{link.state.value})", link.id,
                 hint=f"create the return link: press p on {other}",
