@@ -161,6 +161,10 @@ def translate(exc: BaseException) -> VnettuiError:
         )
     if isinstance(exc, azex.HttpResponseError):
         status = exc.status_code
+        if status is not None and 200 <= status < 300:
+            # A long-running operation that ended Failed: the status poll itself was a
+            # success, so the HTTP status says nothing about the failure.
+            status = None
         code, message = _arm_error(exc)
         response = getattr(exc, "response", None)
         retry_after = retry_after_seconds(getattr(response, "headers", None))
