@@ -151,3 +151,12 @@ def test_no_credential_is_explained_and_exits_3(cli: Run) -> None:
     assert out == ""
     assert "no credential worked" in err
     assert "AZURE_CLIENT_SECRET" in err
+
+
+def test_a_file_that_is_not_a_sandbox_exits_2(cli: Run, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database, just text that is long enough to be read as a header")
+    code, _, err = cli("--sandbox", "--sandbox-state", str(junk), "list", "vnets")
+    assert code == 2
+    assert "SandboxFileUnusable" in err
+    assert "vnettui sandbox reset" in err
