@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +80,26 @@ def test_partial_result_exits_3_with_the_failure_on_stderr(
 Run = Callable[..., tuple[int, str, str]]
 
 
+@contextmanager
+def process_logging_restored() -> Iterator[None]:
+    """main() sets up logging for a whole process (root handlers, the "azure" level); put
+    the test process's logging back afterwards so later tests see it unchanged."""
+    root, sdk = logging.getLogger(), logging.getLogger("azure")
+    handlers, root_level, sdk_level = list(root.handlers), root.level, sdk.level
+    try:
+        yield
+    finally:
+        for handler in list(root.handlers):
+            if handler not in handlers:
+                root.removeHandler(handler)
+                handler.close()
+        for handler in handlers:
+            if handler not in root.handlers:
+                root.addHandler(handler)
+        root.setLevel(root_level)
+        sdk.setLevel(sdk_level)
+
+
 @pytest.fixture
 def cli(
     sandbox_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
@@ -88,24 +111,11 @@ def cli(
         for name, value in extra_env.items():
             monkeypatch.setenv(name, value)
         capsys.readouterr()
-        # main() sets up logging for a process (root handlers, the "azure" level); put the
-        # test process's logging back afterwards so later tests see it unchanged.
-        root, sdk = logging.getLogger(), logging.getLogger("azure")
-        handlers, root_level, sdk_level = list(root.handlers), root.level, sdk.level
-        try:
-            code = main(list(argv))
-        except SystemExit as exit_:  # argparse refusals
-            code = int(exit_.code or 0)
-        finally:
-            for handler in list(root.handlers):
-                if handler not in handlers:
-                    root.removeHandler(handler)
-                    handler.close()
-            for handler in handlers:
-                if handler not in root.handlers:
-                    root.addHandler(handler)
-            root.setLevel(root_level)
-            sdk.setLevel(sdk_level)
+        with process_logging_restored():
+            try:
+                code = main(list(argv))
+            except SystemExit as exit_:  # argparse refusals
+                code = int(exit_.code or 0)
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -160,3 +170,15 @@ def test_a_file_that_is_not_a_sandbox_exits_2(cli: Run, tmp_path: Path) -> None:
     assert code == 2
     assert "SandboxFileUnusable" in err
     assert "vnettui sandbox reset" in err
+
+
+def test_a_reader_that_stops_early_is_not_an_error(
+    sandbox_path: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `vnettui list vms | head -0`
+    monkeypatch.setenv("VNETTUI_SANDBOX_STATE", str(sandbox_path))
+    with os.fdopen(write_end, "w") as closed_pipe:
+        monkeypatch.setattr(sys, "stdout", closed_pipe)
+        with process_logging_restored():
+            assert main(["--sandbox", "list", "vms"]) == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -228,6 +229,7 @@ def _emit(as_json: bool, items: list[dict[str, Any]], table: Callable[[], str], 
         print(table())
     else:
         print(f"No {kind}.")
+    sys.stdout.flush()  # a reader that went away is noticed here, not at exit
 
 
 async def _list(what: str, as_json: bool, settings: Settings) -> int:
@@ -254,4 +256,11 @@ async def _list(what: str, as_json: bool, settings: Settings) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    return asyncio.run(_list(args.what, bool(args.json), settings))
+    try:
+        return asyncio.run(_list(args.what, bool(args.json), settings))
+    except BrokenPipeError:
+        # The reader (`head`, `less`) stopped reading: it has what it wanted. Point stdout
+        # at devnull so the interpreter's last flush does not fail again on the way out.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
