@@ -429,26 +429,29 @@ class PlannedLink:
 
     def az_command(self) -> str:
         """The az CLI command that sends the same PUT."""
-        rg, sub = self.vnet_id.resource_group, self.vnet_id.subscription_id
-        head = (f"-g {rg} --vnet-name {self.vnet_id.name} -n {self.name} "
-                f"--subscription {sub}")
+        vnet, remote = self.vnet_id, self.remote_vnet_id
+        head = f"-g {vnet.resource_group} --vnet-name {vnet.name} -n {self.name}"
+        tail = f"--subscription {vnet.subscription_id}"
         f = self.flags
         if self.action is Action.CREATE:
-            opts = [f"--remote-vnet {self.remote_vnet_id}"]
+            # az takes the remote VNet's bare name when it sits in the same resource group.
+            same_rg = (remote.subscription_id.lower() == vnet.subscription_id.lower()
+                       and remote.resource_group.lower() == vnet.resource_group.lower())
+            opts = [f"--remote-vnet {remote.name if same_rg else remote}"]
             opts += [flag for on, flag in (
                 (f.allow_virtual_network_access, "--allow-vnet-access"),
                 (f.allow_forwarded_traffic, "--allow-forwarded-traffic"),
                 (f.allow_gateway_transit, "--allow-gateway-transit"),
                 (f.use_remote_gateways, "--use-remote-gateways"),
             ) if on]
-            return f"az network vnet peering create {head} " + " ".join(opts)
+            return f"az network vnet peering create {head} {' '.join(opts)} {tail}"
         sets = " ".join(f"{key}={str(value).lower()}" for key, value in (
             ("allowVirtualNetworkAccess", f.allow_virtual_network_access),
             ("allowForwardedTraffic", f.allow_forwarded_traffic),
             ("allowGatewayTransit", f.allow_gateway_transit),
             ("useRemoteGateways", f.use_remote_gateways),
         ))
-        return f"az network vnet peering update {head} --set {sets}"
+        return f"az network vnet peering update {head} --set {sets} {tail}"
 
 
 @dataclass(frozen=True)

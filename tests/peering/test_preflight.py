@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.peering.builders import az303, inventory, link, linked, vnet
+from tests.peering.builders import SUB, az303, inventory, link, linked, vnet, vnet_id
 from tui.model import Inventory, PeeringFlags, PeeringState, SyncLevel
 from tui.peering import (
     Action,
@@ -55,13 +55,15 @@ def test_the_seed_request_passes_and_plans_both_links() -> None:
         (True, "no overlap"), (True, "names valid"), (True, "no link to vnet2 yet"),
         (True, "gateway settings valid")]
     first, second = plan.commands()
-    assert first.startswith("az network vnet peering create -g rg-peering --vnet-name vnet1 "
-                            "-n 1and2 --subscription ")
-    assert f"--remote-vnet {v2.id}" in first
+    assert first == ("az network vnet peering create -g rg-peering --vnet-name vnet1 -n 1and2 "
+                     f"--remote-vnet vnet2 --allow-vnet-access --subscription {SUB}")
+    other_rg = replace(v2, id=vnet_id("vnet2", rg="rg-other"), resource_group="rg-other")
+    inv2 = inventory(v1, other_rg)
+    cross = plan_peering(inv2, request(inv2, "vnet1", "vnet2")).commands()[0]
+    assert f"--remote-vnet {other_rg.id} " in cross
     assert "--allow-vnet-access" in first
     assert "--use-remote-gateways" not in first
-    assert "--vnet-name vnet2 -n 2and1" in second
-    assert f"--remote-vnet {v1.id}" in second
+    assert "--vnet-name vnet2 -n 2and1 --remote-vnet vnet1 " in second
     assert len(plan.waves) == 1  # both created together
 
 
