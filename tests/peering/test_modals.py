@@ -9,7 +9,7 @@ from textual.widgets import Button, Checkbox, Static
 from tests.peering.builders import az303, inventory, link, linked, vnet
 from tests.peering.harness import NOTHING, Harness
 from tui.errors import CloudError
-from tui.model import PeeringFlags, PeeringState
+from tui.model import Inventory, PeeringFlags, PeeringState, VirtualNetwork
 from tui.peering import (
     Action,
     ApplyResult,
@@ -29,8 +29,8 @@ from widgets.peering_edit import PeeringEditForm
 from widgets.peering_progress import PeeringProgress
 
 
-def peered() -> tuple:  # type: ignore[type-arg]
-    inv, v1, v2 = az303()
+def peered() -> tuple[Inventory, VirtualNetwork, VirtualNetwork]:
+    _, v1, v2 = az303()
     v1 = linked(v1, link(v1, v2, "1and2"))
     v2 = linked(v2, link(v2, v1, "2and1"))
     return inventory(v1, v2), v1, v2
