@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import ipaddress
 import re
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+import weakref
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from tui.cidr import AddressIndex, analyse
 from tui.errors import (
     CloudError,
     NotFoundError,
@@ -158,71 +159,27 @@ def valid_name_problem(name: str, vnet: str, remote: str) -> str | None:
     return None
 
 
-def _networks(prefixes: Iterable[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    nets = []
-    for prefix in prefixes:
-        try:
-            nets.append(ipaddress.ip_network(prefix, strict=False))
-        except ValueError:
-            continue  # a malformed prefix cannot be compared; ARM would have refused it
-    return nets
+def address_index(inventory: Inventory) -> AddressIndex:
+    """`tui.cidr.analyse` once per inventory: the form re-checks on every keystroke."""
+    hit = _INDEXES.get(id(inventory))
+    if hit is not None and hit[0]() is inventory:
+        return hit[1]
+    index = analyse(inventory)
+    if len(_INDEXES) >= 4:
+        _INDEXES.clear()
+    _INDEXES[id(inventory)] = (weakref.ref(inventory), index)
+    return index
 
 
-def overlapping_prefixes(a: Iterable[str], b: Iterable[str]) -> list[tuple[str, str]]:
-    """Pairs (prefix of a, prefix of b) that share addresses."""
-    pairs = []
-    for net_a in _networks(a):
-        for net_b in _networks(b):
-            if net_a.version == net_b.version and net_a.overlaps(net_b):
-                pairs.append((str(net_a), str(net_b)))
-    return pairs
+_INDEXES: dict[int, tuple[weakref.ref[Inventory], AddressIndex]] = {}
 
 
-def _pairs_text(pairs: Sequence[tuple[str, str]]) -> str:
-    return ", ".join(x if x == y else f"{x} with {y}" for x, y in pairs)
-
-
-def overlap_with(local: VirtualNetwork, candidate: VirtualNetwork) -> list[str]:
-    """The candidate's prefixes that overlap the local VNet (why the picker disables it)."""
-    return sorted({b for _, b in overlapping_prefixes(local.address_prefixes,
-                                                      candidate.address_prefixes)})
-
-
-def _live(peering: Peering) -> bool:
-    return peering.state is not PeeringState.DISCONNECTED
-
-
-def _peer_name(inventory: Inventory, peering: Peering) -> str:
-    peer = inventory.vnet(peering.remote_vnet_id)
-    return peer.name if peer else peering.remote_vnet_id.name
-
-
-def _peer_prefixes(inventory: Inventory, peering: Peering) -> tuple[str, ...]:
-    peer = inventory.vnet(peering.remote_vnet_id)
-    if peer:
-        return peer.address_prefixes
-    # Not loaded (another tenant, no read access): the link's own copy is what we know.
-    return peering.remote_vnet_address_prefixes or peering.remote_address_prefixes
-
-
-def _indirect_overlaps(
-    inventory: Inventory, joining: VirtualNetwork, hub: VirtualNetwork
-) -> list[Problem]:
-    """`joining` against every VNet already peered with `hub` (ARM's
-    VnetAddressSpaceOverlapsWithAlreadyPeeredVnet). Disconnected links carry no routes, so
-    they are left out [U: which states ARM counts]."""
-    problems = []
-    for link in hub.peerings:
-        if link.remote_vnet_id == joining.id or not _live(link):
-            continue
-        pairs = overlapping_prefixes(joining.address_prefixes, _peer_prefixes(inventory, link))
-        if pairs:
-            problems.append(Problem(Check.OVERLAP, (
-                f"{joining.name} cannot be peered with {hub.name}: {joining.name}'s address "
-                f"space overlaps {_peer_name(inventory, link)}, which is already peered with "
-                f"{hub.name} ({_pairs_text(pairs)})."
-            )))
-    return problems
+def overlapping_vnets(inventory: Inventory, local: VirtualNetwork) -> dict[ResourceId,
+                                                                            tuple[str, ...]]:
+    """VNets whose space overlaps `local`'s, with the overlapping ranges (the picker shows
+    them disabled: Azure refuses to peer them)."""
+    return {o.other(local.id).id: o.overlapping_ranges
+            for o in address_index(inventory).overlapping(local.id)}
 
 
 @dataclass(frozen=True)
@@ -339,14 +296,10 @@ def preflight(inventory: Inventory, request: PeeringRequest) -> Preflight:
 
     problems: list[Problem] = []
     notes: list[str] = []
-    pairs = overlapping_prefixes(local.address_prefixes, remote.address_prefixes)
-    if pairs:
-        problems.append(Problem(Check.OVERLAP, (
-            f"{local.name} and {remote.name} cannot be peered: their address spaces overlap "
-            f"({_pairs_text(pairs)})."
-        )))
-    problems += _indirect_overlaps(inventory, local, remote)
-    problems += _indirect_overlaps(inventory, remote, local)
+    # Overlap, direct and with VNets already peered to either side (tui.cidr counts a peer
+    # whatever its link's state [U: which states ARM counts]).
+    problems += [Problem(Check.OVERLAP, refusal.message + ".")
+                 for refusal in address_index(inventory).peering_refusals(local.id, remote.id)]
 
     local_existing = local.peering_to(remote.id)
     remote_existing = remote.peering_to(local.id)

@@ -30,7 +30,7 @@ from tui.peering import (
     PeeringRequest,
     Plan,
     default_names,
-    overlap_with,
+    overlapping_vnets,
     plan_peering,
 )
 
@@ -111,6 +111,7 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
         self._names_edited = False
         self._setting_names = False
         self._shown: list[VirtualNetwork] = []
+        self._overlaps = overlapping_vnets(inventory, local)
         self.plan: Plan | None = None
 
     # -- layout -------------------------------------------------------------------------
@@ -181,7 +182,7 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
         self._shown = matches[:MAX_SHOWN]
         options: list[Option | None] = []
         for vnet in self._shown:
-            overlap = overlap_with(self.local, vnet)
+            overlap = self._overlaps.get(vnet.id, ())
             prompt = Text(f"{vnet.name:<24} ")
             prompt.append(self._describe(vnet), style="dim")
             if overlap:
@@ -195,8 +196,7 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
                                   disabled=True))
         list_ = self.query_one("#remote-list", OptionList)
         list_.set_options(options)
-        first = next((i for i, v in enumerate(self._shown) if not overlap_with(self.local, v)),
-                     None)
+        first = next((i for i, v in enumerate(self._shown) if v.id not in self._overlaps), None)
         list_.highlighted = first
 
     def _exact(self, text: str) -> VirtualNetwork | None:
@@ -204,7 +204,7 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
         needle = text.strip().casefold()
         hits = [v for v in self.candidates()
                 if needle in (v.name.casefold(), f"{v.resource_group}/{v.name}".casefold())]
-        if len(hits) == 1 and not overlap_with(self.local, hits[0]):
+        if len(hits) == 1 and hits[0].id not in self._overlaps:
             return hits[0]
         return None
 
