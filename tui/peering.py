@@ -1176,3 +1176,104 @@ def ensure_writable(read_only: bool, what: str) -> None:
         raise RefusedError(f"Refused to {what}: vnettui runs read-only (--read-only).",
                            code="ReadOnly")
 
+
+
+# ---------------------------------------------------------------------------------------
+# One entry point for the app: whatever a modal returned, carried out
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncRequest:
+    peering_id: ResourceId
+
+
+Request = PeeringRequest | DeleteRequest | EditRequest | SyncRequest
+
+
+class Outcome(Protocol):
+    """What every operation ends with: did it work, and what exists now, in words."""
+
+    @property
+    def ok(self) -> bool: ...
+
+    def describe(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An operation that stopped before anything was sent, or could not start."""
+
+    error: VnettuiError
+
+    @property
+    def ok(self) -> bool:
+        return False
+
+    def describe(self) -> str:
+        return str(self.error)
+
+
+def title_of(inventory: Inventory, request: Request) -> str:
+    """A heading for the progress modal."""
+    def name(vnet_id: ResourceId) -> str:
+        vnet = inventory.vnet(vnet_id)
+        return vnet.name if vnet else vnet_id.name
+
+    if isinstance(request, PeeringRequest):
+        return f"Peering {name(request.local_vnet_id)} with {name(request.remote_vnet_id)}"
+    verb = {DeleteRequest: "Deleting", EditRequest: "Changing", SyncRequest: "Syncing"}
+    return f"{verb[type(request)]} {request.peering_id.name} on {request.peering_id.parent.name}"
+
+
+def describe_request(inventory: Inventory, request: Request) -> list[str]:
+    """What will be sent, one line each, before it is (the progress modal's first lines)."""
+    if isinstance(request, PeeringRequest):
+        return plan_peering(inventory, request).describe()
+    if isinstance(request, EditRequest):
+        return plan_edit(inventory, request).describe()
+    if isinstance(request, SyncRequest):
+        return [f"sync the stale side of {request.peering_id.name} and re-read both links"]
+    peering = find_peering(inventory, request.peering_id)
+    if peering is None:
+        return []
+    return [f"delete {p.name} on {p.vnet_id.name}"
+            for p in plan_delete(inventory, peering, request.both).targets]
+
+
+async def perform(
+    backend: PeeringBackend,
+    inventory: Inventory,
+    request: Request,
+    on_progress: ProgressCallback | None = None,
+    decide: Decide = always_roll_back,
+    *,
+    read_only: bool = False,
+    retry: RetryPolicy | None = None,
+    poll: PollPolicy | None = None,
+) -> Outcome:
+    """Carry out what a peering modal returned. Never raises a `VnettuiError`: a refusal
+    or a failure to start comes back as a `Refused` outcome, so the app only shows it."""
+    try:
+        ensure_writable(read_only, title_of(inventory, request).lower())
+        if isinstance(request, PeeringRequest):
+            plan = plan_peering(inventory, request)
+            if not plan.ok:
+                raise plan.preflight.refusal()
+            return await create_peering(backend, plan, on_progress, decide, retry=retry,
+                                        poll=poll)
+        if isinstance(request, EditRequest):
+            plan = plan_edit(inventory, request)
+            if not plan.ok:
+                raise plan.preflight.refusal()
+            return await edit_peering(backend, plan, on_progress, retry=retry, poll=poll)
+        if isinstance(request, SyncRequest):
+            return await sync_peering(backend, request.peering_id, on_progress, retry=retry)
+        peering = find_peering(inventory, request.peering_id)
+        if peering is None:
+            raise RefusedError(f"The link {request.peering_id.name} is not loaded; refresh.",
+                               code="NotLoaded")
+        return await delete_peering(backend, plan_delete(inventory, peering, request.both),
+                                    on_progress, retry=retry)
+    except VnettuiError as error:
+        return Refused(error)

@@ -1,12 +1,18 @@
 """Progress of a peering write, and the roll back / retry choice when only one side made it.
 
 The screen never talks to the cloud. The app pushes it and runs the workflow, handing it
-the screen's `report` as the progress callback and `ask` as the half-failure decision:
+the screen's `report` as the progress callback and `ask` as the half-failure decision
+(`request` is what PeeringForm, DeletePeeringConfirm or PeeringEditForm returned, or a
+`tui.peering.SyncRequest`):
 
-    screen = PeeringProgress("Peering vnet1 with vnet2", plan.describe())
-    self.push_screen(screen)
-    outcome = await create_peering(backend, plan, screen.report, screen.ask)
-    screen.finish(outcome.describe(), ok=outcome.ok)
+    @work(group="peering", exit_on_error=False)
+    async def run_peering(self, request: Request) -> None:
+        screen = PeeringProgress.for_request(self.inventory, request)
+        await self.push_screen(screen)
+        outcome = await perform(self.backend, self.inventory, request, screen.report,
+                                screen.ask, read_only=self.settings.read_only)
+        screen.finish(outcome.describe(), ok=outcome.ok)
+        # then re-read the two VNets' peerings
 
 `ask` shows what exists now with three buttons: roll back (focused: the default), retry
 the failed side, keep what exists. Esc closes the screen once the work is finished (or
@@ -26,8 +32,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tui.model import PeeringState
-from tui.peering import ApplyResult, Decision, ProgressEvent, Stage
+from tui.model import Inventory, PeeringState
+from tui.peering import (
+    ApplyResult,
+    Decision,
+    ProgressEvent,
+    Request,
+    Stage,
+    describe_request,
+    title_of,
+)
 
 _MARKS = {
     Stage.SENDING: ("◐ ", "blue"),
@@ -86,6 +100,11 @@ class PeeringProgress(ModalScreen[None]):
         self.finished = False
         self.ok: bool | None = None
         self._decision: asyncio.Future[Decision] | None = None
+
+    @classmethod
+    def for_request(cls, inventory: Inventory, request: Request) -> PeeringProgress:
+        """The screen for what a peering modal returned (see `tui.peering.perform`)."""
+        return cls(title_of(inventory, request), describe_request(inventory, request))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
