@@ -144,7 +144,7 @@ class Preflight:
         return line
 
     def refusal(self) -> RefusedError:
-        return RefusedError(" ".join(p.message for p in self.problems), code="PreflightFailed")
+        return RefusedError("\n".join(p.message for p in self.problems), code="PreflightFailed")
 
 
 def valid_name_problem(name: str, vnet: str, remote: str) -> str | None:
