@@ -513,14 +513,24 @@ def is_retryable(error: VnettuiError) -> bool:
             or error.code in RETRYABLE_CODES or error.status == 429)
 
 
+def pause_of(backend: object, sleep: Sleep | None = None) -> Sleep:
+    """How to wait between attempts: `sleep` if given, else the backend's own `sleep` when it
+    has one (the sandbox's clock, which never waits longer than its writes take), else
+    asyncio.sleep."""
+    if sleep is not None:
+        return sleep
+    own = getattr(backend, "sleep", None)
+    return own if callable(own) else asyncio.sleep
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff for writes; `sleep` is swappable so tests wait on nothing."""
+    """Exponential backoff for writes (1, 2, 4 s: about 7 s before giving up)."""
 
-    attempts: int = 6
+    attempts: int = 4
     base_delay: float = 1.0
     max_delay: float = 30.0
-    sleep: Sleep = asyncio.sleep
+    sleep: Sleep | None = None  # see pause_of
 
     def delay(self, attempt: int, error: VnettuiError) -> float:
         hinted = error.retry_after if isinstance(error, ThrottledError) else None
@@ -534,7 +544,7 @@ class PollPolicy:
 
     polls: int = 30
     interval: float = 1.0
-    sleep: Sleep = asyncio.sleep
+    sleep: Sleep | None = None  # see pause_of
 
 
 def _emit(on_progress: ProgressCallback | None, event: ProgressEvent) -> None:
@@ -543,6 +553,7 @@ def _emit(on_progress: ProgressCallback | None, event: ProgressEvent) -> None:
 
 
 async def _with_retry(
+    backend: PeeringBackend,
     call: Callable[[], Awaitable[Peering | None]],
     what: str,
     policy: RetryPolicy,
@@ -560,7 +571,7 @@ async def _with_retry(
             _emit(on_progress, ProgressEvent(Stage.RETRYING, (
                 f"{what}: {error.code or 'busy'}; trying again in {wait:g}s "
                 f"(attempt {attempt + 1} of {policy.attempts})"), link))
-            await policy.sleep(wait)
+            await pause_of(backend, policy.sleep)(wait)
             attempt += 1
 
 
@@ -680,6 +691,7 @@ async def _put(backend: PeeringBackend, link: PlannedLink, policy: RetryPolicy,
     _emit(on_progress, ProgressEvent(Stage.SENDING, f"{link.action.value} {link.label}", link))
     try:
         peering = await _with_retry(
+            backend,
             lambda: backend.put_peering(link.vnet_id, link.name, link.remote_vnet_id, link.flags),
             link.label, policy, on_progress, link)
     except VnettuiError as error:
@@ -713,7 +725,7 @@ async def _settle(backend: PeeringBackend, plan: Plan, poll: PollPolicy,
                       for p in now.links())
         if settled or now.unreadable or poll_no == poll.polls - 1:
             break
-        await poll.sleep(poll.interval)
+        await pause_of(backend, poll.sleep)(poll.interval)
         now = await read_pair(backend, plan.local_vnet_id, plan.local_name,
                               plan.remote_vnet_id, plan.remote_name)
     return now
@@ -791,7 +803,7 @@ async def roll_back(
         _emit(on_progress, ProgressEvent(Stage.DELETING, f"rolling back: delete {label}",
                                          peering=peering))
         try:
-            await _with_retry(_deleting(backend, peering.id), label, retry, on_progress)
+            await _with_retry(backend, _deleting(backend, peering.id), label, retry, on_progress)
         except VnettuiError as error:
             errors.append((peering, error))
             _emit(on_progress, ProgressEvent(Stage.FAILED, f"{label}: {error}", peering=peering))
@@ -998,7 +1010,7 @@ async def delete_peering(
         label = f"{peering.name} on {peering.vnet_id.name}"
         _emit(on_progress, ProgressEvent(Stage.DELETING, f"delete {label}", peering=peering))
         try:
-            await _with_retry(_deleting(backend, peering.id), label, retry, on_progress)
+            await _with_retry(backend, _deleting(backend, peering.id), label, retry, on_progress)
         except VnettuiError as error:
             errors.append((peering, error))
             _emit(on_progress, ProgressEvent(Stage.FAILED, f"{label}: {error}", peering=peering))
@@ -1087,8 +1099,8 @@ async def sync_peering(
         label = f"{peering.name} on {peering.vnet_id.name}"
         _emit(on_progress, ProgressEvent(Stage.SYNCING, f"sync {label}", peering=peering))
         try:
-            done = await _with_retry(lambda: backend.sync_peering(peering.id), label, retry,
-                                     on_progress)
+            done = await _with_retry(backend, lambda: backend.sync_peering(peering.id), label,
+                                     retry, on_progress)
         except VnettuiError as error:
             errors.append((peering, error))
             _emit(on_progress, ProgressEvent(Stage.FAILED, f"{label}: {error}", peering=peering))
