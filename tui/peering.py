@@ -137,11 +137,10 @@ class Preflight:
             Check.EXISTING: (f"no link to {remote_name} yet", f"link to {remote_name} exists"),
             Check.GATEWAY: ("gateway settings valid", "gateway settings invalid"),
         }
-        line = [(self.passed(c), good if self.passed(c) else bad) for c, (good, bad) in
-                labels.items()]
         if not self.passed(Check.REMOTE):
-            line.insert(0, (False, "remote VNet"))
-        return line
+            return [(False, "remote VNet")]  # nothing else can be checked yet
+        return [(self.passed(c), good if self.passed(c) else bad)
+                for c, (good, bad) in labels.items()]
 
     def refusal(self) -> RefusedError:
         return RefusedError("\n".join(p.message for p in self.problems), code="PreflightFailed")

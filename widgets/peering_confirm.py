@@ -28,6 +28,7 @@ class DeletePeeringConfirm(ModalScreen[DeleteRequest | None]):
     DEFAULT_CSS = """
     DeletePeeringConfirm { align: center middle; }
     DeletePeeringConfirm #dialog {
+        overflow-y: auto;
         width: 80; max-width: 100%; height: auto; border: round $error;
         background: $surface; padding: 1 2;
     }

@@ -29,6 +29,7 @@ class PeeringEditForm(ModalScreen[EditRequest | None]):
     DEFAULT_CSS = """
     PeeringEditForm { align: center middle; }
     PeeringEditForm #dialog {
+        overflow-y: auto;
         width: 88; max-width: 100%; height: auto; border: round $accent;
         background: $surface; padding: 1 2;
     }

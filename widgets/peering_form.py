@@ -73,6 +73,7 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     DEFAULT_CSS = """
     PeeringForm { align: center middle; }
     PeeringForm #dialog {
+        overflow-y: auto;
         width: 104; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; background: $surface; padding: 0 1;
     }
@@ -81,7 +82,10 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     PeeringForm #remote-row Label { width: 13; }
     PeeringForm #remote-search { width: 30; }
     PeeringForm #remote-summary { width: 1fr; padding: 0 0 0 2; color: $text-muted; }
-    PeeringForm #remote-list { height: auto; max-height: 7; margin: 0 0 0 13; }
+    PeeringForm #remote-list {
+        height: auto; max-height: 6; margin: 1 0 0 13; border: none; padding: 0;
+        background: $boost;
+    }
     PeeringForm .side { width: 1fr; height: auto; }
     PeeringForm .head { text-style: bold; padding: 1 0 0 0; }
     PeeringForm .name-label { width: 11; }

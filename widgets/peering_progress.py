@@ -78,6 +78,7 @@ class PeeringProgress(ModalScreen[None]):
     DEFAULT_CSS = """
     PeeringProgress { align: center middle; }
     PeeringProgress #dialog {
+        overflow-y: auto;
         width: 96; max-width: 100%; height: auto; max-height: 90%;
         border: round $accent; background: $surface; padding: 1 2;
     }
