@@ -1252,6 +1252,24 @@ def describe_request(inventory: Inventory, request: Request) -> list[str]:
             for p in plan_delete(inventory, peering, request.both).targets]
 
 
+def write_targets(inventory: Inventory, request: Request) -> list[VirtualNetwork]:
+    """The VNets a request writes to (for read-only subscriptions and production checks)."""
+    if isinstance(request, PeeringRequest):
+        ids = [request.local_vnet_id] + ([] if request.one_side else [request.remote_vnet_id])
+    elif isinstance(request, DeleteRequest):
+        peering = find_peering(inventory, request.peering_id)
+        plan = plan_delete(inventory, peering, request.both) if peering else None
+        ids = [p.vnet_id for p in plan.targets] if plan else [request.peering_id.parent]
+    elif isinstance(request, SyncRequest):
+        # Which side gets synced is decided on fresh data, so both may be written.
+        peering = find_peering(inventory, request.peering_id)
+        ids = [request.peering_id.parent] + ([peering.remote_vnet_id] if peering else [])
+    else:
+        ids = [request.peering_id.parent]
+    found = [inventory.vnet(i) for i in ids]
+    return [v for v in found if v is not None]
+
+
 async def perform(
     backend: PeeringBackend,
     inventory: Inventory,
@@ -1264,7 +1282,8 @@ async def perform(
     poll: PollPolicy | None = None,
 ) -> Outcome:
     """Carry out what a peering modal returned. Never raises a `VnettuiError`: a refusal
-    or a failure to start comes back as a `Refused` outcome, so the app only shows it."""
+    or a failure to start comes back as a `Refused` outcome, so the app only shows it.
+    """
     try:
         ensure_writable(read_only, title_of(inventory, request).lower())
         if isinstance(request, PeeringRequest):
