@@ -126,9 +126,6 @@ class Preflight:
     def passed(self, check: Check) -> bool:
         return all(p.check is not check for p in self.problems)
 
-    def for_field(self, name: Field) -> list[Problem]:
-        return [p for p in self.problems if p.field is name]
-
     def summary(self, remote_name: str) -> list[tuple[bool, str]]:
         """The check line: (passed, label) for each group, worded as the storyboard shows."""
         labels = {
