@@ -11,7 +11,9 @@ is the reason (azure-facts.md section 7):
    transitive: two spokes of one hub are not connected through it);
 3. the source subnet's effective route to the destination (longest prefix wins; a UDR beats
    a system route of the same prefix; next hop None drops), and the destination subnet's
-   route back for the replies;
+   route back for the replies. A UDR that takes the traffic elsewhere (None, an appliance, a
+   gateway, the Internet) is judged before the peering, since peering cannot override it;
+   system routes are judged after it, since a peering is what puts them there;
 4. NSGs: outbound at the source (NIC, then subnet), inbound at the destination (subnet, then
    NIC); rules by priority, first match wins; no NSG at a level allows at that level.
 
@@ -578,6 +580,16 @@ class _Checker:
         if route is not None and route.hop == "virtualappliance":
             self.via_appliance(src, dst, route)
             return
+        if route is not None and route.user and route.hop not in ("vnetlocal", "vnetpeering"):
+            # A UDR overrides whatever a peering would route, so it is the reason even
+            # when the VNets are not peered either.
+            note = ""
+            if dst.vnet is not None and dst.vnet.id != src.vnet.id and not peering_link(
+                    self.inv, src.vnet, dst.vnet, self.names).ok:
+                note = (f" (and {self.names.ref(src.vnet)} and {self.names.ref(dst.vnet)} "
+                        "are not peered either)")
+            self.judge_route(src.subnet, self.where(src), dst.ip, route, replies=False,
+                             note=note)
         if dst.vnet is None:
             self.forward_route(src, dst, route)
             raise self.unknown(f"{dst.ip} is in no loaded VNet: vnettui cannot see where it is")
@@ -641,10 +653,12 @@ class _Checker:
         self.judge_route(dst.subnet, self.where(dst), src.ip, route, replies=True)
 
     def judge_route(self, subnet: Subnet, where: str, ip: str, route: EffectiveRoute | None,
-                    *, replies: bool) -> None:
+                    *, replies: bool, note: str = "", hint: str = "") -> None:
+        """Pass a route that delivers, or stop with why not; `note` and `hint` add context
+        to a drop (e.g. why replies have no way back through an appliance)."""
         what = f"replies from {where} to {ip}" if replies else f"{where} to {ip}"
         if route is None:
-            raise self.fail(f"no route for {what}", subnet.id)
+            raise self.fail(f"no route for {what}{note}", subnet.id, hint=hint)
         resource = self.route_resource(route, subnet)
         hop = route.hop
         if hop in ("vnetlocal", "vnetpeering"):
@@ -655,12 +669,12 @@ class _Checker:
                                       f"({route.describe()})", resource)
         elif hop == "none":
             if route.user:
-                raise self.fail(f"{what}: {route.describe()} drops the traffic", resource,
-                                hint=f"change or remove route {route.route_name} in "
-                                     f"{route.route_table_name}")
-            hint, command = self.sync_hint(subnet, ip)
-            raise self.fail(f"no route for {what} ({route.describe()} drops it)", resource,
-                            hint=hint, command=command)
+                raise self.fail(f"{what}: {route.describe()} drops the traffic{note}", resource,
+                                hint=hint or f"change or remove route {route.route_name} in "
+                                             f"{route.route_table_name}")
+            sync, command = self.sync_hint(subnet, ip)
+            raise self.fail(f"no route for {what} ({route.describe()} drops it){note}",
+                            resource, hint=hint or sync, command="" if hint else command)
         elif hop == "internet":
             address = _ip(ip)
             if address is not None and not address.is_global:
@@ -731,10 +745,28 @@ class _Checker:
                                 hint=f"allow forwarded traffic on {peering.name}: press e on {vn}")
         self.add(StepStatus.OK, f"{nic.name} ({vm.name}) forwards traffic; the peerings with "
                                 f"{hn} accept forwarded traffic", nic.id)
-        self.return_route(src, dst)
+        self.appliance_return(src, dst, hub, nva_ip)
         self.security(src, dst)
         raise self.unknown(f"routed to virtual appliance {nva_ip}: vnettui cannot see beyond an "
                            "appliance; its own rules decide", nic.id)
+
+    def appliance_return(self, src: _End, dst: _End, hub: VirtualNetwork, nva_ip: str) -> None:
+        """Replies need their own way back, typically a UDR through the same appliance."""
+        assert src.vnet is not None
+        assert dst.vnet is not None
+        assert dst.subnet is not None
+        self.require_route_table(dst.subnet)
+        note = hint = ""
+        if src.vnet.id != dst.vnet.id and not peering_link(self.inv, src.vnet, dst.vnet,
+                                                           self.names).ok:
+            note = (f": {self.names.ref(src.vnet)} and {self.names.ref(dst.vnet)} only meet at "
+                    f"{self.names.ref(hub)}, and peering is not transitive")
+        prefixes = ", ".join(src.vnet.address_prefixes)
+        hint = (f"route replies through the appliance: a UDR for {prefixes} → VirtualAppliance "
+                f"{nva_ip} on {self.where(dst)}")
+        route = route_for(self.inv, dst.subnet, src.ip)
+        self.judge_route(dst.subnet, self.where(dst), src.ip, route, replies=True, note=note,
+                         hint=hint)
 
     def linked(self, a: VirtualNetwork, b: VirtualNetwork, problem: str) -> None:
         if a.id == b.id:

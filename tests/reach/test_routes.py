@@ -24,6 +24,19 @@ def test_udr_to_none_names_the_route_table_and_route() -> None:
     assert reason.hint == "change or remove route blackhole in rt-vnet1"
 
 
+def test_a_udr_to_none_is_the_reason_even_without_peering() -> None:
+    # Peering would not help: the UDR overrides the route a peering adds.
+    world = (seed().routes("rt", Route("drop-vnet2", "10.2.0.0/16", "None"))
+             .subnet("vnet1", "s", "10.1.9.0/24", routes="rt")
+             .vm("vm9", "vnet1", "10.1.9.4", subnet="s"))
+    verdict = check(world.build(), vm_id("vm9"), vm_id("vm2"))
+    assert verdict.reason is not None
+    assert verdict.reason.text == ("vnet1/s to 10.2.0.4: route drop-vnet2 in rt: 10.2.0.0/16 → "
+                                   "None drops the traffic (and vnet1 and vnet2 are not peered "
+                                   "either)")
+    assert [s.status for s in verdict.steps] == [StepStatus.OK, StepStatus.OK, StepStatus.FAIL]
+
+
 def test_udr_wins_over_a_system_route_of_equal_prefix() -> None:
     world = (seed().peer("vnet1", "vnet2")
              .routes("rt", Route("drop-vnet2", "10.2.0.0/16", "None")))
@@ -173,7 +186,11 @@ def test_appliance_path_without_return_route_fails() -> None:
     assert verdict.conclusive
     assert verdict.reason is not None
     assert verdict.reason.text == ("no route for replies from vnet-c/default to 10.10.0.4 "
-                                   "(system route 10.0.0.0/8 → None drops it)")
+                                   "(system route 10.0.0.0/8 → None drops it): vnet-a and "
+                                   "vnet-c only meet at hub, and peering is not transitive")
+    assert verdict.reason.hint == ("route replies through the appliance: a UDR for "
+                                   f"10.10.0.0/16 → VirtualAppliance {NVA} on vnet-c/default")
+    assert verdict.reason.command == ""
 
 
 def test_appliance_path_still_checks_the_destination_nsg() -> None:
