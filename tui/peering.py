@@ -719,7 +719,12 @@ async def _settle(backend: PeeringBackend, plan: Plan, poll: PollPolicy,
         expected = _expected_state(plan, now)
         settled = all(p.state is expected and p.provisioning_state.lower() == "succeeded"
                       for p in now.links())
-        if settled or now.unreadable or poll_no == poll.polls - 1:
+        if settled or now.unreadable:
+            break
+        if poll_no == poll.polls - 1:
+            _emit(on_progress, ProgressEvent(Stage.INFO, (
+                f"still settling after {poll.polls} reads (expected {expected.value}); "
+                f"Azure finishes on its own, so read the links again later")))
             break
         await pause_of(backend, poll.sleep)(poll.interval)
         now = await read_pair(backend, plan.local_vnet_id, plan.local_name,
