@@ -1,7 +1,9 @@
 """The "peer this VNet" form: both links of a peering in one modal, checked as you type.
 
 Usage (from the app): ``self.push_screen(PeeringForm(inventory, vnet), callback)``; the
-callback gets a `tui.peering.PeeringRequest`, or None when the person cancelled. The form
+callback gets a `tui.peering.PeeringRequest`, or None when the person cancelled. Pass
+``confirm=`` (VNet -> text to type, or None) to ask for typed confirmation of writes to
+production VNets. The form
 only decides *what* to ask for; the app sends it (`tui.peering.create_peering`).
 
 Keyboard: type in the picker to search (up/down move through matches, enter picks), tab
@@ -33,6 +35,7 @@ from tui.peering import (
     overlapping_vnets,
     plan_peering,
 )
+from widgets.peering_typed import Confirm, TypedConfirmation
 
 MAX_SHOWN = 200  # matches listed at once; typing narrows the rest
 
@@ -106,10 +109,11 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     ]
 
     def __init__(self, inventory: Inventory, local: VirtualNetwork,
-                 remote: VirtualNetwork | None = None) -> None:
+                 remote: VirtualNetwork | None = None, *, confirm: Confirm | None = None) -> None:
         super().__init__()
         self.inventory = inventory
         self.local = local
+        self.confirm = confirm  # production VNets: the text to type before a write
         self.remote: VirtualNetwork | None = None
         self._preset = remote
         self._names_edited = False
@@ -147,6 +151,8 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
                     yield Checkbox(Content(locals_[key]), key == "access", id=f"local-{key}")
                     yield Checkbox(Content(remotes[key]), key == "access", id=f"remote-{key}")
             yield Checkbox(Content(f"only create the link on {name}"), id="one-side")
+            yield TypedConfirmation(id="confirm-local")
+            yield TypedConfirmation(id="confirm-remote")
             yield Static("", id="checks")
             yield Static("", id="problems", markup=False)
             yield Static("", id="notes", markup=False)
@@ -322,9 +328,17 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
             self.query_one("#one-side", Checkbox).value,
         )
 
+    def _confirmations(self) -> list[TypedConfirmation]:
+        return [self.query_one("#confirm-local", TypedConfirmation),
+                self.query_one("#confirm-remote", TypedConfirmation)]
+
     def _revalidate(self) -> Plan:
-        plan = plan_peering(self.inventory, self.request())
+        request = self.request()
+        plan = plan_peering(self.inventory, request)
         self.plan = plan
+        mine, theirs = self._confirmations()
+        mine.require(self.local, self.confirm)
+        theirs.require(None if request.one_side else self.remote, self.confirm)
         remote = self.remote.name if self.remote else "the remote VNet"
         self.query_one("#checks", Static).update(check_line(plan, remote))
         for selector, lines in (("#problems", [p.message for p in plan.preflight.problems]),
@@ -366,10 +380,17 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     @on(Button.Pressed, "#create")
     def action_submit(self) -> None:
         plan = self._revalidate()
-        if plan.ok:
-            self.dismiss(self.request())
-        else:
+        if not plan.ok:
             self._focus_problem(plan)
+            return
+        unconfirmed = [box for box in self._confirmations() if not box.ok]
+        if unconfirmed:
+            problems = self.query_one("#problems", Static)
+            problems.update("\n".join(box.problem() or "" for box in unconfirmed))
+            problems.display = True
+            unconfirmed[0].focus_input()
+            return
+        self.dismiss(self.request())
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
