@@ -1,10 +1,10 @@
 """The "peer this VNet" form: both links of a peering in one modal, checked as you type.
 
 Usage (from the app): ``self.push_screen(PeeringForm(inventory, vnet), callback)``; the
-callback gets a `tui.peering.PeeringRequest`, or None when the person cancelled. Pass
-``confirm=`` (VNet -> text to type, or None) to ask for typed confirmation of writes to
-production VNets. The form
-only decides *what* to ask for; the app sends it (`tui.peering.create_peering`).
+callback gets a `tui.peering.PeeringRequest`, or None when the person cancelled. The form
+only decides *what* to ask for; the app sends it (`tui.peering.perform`). Pass
+``confirm=`` (VNet -> the text to type, or None) to ask for typed confirmation of writes
+to production VNets.
 
 Keyboard: type in the picker to search (up/down move through matches, enter picks), tab
 moves on through both names, the four settings of each side and the one-side toggle;
