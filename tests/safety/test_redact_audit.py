@@ -58,7 +58,7 @@ def test_a_remembered_value_of_any_shape_is_masked() -> None:
 
 def test_the_logging_filter_masks_messages_arguments_and_tracebacks(tmp_path: Path) -> None:
     redact.remember(SENTINEL)
-    logger = logging.getLogger("azure.core.test_child")
+    logger = logging.getLogger("tui.test_child")
     root = logging.getLogger()
     handler = logging.FileHandler(tmp_path / "log.txt", encoding="utf-8")
     root.addHandler(handler)

@@ -19,7 +19,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -304,7 +304,7 @@ class SignInCredential:
 class TenantCredential:
     """Tokens for another tenant from the same sign-in (auxiliary tokens)."""
 
-    def __init__(self, credential: SignInCredential, tenant_id: str) -> None:
+    def __init__(self, credential: Any, tenant_id: str) -> None:
         self.credential = credential
         self.tenant_id = tenant_id
 
@@ -322,8 +322,26 @@ class TenantCredential:
         return None
 
 
+def auxiliary_tenants(
+    subscription_id: str, remote_subscription_id: str, tenants: Mapping[str, str],
+    home_tenant: str | None = None,
+) -> tuple[str, ...]:
+    """The remote tenant, when a write in `subscription_id` reaches into another tenant.
+
+    `tenants` maps subscription ids (lower-case) to tenant ids, as learned from the
+    subscription list or told by the person (`--remote-tenant`). When the remote tenant is
+    unknown nothing is added: ARM then answers `LinkedAuthorizationFailed` /
+    `InvalidAuthenticationTokenTenant`, which `missing_right_hint` explains.
+    """
+    remote = tenants.get(remote_subscription_id.lower())
+    local = tenants.get(subscription_id.lower()) or home_tenant
+    if remote and local and remote.lower() != local.lower():
+        return (remote,)
+    return ()
+
+
 def auxiliary_policy(
-    credential: SignInCredential, tenant_ids: Sequence[str], settings: Settings
+    credential: Any, tenant_ids: Sequence[str], settings: Settings
 ) -> Any:
     """`x-ms-authorization-auxiliary` for writes that reach into other tenants.
 

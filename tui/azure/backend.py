@@ -99,6 +99,9 @@ class AzureBackend:
         self._subscription_client: SubscriptionClient | None = None
         self._network: dict[str, NetworkManagementClient] = {}
         self._compute: dict[str, ComputeManagementClient] = {}
+        # Subscription id (lower-case) -> tenant id: from the subscription list, or told
+        # with remember_tenant; decides when a write needs an auxiliary token.
+        self.tenants: dict[str, str] = {}
         self._closed = False
         # One transport for every client: one sandbox connection (or one fault counter),
         # closed once at the end.
@@ -162,15 +165,40 @@ class AzureBackend:
             )
         return self._subscription_client
 
-    def network(self, subscription_id: str) -> NetworkManagementClient:
-        key = subscription_id.lower()
+    def network(
+        self, subscription_id: str, auxiliary_tenants: tuple[str, ...] = ()
+    ) -> NetworkManagementClient:
+        """The subscription's client; with `auxiliary_tenants`, one that also sends their
+        tokens in `x-ms-authorization-auxiliary` (cross-tenant peering)."""
+        key = subscription_id.lower() + "".join(f"|{t.lower()}" for t in auxiliary_tenants)
         if key not in self._network:
             from azure.mgmt.network.aio import NetworkManagementClient
 
+            kwargs = self._client_kwargs()
+            if auxiliary_tenants:
+                from tui.azure.auth import auxiliary_policy
+
+                kwargs.setdefault("per_retry_policies", []).append(auxiliary_policy(
+                    self.connection.credential, auxiliary_tenants, self.settings
+                ))
             self._network[key] = NetworkManagementClient(
-                self.connection.credential, subscription_id, **self._client_kwargs()
+                self.connection.credential, subscription_id, **kwargs
             )
         return self._network[key]
+
+    def _peering_client(self, subscription_id: str, remote_vnet_id: str) -> NetworkManagementClient:
+        """A peering write's client: with the remote tenant's token when it is another."""
+        from tui.azure.auth import auxiliary_tenants
+
+        remote_subscription = rid(remote_vnet_id).subscription_id
+        aux = auxiliary_tenants(
+            subscription_id, remote_subscription, self.tenants, self.settings.tenant
+        )
+        return self.network(subscription_id, aux)
+
+    def remember_tenant(self, subscription_id: str, tenant_id: str) -> None:
+        """The tenant of a subscription the list does not show (a pasted remote VNet id)."""
+        self.tenants[subscription_id.lower()] = tenant_id
 
     def compute(self, subscription_id: str) -> ComputeManagementClient:
         key = subscription_id.lower()
@@ -192,6 +220,7 @@ class AzureBackend:
         url = f"{self.base_url}/subscriptions?api-version={SUBSCRIPTIONS_API_VERSION}"
         bodies = await list_all(self._subscriptions_client(), url)
         subs = [mappers.subscription_from_json(b) for b in bodies]
+        self.tenants.update((s.id.lower(), s.tenant_id) for s in subs if s.tenant_id)
         wanted = self.settings.subscriptions
         if not wanted:
             return subs
@@ -283,7 +312,8 @@ class AzureBackend:
         sub, rg, vnet = _vnet_parts(vnet_id)
         body = _peering_model(peering_body(remote_vnet_id, flags))
         with azure_errors():
-            poller = await self.network(sub).virtual_network_peerings.begin_create_or_update(
+            client = self._peering_client(sub, remote_vnet_id)
+            poller = await client.virtual_network_peerings.begin_create_or_update(
                 rg, vnet, name, body
             )
             model = await poller.result()
@@ -304,7 +334,8 @@ class AzureBackend:
         current = await self.get_peering(peering_id)
         body = _peering_model(peering_body(current.remote_vnet_id, current.flags))
         with azure_errors():
-            poller = await self.network(sub).virtual_network_peerings.begin_create_or_update(
+            client = self._peering_client(sub, current.remote_vnet_id)
+            poller = await client.virtual_network_peerings.begin_create_or_update(
                 rg, vnet, name, body, sync_remote_address_space="true"
             )
             model = await poller.result()
