@@ -8,6 +8,7 @@ Both go through the same clients, so credential, retry and transport are shared.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -41,6 +42,22 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[Subscription, LoadError | None], None]
+
+# The client packages take about a second to import (DESIGN.md "Measured costs"); they are
+# imported in a worker thread before first use, so a TUI's event loop keeps drawing.
+SDK_MODULES = (
+    "azure.core.rest",
+    "azure.mgmt.resource.subscriptions.aio",
+    "azure.mgmt.network.aio",
+    "azure.mgmt.network.models",
+    "azure.mgmt.compute.aio",
+)
+
+
+def _import_sdk() -> None:
+    for name in SDK_MODULES:
+        importlib.import_module(name)
+
 
 # Subscriptions read at once: enough to hide latency, few enough to stay under ARM's
 # per-principal read budget when a tenant has hundreds of them.
@@ -103,6 +120,7 @@ class AzureBackend:
         # with remember_tenant; decides when a write needs an auxiliary token.
         self.tenants: dict[str, str] = {}
         self._closed = False
+        self._sdk_loaded = False
         # One transport for every client: one sandbox connection (or one fault counter),
         # closed once at the end.
         factory = connection.transport_factory
@@ -144,6 +162,12 @@ class AzureBackend:
                 await close()
             except Exception:
                 log.warning("closing the credential failed", exc_info=True)
+
+    async def _ready(self) -> None:
+        """Import the SDK's clients off the event loop, once."""
+        if not self._sdk_loaded:
+            await asyncio.to_thread(_import_sdk)
+            self._sdk_loaded = True
 
     # Clients, one per subscription (the SDK binds the subscription into its operations).
 
@@ -217,6 +241,7 @@ class AzureBackend:
 
         A `--subscription` that matches nothing readable is an InputError naming it.
         """
+        await self._ready()
         url = f"{self.base_url}/subscriptions?api-version={SUBSCRIPTIONS_API_VERSION}"
         bodies = await list_all(self._subscriptions_client(), url)
         subs = [mappers.subscription_from_json(b) for b in bodies]
@@ -242,6 +267,7 @@ class AzureBackend:
 
     async def load_subscription(self, sub: Subscription) -> SubscriptionContents:
         """One subscription's VNets, VMs, NSGs and route tables (raises on failure)."""
+        await self._ready()
         return await read_subscription(
             self.network(sub.id), self.compute(sub.id), self.base_url, sub.id
         )
@@ -282,12 +308,14 @@ class AzureBackend:
     # Typed single reads.
 
     async def get_vnet(self, vnet_id: str) -> VirtualNetwork:
+        await self._ready()
         sub, rg, name = _vnet_parts(vnet_id)
         with azure_errors():
             model = await self.network(sub).virtual_networks.get(rg, name)
         return mappers.vnet_from_json(model.as_dict())
 
     async def list_peerings(self, vnet_id: str) -> list[Peering]:
+        await self._ready()
         sub, rg, name = _vnet_parts(vnet_id)
         vnet = rid(vnet_id)
         with azure_errors():
@@ -297,6 +325,7 @@ class AzureBackend:
             ]
 
     async def get_peering(self, peering_id: str) -> Peering:
+        await self._ready()
         sub, rg, vnet, name = _peering_parts(peering_id)
         with azure_errors():
             model = await self.network(sub).virtual_network_peerings.get(rg, vnet, name)
@@ -309,6 +338,7 @@ class AzureBackend:
         self, vnet_id: str, name: str, remote_vnet_id: str, flags: PeeringFlags
     ) -> Peering:
         """Create or update one direction of a peering; returns it once ARM settles."""
+        await self._ready()
         sub, rg, vnet = _vnet_parts(vnet_id)
         body = _peering_model(peering_body(remote_vnet_id, flags))
         with azure_errors():
@@ -320,6 +350,7 @@ class AzureBackend:
         return mappers.peering_from_json(model.as_dict(), rid(vnet_id))
 
     async def delete_peering(self, peering_id: str) -> None:
+        await self._ready()
         sub, rg, vnet, name = _peering_parts(peering_id)
         with azure_errors():
             poller = await self.network(sub).virtual_network_peerings.begin_delete(rg, vnet, name)
