@@ -112,12 +112,15 @@ class AuditLog:
         extra: dict[str, str] | None = None,
     ) -> AuditEntry:
         operation, ids = describe_request(method, url)
+        extra = dict(extra or {})
+        if "syncremoteaddressspace=true" in urlsplit(url).query.lower():
+            extra["sync"] = "true"  # a peering sync is a PUT of the same body
         entry = AuditEntry(
             time=datetime.now(UTC).isoformat(timespec="milliseconds"),
             who=self.principal or self.fallback_who,
             method=method.upper(), operation=operation, ids=ids, result=result,
             status=status, code=code, message=message[:500], tenant=self.tenant,
-            request_id=request_id, extra=dict(extra or {}),
+            request_id=request_id, extra=extra,
         )
         self.append(entry)
         return entry

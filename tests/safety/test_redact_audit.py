@@ -123,3 +123,14 @@ def test_audit_entries_append_and_read_back(tmp_path: Path) -> None:
     assert SENTINEL not in path.read_text()
     assert read_audit(path, limit=1) == entries[1:]
     assert read_audit(tmp_path / "missing.jsonl") == []
+
+
+def test_a_sync_is_marked_in_the_audit(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    url = ("https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/"
+           "Microsoft.Network/virtualNetworks/v1/virtualNetworkPeerings/p"
+           "?syncRemoteAddressSpace=true&api-version=2025-07-01")
+    AuditLog(path).record("PUT", url, "accepted", status=201)
+    (entry,) = read_audit(path)
+    assert entry.extra == {"sync": "true"}
+    assert entry.who == "unknown"

@@ -184,6 +184,7 @@ class AuditPolicy(Policy):
         self.audit_log = audit_log
         # operation URL -> (method, url, header kind) of the write it tracks
         self._pending: dict[str, tuple[str, str, str]] = {}
+        self._last_authorization = ""
 
     async def send(self, request: Request) -> Response:
         http = request.http_request
@@ -212,6 +213,9 @@ class AuditPolicy(Policy):
 
     def _learn_principal(self, http: Any) -> None:
         header = http.headers.get("Authorization") or ""
+        if header == self._last_authorization:
+            return
+        self._last_authorization = header
         scheme, _, token = header.partition(" ")
         if scheme.lower() == "bearer" and token:
             self.audit_log.learn_token(token)
