@@ -49,6 +49,17 @@ class AuditEntry:
     request_id: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
+    def describe(self) -> str:
+        """One line for the activity view: `12:04:05 ada@contoso.com write peering
+        vnet1/1and2: succeeded`."""
+        when = self.time[11:19] if len(self.time) >= 19 else self.time
+        verb = self.operation.rsplit("/", 1)[-1] if self.operation else self.method
+        if self.extra.get("sync") == "true":
+            verb = "sync"
+        target = _short_name(self.ids[0]) if self.ids else "?"
+        result = self.result + (f" ({self.code})" if self.code else "")
+        return f"{when} {self.who} {verb} {target}: {result}"
+
     def to_json(self) -> str:
         data = asdict(self)
         data["ids"] = list(self.ids)
@@ -189,6 +200,17 @@ def principal_from_claims(claims: dict[str, Any]) -> str | None:
 
 
 _VERBS = {"PUT": "write", "PATCH": "write", "DELETE": "delete"}
+
+
+def _short_name(resource_id: str) -> str:
+    """`vnet1/1and2` for a peering id, `vnet1` for a VNet, the id itself otherwise."""
+    segs = [s for s in resource_id.split("/") if s]
+    lowered = [s.lower() for s in segs]
+    if "providers" not in lowered:
+        return resource_id
+    p = len(lowered) - 1 - lowered[::-1].index("providers")
+    names = segs[p + 3 :: 2]
+    return "/".join(names) or resource_id
 
 
 def describe_request(method: str, url: str) -> tuple[str, tuple[str, ...]]:

@@ -122,6 +122,7 @@ def test_audit_entries_append_and_read_back(tmp_path: Path) -> None:
                               "Microsoft.Network/virtualNetworks/v1",)
     assert SENTINEL not in path.read_text()
     assert read_audit(path, limit=1) == entries[1:]
+    assert entries[1].describe().endswith("ada@contoso.com delete v1: failed (InUse)")
     assert read_audit(tmp_path / "missing.jsonl") == []
 
 
