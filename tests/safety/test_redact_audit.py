@@ -8,6 +8,8 @@ import logging
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui import redact
 from tui.audit import AuditLog, describe_request, principal_from_claims, read_audit, token_claims
@@ -135,3 +137,20 @@ def test_a_sync_is_marked_in_the_audit(tmp_path: Path) -> None:
     (entry,) = read_audit(path)
     assert entry.extra == {"sync": "true"}
     assert entry.who == "unknown"
+
+
+TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/="
+
+
+@given(token=st.text(alphabet=TOKEN_CHARS, min_size=16, max_size=120),
+       template=st.sampled_from([
+           "Authorization: Bearer {t}",
+           "{{'Authorization': 'Bearer {t}'}}",
+           '{{"x-ms-authorization-auxiliary": "Bearer {t}"}}',
+           "x-ms-authorization-auxiliary: Bearer {t}, EncryptedBearer {t}",
+           "client_secret={t}",
+           "GET https://x.blob.core.windows.net/c?sv=1&sig={t}&sp=r",
+       ]))
+def test_any_token_in_a_credential_position_is_masked(token: str, template: str) -> None:
+    text = "request " + template.format(t=token) + " done"
+    assert token not in redact.redact(text)
