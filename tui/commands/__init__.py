@@ -5,4 +5,5 @@ MODULES: tuple[str, ...] = (
     "tui.commands.sandbox_cmd",
     "tui.commands.list_cmd",
     "tui.commands.peer_cmd",
+    "tui.commands.check_cmd",
 )
