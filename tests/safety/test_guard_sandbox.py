@@ -236,9 +236,9 @@ async def test_a_told_tenant_adds_the_auxiliary_token(sandbox: Path) -> None:
     settings = Settings(sandbox=True, sandbox_state=sandbox)
     async with await backend_with(settings, transport, TenantTokens()) as backend:
         await backend.list_subscriptions()
-        backend.remember_tenant(PARTNER_SUB, PARTNER_TENANT)
         with pytest.raises(CloudError):  # the remote VNet does not exist in this sandbox
-            await backend.put_peering(VNET1, "to-partner", PARTNER_VNET, PeeringFlags())
+            await backend.put_peering(VNET1, "to-partner", PARTNER_VNET, PeeringFlags(),
+                                      remote_tenant=PARTNER_TENANT)
     (_, _, headers), = [s for s in transport.seen if s[0] == "PUT"]
     assert headers["x-ms-authorization-auxiliary"] == f"Bearer token-for-{PARTNER_TENANT}"
 

@@ -19,7 +19,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -341,24 +341,6 @@ class TenantCredential:
 
     async def __aexit__(self, *exc: object) -> None:
         return None
-
-
-def auxiliary_tenants(
-    subscription_id: str, remote_subscription_id: str, tenants: Mapping[str, str],
-    home_tenant: str | None = None,
-) -> tuple[str, ...]:
-    """The remote tenant, when a write in `subscription_id` reaches into another tenant.
-
-    `tenants` maps subscription ids (lower-case) to tenant ids, as learned from the
-    subscription list or told by the person (`--remote-tenant`). When the remote tenant is
-    unknown nothing is added: ARM then answers `LinkedAuthorizationFailed` /
-    `InvalidAuthenticationTokenTenant`, which `missing_right_hint` explains.
-    """
-    remote = tenants.get(remote_subscription_id.lower())
-    local = tenants.get(subscription_id.lower()) or home_tenant
-    if remote and local and remote.lower() != local.lower():
-        return (remote,)
-    return ()
 
 
 def auxiliary_policy(
