@@ -65,11 +65,10 @@ async def test_seed_before_and_after_peering(
     assert ("vnet1 and vnet2 are peered both ways: 1and2 and 2and1 are Connected"
             in [s["text"] for s in data["steps"]])
     assert {s["status"] for s in data["steps"]} == {"ok"}
-    # vm2's NIC NSG: the Portal's basic NSG with HTTP allowed at priority 300, or the
-    # default AllowVnetInBound; either way an Allow on vm2's side decides.
+    # vm2's NIC carries the Portal's basic NSG with HTTP allowed at priority 300.
     rule = data["decidingRule"]
-    assert rule["access"] == "Allow"
-    assert rule["direction"] == "Inbound"
+    assert (rule["name"], rule["priority"], rule["nsgName"], rule["level"], rule["access"]) == (
+        "HTTP", 300, "vm2-nsg", "NIC", "Allow")
 
 
 def test_bad_input_exits_2(sandbox_path: Path, env: dict[str, str]) -> None:

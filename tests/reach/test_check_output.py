@@ -55,5 +55,6 @@ def test_json_is_camel_case_and_complete() -> None:
     assert data["decidingRule"]["priority"] == 65000
     assert data["decidingRule"]["nsgId"].endswith("/networkSecurityGroups/web")
     assert data["decidingRule"]["level"] == "NIC"
-    assert set(data["steps"][0]) == {"status", "text", "resourceId", "hint", "command", "rule"}
+    assert set(data["steps"][0]) == {"status", "text", "resourceId", "hint", "command", "fix",
+                                    "rule"}
     assert data["steps"][0]["resourceId"] == vm_id("vm1")

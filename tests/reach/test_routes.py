@@ -1,11 +1,15 @@
 """Effective routes: longest prefix wins, a UDR beats a system route of equal prefix, None
 drops, a virtual appliance is followed as far as vnettui can see."""
 
+import ipaddress
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.reach.world import World, rule, seed, subnet_id, table_id, vm_id
 from tui.model import PeeringState, Route
-from tui.reach import StepStatus, check, route_for
+from tui.reach import StepStatus, check, effective_routes, route_for
 
 
 def test_udr_to_none_names_the_route_table_and_route() -> None:
@@ -232,3 +236,34 @@ def test_route_for_unknown_address_is_none() -> None:
     inventory = seed().build()
     assert route_for(inventory, inventory.vnets[0].subnets[0], "not-an-ip") is None
     assert subnet_id("vnet1") == inventory.vnets[0].subnets[0].id
+
+
+@given(
+    udrs=st.lists(st.tuples(st.integers(0, 255), st.integers(8, 32),
+                            st.sampled_from(["None", "VirtualAppliance", "VnetLocal"])),
+                  max_size=6, unique_by=lambda u: (u[0], u[1])),
+    last_octets=st.tuples(st.integers(0, 255), st.integers(0, 255)),
+)
+def test_route_for_picks_the_longest_prefix_and_a_udr_on_a_tie(
+    udrs: list[tuple[int, int, str]], last_octets: tuple[int, int],
+) -> None:
+    routes = tuple(
+        Route(f"r{i}", str(ipaddress.ip_network(f"10.2.{second}.0/{length}", strict=False)),
+              hop, "10.0.1.4" if hop == "VirtualAppliance" else None)
+        for i, (second, length, hop) in enumerate(udrs)
+    )
+    world = seed().peer("vnet1", "vnet2").routes("rt", *routes)
+    world.subnet("vnet1", "s", "10.1.9.0/24", routes="rt")
+    inventory = world.build()
+    subnet = inventory.vnets[0].subnets[1]
+    ip = f"10.2.{last_octets[0]}.{last_octets[1]}"
+    chosen = route_for(inventory, subnet, ip)
+    assert chosen is not None
+    address = ipaddress.ip_address(ip)
+    containing = [r for r in effective_routes(inventory, subnet)
+                  if address in ipaddress.ip_network(r.prefix)]
+    assert address in ipaddress.ip_network(chosen.prefix)
+    longest = max(ipaddress.ip_network(r.prefix).prefixlen for r in containing)
+    assert ipaddress.ip_network(chosen.prefix).prefixlen == longest
+    if any(r.user and ipaddress.ip_network(r.prefix).prefixlen == longest for r in containing):
+        assert chosen.user

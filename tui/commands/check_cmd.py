@@ -126,7 +126,7 @@ def _step_json(step: Step) -> dict[str, Any]:
     return {
         "status": step.status.value, "text": step.text,
         "resourceId": str(step.resource_id) if step.resource_id else None,
-        "hint": step.hint or None, "command": step.command or None,
+        "hint": step.hint or None, "command": step.command or None, "fix": step.fix or None,
         "rule": _rule_json(step.rule),
     }
 
