@@ -1,4 +1,4 @@
-"""Reading one subscription's networking in five concurrent raw lists, joined into the model."""
+"""Reading one subscription's networking in six concurrent raw lists, joined into the model."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ class SubscriptionContents:
 async def read_subscription(
     network: Any, compute: Any, base_url: str, sub_id: str
 ) -> SubscriptionContents:
-    """VNets, NICs, NSGs, route tables and VMs of one subscription, read concurrently.
+    """VNets, NICs, NSGs, route tables, VMs and their power states, read concurrently.
 
     The first list that fails cancels the others and its error is raised, so the caller
     records one reason per subscription.
