@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -256,11 +255,4 @@ async def _list(what: str, as_json: bool, settings: Settings) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        return asyncio.run(_list(args.what, bool(args.json), settings))
-    except BrokenPipeError:
-        # The reader (`head`, `less`) stopped reading: it has what it wanted. Point stdout
-        # at devnull so the interpreter's last flush does not fail again on the way out.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+    return asyncio.run(_list(args.what, bool(args.json), settings))
