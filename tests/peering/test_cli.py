@@ -94,3 +94,25 @@ def test_sync_and_unpeer(env: dict[str, str], make_sandbox: Callable[..., Path],
         "Now spoke4-vnet has no link to spoke5-vnet; spoke5-vnet has no link to spoke4-vnet.")
     assert not {"spoke4-to-spoke5", "spoke5-to-spoke4"} & set(peerings_in(path))
 
+
+def test_a_read_only_subscription_refuses_unpeer_and_sync_before_sending(
+    env: dict[str, str], sandbox_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    done = in_process(capsys, sandbox_path, "peer", "vnet1", "vnet2", "--name", "1and2",
+                      "--remote-name", "2and1")
+    assert done.returncode == 0, done.stderr
+    config = Path(env["XDG_CONFIG_HOME"]) / "vnettui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[subscriptions."AZ-303 Lab"]\nread_only = true\n')
+
+    gone = in_process(capsys, sandbox_path, "unpeer", "vnet1", "1and2", "--both")
+    assert gone.returncode == 2, gone.stderr
+    assert gone.stdout == ""
+    assert ("Refused to delete 1and2 on vnet1: subscription 'AZ-303 Lab'" in gone.stderr)
+    assert f"is read_only in {config}; nothing was sent (ReadOnlySubscription)" in gone.stderr
+
+    synced = in_process(capsys, sandbox_path, "sync", "vnet2", "2and1")
+    assert synced.returncode == 2, synced.stderr
+    assert synced.stdout == ""
+    assert "Refused to sync 2and1 on vnet2: subscription 'AZ-303 Lab'" in synced.stderr
+    assert peerings_in(sandbox_path) == ["1and2", "2and1"]
