@@ -12,6 +12,8 @@ import pytest
 
 from tests.cli.inprocess import run_main
 from tests.conftest import vnettui_command
+from tui.commands.peer_cmd import all_refused
+from tui.errors import CloudError, RefusedError
 from tui.sandbox.builders import PEERING_TYPE
 from tui.sandbox.store import SandboxStore
 
@@ -116,3 +118,11 @@ def test_a_read_only_subscription_refuses_unpeer_and_sync_before_sending(
     assert synced.stdout == ""
     assert "Refused to sync 2and1 on vnet2: subscription 'AZ-303 Lab'" in synced.stderr
     assert peerings_in(sandbox_path) == ["1and2", "2and1"]
+
+
+def test_only_an_outcome_of_refusals_alone_is_a_refusal() -> None:
+    """The guard's refusals (nothing left the process) exit 2; any cloud failure among
+    them, or no failure at all, is not a refusal."""
+    assert all_refused([RefusedError("read-only"), RefusedError("read-only")])
+    assert not all_refused([RefusedError("read-only"), CloudError("Conflict")])
+    assert not all_refused([])
