@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -20,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
+from textual.worker import Worker
 
 FLASH_SECONDS = 3.0
 
@@ -74,6 +74,7 @@ class ResourceTable(DataTable[Text]):
         self._order: list[str] = []
         self._flashing: set[str] = set()
         self._filling = False
+        self._fill_worker: Worker[None] | None = None
 
     def on_mount(self) -> None:
         for label, key in self._column_spec:
@@ -197,9 +198,13 @@ class ResourceTable(DataTable[Text]):
             return
         self._filling = True
         # A callable, not a coroutine: a fill cancelled before it starts creates nothing.
-        self.run_worker(
-            partial(self._fill_rest, list(tail), selected), group="fill", exclusive=True,
-            exit_on_error=False,
+        rest = list(tail)
+
+        async def fill() -> None:
+            await self._fill_rest(rest, selected)
+
+        self._fill_worker = self.run_worker(
+            fill, group="fill", exclusive=True, exit_on_error=False
         )
 
     def _add(self, rows: Sequence[TableRow]) -> None:

@@ -9,11 +9,11 @@ from textual.pilot import Pilot
 
 
 async def wait_until(
-    pilot: Pilot[object], predicate: Callable[[], bool], what: str, timeout: float = 10.0
+    pilot: Pilot[object], predicate: Callable[[], bool], what: str, within: float = 10.0
 ) -> None:
     """Let the app run until `predicate()` is true; fail naming `what` if it never is."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + within
     while not predicate():
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for: {what}")
