@@ -1,0 +1,705 @@
+"""Address-space conflicts and free ranges: which VNets overlap, and what is still free.
+
+Azure refuses to peer VNets whose address spaces overlap, and refuses a peering that would
+put two overlapping VNets behind the same hub; finding that out late is the usual way a
+peering plan fails. This module answers both questions for a whole inventory at once, fast
+enough to rerun on every load (100k prefixes well under a second), with nothing but the
+standard library and `tui.model`.
+
+How to use it (the TUI and the command line build on these names):
+
+    index = analyse(inventory)            # or analyse(vnets); build once per inventory
+    index.overlaps                        # tuple[Overlap, ...]: every overlapping VNet pair
+    index.groups                          # tuple[ConflictGroup, ...]: connected components
+    index.peered_overlaps                 # tuple[PeeredOverlap, ...]: overlapping VNets
+                                          #   peered to the same VNet
+    index.conflicted_ids                  # frozenset[ResourceId]: VNets to mark in a list
+    index.overlapping(vnet_id)            # tuple[Overlap, ...] touching one VNet, O(1)
+    index.overlapping_ids(vnet_id)        # frozenset[ResourceId]: what to grey out
+    index.vnets_overlapping(prefixes)     # VNets that a prospective space would overlap
+    index.peering_refusals(a_id, b_id)    # tuple[PeeringRefusal, ...]; () means "fine"
+    index.free_blocks(24, count=5, within=..., peerable_with=..., avoid=...)
+    free_blocks(vnets, 24, ...)           # the same without keeping an index
+
+`Overlap.ranges` names each overlapping prefix pair (`PrefixOverlap`: the prefix on each
+VNet as written there and the overlapping range itself). Two CIDR blocks either nest or are
+disjoint, so an overlapping range is always the smaller of the two prefixes; a VNet overlaps
+another "partially" when only some of its prefixes are involved. IPv4 and IPv6 never
+overlap each other. A VNet never conflicts with itself (ids compare case-insensitively).
+Prefixes that do not parse are skipped and listed in `index.invalid`.
+
+Detection is an interval sweep: every prefix becomes an integer interval, sorted by
+(start, larger first); because CIDR blocks nest or are disjoint, the open intervals always
+form a chain of nested blocks, kept on a stack, and each new prefix overlaps exactly the
+blocks left on the stack after the ones that ended are popped. That is O(n log n + k) for
+n prefixes and k overlapping prefix pairs, never the all-pairs loop.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal, NamedTuple
+
+from tui.errors import InputError
+from tui.model import Inventory, ResourceId, VirtualNetwork, rid
+
+RFC1918: tuple[str, ...] = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+
+VNETS_OVERLAP = "VnetAddressSpacesOverlap"
+OVERLAPS_ALREADY_PEERED = "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet"
+
+# IPv6 intervals are shifted past the IPv4 space so one sweep keeps the families apart.
+_V6_OFFSET = 1 << 32
+_MAX_COUNT = 10_000
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PrefixOverlap:
+    """One overlapping prefix pair: `a_prefix` on the first VNet, `b_prefix` on the second."""
+
+    a_prefix: str
+    b_prefix: str
+    overlap: str  # the overlapping range, canonical CIDR (the smaller of the two)
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """Two VNets whose address spaces overlap, with every overlapping prefix pair."""
+
+    a: VirtualNetwork
+    b: VirtualNetwork
+    ranges: tuple[PrefixOverlap, ...]
+
+    @property
+    def ids(self) -> tuple[ResourceId, ResourceId]:
+        return (self.a.id, self.b.id)
+
+    @property
+    def overlapping_ranges(self) -> tuple[str, ...]:
+        """The overlapping ranges, each once, in address order."""
+        return _sorted_prefixes({r.overlap for r in self.ranges})
+
+    def other(self, vnet_id: str) -> VirtualNetwork:
+        """The VNet of the pair that is not `vnet_id`."""
+        return self.b if self.a.id == vnet_id else self.a
+
+    def ranges_from(self, vnet_id: str) -> tuple[PrefixOverlap, ...]:
+        """The ranges with `a_prefix` on `vnet_id` (swapped when it is the pair's `b`)."""
+        if self.a.id == vnet_id:
+            return self.ranges
+        return tuple(PrefixOverlap(r.b_prefix, r.a_prefix, r.overlap) for r in self.ranges)
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictGroup:
+    """VNets connected by overlaps (a connected component of the overlap graph)."""
+
+    vnets: tuple[VirtualNetwork, ...]
+    overlaps: tuple[Overlap, ...]
+
+    @property
+    def overlapping_ranges(self) -> tuple[str, ...]:
+        return _sorted_prefixes({r.overlap for o in self.overlaps for r in o.ranges})
+
+
+@dataclass(frozen=True, slots=True)
+class PeeredOverlap:
+    """Two overlapping VNets that are both peered with `hub`.
+
+    Azure refuses the peering that would create this
+    (`VnetAddressSpaceOverlapsWithAlreadyPeeredVnet`); it exists anyway when an address
+    space grew after the peerings were made.
+    """
+
+    hub: ResourceId
+    overlap: Overlap
+
+
+@dataclass(frozen=True, slots=True)
+class PeeringRefusal:
+    """Why Azure would refuse a peering between `vnet` and `remote`, in ARM's own code.
+
+    `code` is `VnetAddressSpacesOverlap` (the two overlap each other) or
+    `VnetAddressSpaceOverlapsWithAlreadyPeeredVnet` (`vnet` overlaps `other`, which is
+    already peered with `via`, the VNet `vnet` is being peered with). `ranges` have
+    `a_prefix` on `vnet` and `b_prefix` on `other`.
+    """
+
+    code: str
+    vnet: ResourceId
+    other: ResourceId
+    via: ResourceId | None
+    ranges: tuple[PrefixOverlap, ...]
+
+    @property
+    def message(self) -> str:
+        ranges = ", ".join(_sorted_prefixes({r.overlap for r in self.ranges}))
+        if self.via is None:
+            return (
+                f"{self.vnet.name} and {self.other.name} cannot be peered: their address "
+                f"spaces overlap ({ranges})"
+            )
+        return (
+            f"{self.vnet.name} cannot be peered with {self.via.name}: it overlaps "
+            f"{self.other.name}, which is already peered with {self.via.name} ({ranges})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidPrefix:
+    """A prefix in the inventory that is not a CIDR block; left out of the analysis."""
+
+    vnet: VirtualNetwork
+    prefix: str
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+def _span(text: str) -> tuple[int, int, int] | None:
+    """(start, end, prefix length) of a CIDR block, IPv6 shifted by _V6_OFFSET; None if bad.
+
+    Host bits are masked off (Azure stores canonical prefixes; a stray one still has a
+    well-defined block). The dotted-quad fast path matters: ipaddress costs ~6 µs a prefix.
+    """
+    parts = text.replace("/", ".").split(".")
+    if (
+        len(parts) == 5
+        and text.isascii()
+        and all(p.isdigit() and len(p) <= 3 and (p[0] != "0" or len(p) == 1) for p in parts)
+    ):
+        a, b, c, d, length = (int(p) for p in parts)
+        if a < 256 and b < 256 and c < 256 and d < 256 and length <= 32:
+            size = 1 << (32 - length)
+            start = ((a << 24) | (b << 16) | (c << 8) | d) & ~(size - 1)
+            return start, start + size - 1, length
+        return None
+    try:
+        net = ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return None
+    if "/" not in text:
+        return None  # a bare address is not an address space
+    start = int(net.network_address) + (_V6_OFFSET if net.version == 6 else 0)
+    return start, start + net.num_addresses - 1, net.prefixlen
+
+
+def _format(start: int, length: int) -> str:
+    if start >= _V6_OFFSET:
+        return str(ipaddress.IPv6Network((start - _V6_OFFSET, length)))
+    return f"{start >> 24}.{(start >> 16) & 255}.{(start >> 8) & 255}.{start & 255}/{length}"
+
+
+def _sorted_prefixes(prefixes: Iterable[str]) -> tuple[str, ...]:
+    def key(text: str) -> tuple[int, int]:
+        span = _span(text)
+        return (span[0], span[2]) if span else (-1, 0)
+
+    return tuple(sorted(prefixes, key=key))
+
+
+def _vnets_of(source: Inventory | Iterable[VirtualNetwork]) -> tuple[VirtualNetwork, ...]:
+    return source.vnets if isinstance(source, Inventory) else tuple(source)
+
+
+# --- the index -----------------------------------------------------------------------------
+
+
+class _Entry(NamedTuple):
+    start: int
+    end: int
+    length: int
+    owner: int  # index of the VNet in AddressIndex.vnets
+    prefix: str  # as written on the VNet
+
+
+# Parsed prefixes by text: an inventory refresh re-analyses mostly the same strings.
+_SPANS: dict[str, tuple[int, int, int]] = {}
+_SPANS_LIMIT = 1 << 20
+
+
+@dataclass(frozen=True)
+class AddressIndex:
+    """Everything `analyse` found about one inventory's address spaces. Never mutated.
+
+    The sweep runs in `analyse`; result objects are built on first use and kept.
+    """
+
+    vnets: tuple[VirtualNetwork, ...]
+    invalid: tuple[InvalidPrefix, ...]
+    _entries: list[_Entry] = field(repr=False)
+    _by_id: dict[ResourceId, int] = field(repr=False)
+    # (VNet a, VNet b) -> [(entry on a, entry on b)], a < b in inventory order
+    _pairs: dict[tuple[int, int], list[tuple[int, int]]] = field(repr=False)
+    _order: list[int] = field(repr=False)  # entry indices sorted by (start, larger first)
+
+    # -- what was found
+
+    @cached_property
+    def overlaps(self) -> tuple[Overlap, ...]:
+        """Every pair of VNets whose address spaces overlap, in inventory order."""
+        entries, vnets = self._entries, self.vnets
+        found = []
+        for (a, b), hits in sorted(self._pairs.items()):
+            ranges = []
+            for i, j in hits:
+                ea, eb = entries[i], entries[j]
+                inner = ea if ea.length >= eb.length else eb
+                ranges.append(
+                    PrefixOverlap(ea.prefix, eb.prefix, _format(inner.start, inner.length))
+                )
+            found.append(Overlap(vnets[a], vnets[b], tuple(ranges)))
+        return tuple(found)
+
+    @cached_property
+    def _adjacent(self) -> dict[ResourceId, tuple[Overlap, ...]]:
+        adjacent: dict[ResourceId, list[Overlap]] = {}
+        for o in self.overlaps:
+            adjacent.setdefault(o.a.id, []).append(o)
+            adjacent.setdefault(o.b.id, []).append(o)
+        return {k: tuple(v) for k, v in adjacent.items()}
+
+    @cached_property
+    def conflicted_ids(self) -> frozenset[ResourceId]:
+        """Ids of the VNets that overlap at least one other VNet."""
+        return frozenset(self.vnets[i].id for pair in self._pairs for i in pair)
+
+    @cached_property
+    def groups(self) -> tuple[ConflictGroup, ...]:
+        """Connected components of the overlap graph, largest first, then by first VNet."""
+        parent = list(range(len(self.vnets)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for o in self.overlaps:
+            ra, rb = find(self._by_id[o.a.id]), find(self._by_id[o.b.id])
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+        members: dict[int, list[int]] = {}
+        edges: dict[int, list[Overlap]] = {}
+        for o in self.overlaps:
+            root = find(self._by_id[o.a.id])
+            edges.setdefault(root, []).append(o)
+        for i in range(len(self.vnets)):
+            root = find(i)
+            if root in edges:
+                members.setdefault(root, []).append(i)
+        groups = [
+            ConflictGroup(tuple(self.vnets[i] for i in members[root]), tuple(edges[root]))
+            for root in sorted(members)
+        ]
+        groups.sort(key=lambda g: -len(g.vnets))  # stable: ties keep inventory order
+        return tuple(groups)
+
+    @cached_property
+    def peered_overlaps(self) -> tuple[PeeredOverlap, ...]:
+        """Overlapping VNets that are peered with the same VNet (the hub).
+
+        A link counts whatever its state, and from either end (a hub outside the loaded
+        subscriptions still shows through its spokes' links): Azure's rule is about
+        peerings that exist [U: whether a Disconnected link counts is unconfirmed; counting
+        it errs on the side of warning].
+        """
+        peers = self._peers()
+        found: list[PeeredOverlap] = []
+        for o in self.overlaps:
+            common = peers.get(o.a.id, set()) & peers.get(o.b.id, set())
+            found.extend(PeeredOverlap(hub, o) for hub in sorted(common, key=str.casefold))
+        return tuple(found)
+
+    # -- questions about one VNet
+
+    def vnet(self, vnet_id: str) -> VirtualNetwork | None:
+        i = self._by_id.get(rid(vnet_id))
+        return self.vnets[i] if i is not None else None
+
+    def overlapping(self, vnet_id: str) -> tuple[Overlap, ...]:
+        """Every overlap that involves `vnet_id` (empty when none or unknown)."""
+        return self._adjacent.get(rid(vnet_id), ())
+
+    def overlapping_ids(self, vnet_id: str) -> frozenset[ResourceId]:
+        """Ids of the VNets that overlap `vnet_id`: the ones a peering form greys out."""
+        return frozenset(o.other(vnet_id).id for o in self.overlapping(vnet_id))
+
+    def vnets_overlapping(
+        self, prefixes: Iterable[str], *, exclude: str | None = None
+    ) -> tuple[Overlap, ...]:
+        """Which loaded VNets a prospective address space would overlap.
+
+        Returns one `Overlap` per VNet hit, with `a` a placeholder VNet named "(new)" that
+        holds `prefixes` and `b` the VNet it overlaps. `exclude` leaves one VNet out (the
+        VNet whose space is being edited). Bad prefixes raise InputError.
+        """
+        spans = [(text, _parse_input(text)) for text in prefixes]
+        probe = VirtualNetwork(
+            id=ResourceId("(new)"), name="(new)", resource_group="", subscription_id="",
+            location="", address_prefixes=tuple(text for text, _ in spans),
+        )
+        skip = self._by_id.get(rid(exclude)) if exclude else None
+        hits: dict[int, list[PrefixOverlap]] = {}
+        for text, (start, end, length) in spans:
+            for j in self._query(start, end, length):
+                entry = self._entries[j]
+                if entry.owner == skip:
+                    continue
+                inner = (start, length) if length >= entry.length else (entry.start, entry.length)
+                hits.setdefault(entry.owner, []).append(
+                    PrefixOverlap(text, entry.prefix, _format(*inner))
+                )
+        return tuple(Overlap(probe, self.vnets[i], tuple(hits[i])) for i in sorted(hits))
+
+    def peering_refusals(self, vnet_id: str, remote_id: str) -> tuple[PeeringRefusal, ...]:
+        """Why Azure would refuse peering these two VNets for overlap; () when it would not.
+
+        Both directions of the peering are checked, as the form creates both links: the two
+        overlap each other (`VnetAddressSpacesOverlap`), `vnet` overlaps a VNet already
+        peered with `remote`, or `remote` overlaps one already peered with `vnet`
+        (`VnetAddressSpaceOverlapsWithAlreadyPeeredVnet`). A peer outside the loaded
+        subscriptions counts with the address space its peering record shows.
+        """
+        a, b = rid(vnet_id), rid(remote_id)
+        refusals: list[PeeringRefusal] = []
+        direct = next((o for o in self.overlapping(a) if o.other(a).id == b), None)
+        if direct is not None:
+            refusals.append(PeeringRefusal(VNETS_OVERLAP, a, b, None, direct.ranges_from(a)))
+        for local, hub in ((a, b), (b, a)):
+            refusals.extend(self._already_peered(local, hub, skip=(a, b)))
+        return tuple(refusals)
+
+    def free_blocks(
+        self,
+        prefix_length: int,
+        *,
+        count: int = 5,
+        within: str | Sequence[str] | None = None,
+        peerable_with: str | None = None,
+        avoid: Literal["all", "peering"] = "all",
+    ) -> tuple[str, ...]:
+        """The first `count` free IPv4 blocks of `/prefix_length`, best fit first.
+
+        Free means overlapping no avoided address space, inside one of the `within` ranges
+        (default: the RFC 1918 blocks; overlapping ranges are merged). Aligned means the
+        block is a real CIDR block (its start is a multiple of its size).
+
+        Best fit, precisely: the free space inside the ranges splits uniquely into maximal
+        free aligned blocks (every free aligned block lies inside exactly one of them).
+        Candidates come from the smallest of those that can hold a `/prefix_length` first,
+        lowest address first among equals, and in address order inside each; so a request
+        is carved out of the tightest hole and larger free blocks stay whole for larger
+        requests, as a buddy allocator does.
+
+        Avoided by default (`avoid="all"`): every prefix of every loaded VNet, so a result
+        is already peerable with every loaded VNet as far as the loaded data shows.
+        `peerable_with=VNET` adds what the loaded VNets alone miss for a new spoke of that
+        VNet: the spaces its peering records show for peers outside the loaded
+        subscriptions (and both the peered and the current space of each peer, which
+        differ until a sync); and, when `within` is not given, the search is restricted to
+        the RFC 1918 blocks that hold that VNet's space, so the spoke stays in its hub's
+        plan. With `avoid="peering"` (needs `peerable_with`) only that VNet and its peers
+        are avoided: address space that unrelated, never-peered VNets use may be reused.
+
+        Raises InputError for a bad range, an IPv6 range, a length no range can hold, a
+        bad count, an unknown VNet or `avoid="peering"` without `peerable_with`.
+        """
+        if not isinstance(prefix_length, int) or not 0 <= prefix_length <= 32:
+            raise InputError(
+                f"prefix length must be a whole number from 0 to 32, not {prefix_length!r}"
+            )
+        if not isinstance(count, int) or not 1 <= count <= _MAX_COUNT:
+            raise InputError(
+                f"count must be a whole number from 1 to {_MAX_COUNT}, not {count!r}"
+            )
+        if avoid not in ("all", "peering"):
+            raise InputError(f"avoid must be 'all' or 'peering', not {avoid!r}")
+        if avoid == "peering" and peerable_with is None:
+            raise InputError("avoid='peering' needs a VNet to peer with (peerable_with)")
+
+        used: list[tuple[int, int]] = []
+        hub_spans: list[tuple[int, int, int]] = []
+        if peerable_with is not None:
+            hub_index = self._by_id.get(rid(peerable_with))
+            if hub_index is None:
+                raise InputError(f"no loaded VNet has the id {peerable_with!r}")
+            for text in self._peer_scope_prefixes(hub_index):
+                span = _span(text)
+                if span and span[0] < _V6_OFFSET:
+                    used.append(span[:2])
+            hub_spans = [
+                (e.start, e.end, e.length) for e in self._entries if e.owner == hub_index
+            ]
+        if avoid == "all":
+            used.extend((e.start, e.end) for e in self._entries if e.start < _V6_OFFSET)
+
+        if within is None:
+            containers = [_parse_input(t, ipv4_only=True) for t in RFC1918]
+            near = [c for c in containers if any(c[0] <= s and e <= c[1] for s, e, _ in hub_spans)]
+            containers = near or containers
+        else:
+            texts = [within] if isinstance(within, str) else list(within)
+            if not texts:
+                raise InputError("give at least one range to search within")
+            containers = [_parse_input(t, ipv4_only=True) for t in texts]
+        return _free_blocks(containers, used, prefix_length, count)
+
+    # -- internals
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [self._entries[k].start for k in self._order]
+
+    @cached_property
+    def _blocks(self) -> dict[tuple[int, int], list[int]]:
+        blocks: dict[tuple[int, int], list[int]] = {}
+        for k, e in enumerate(self._entries):
+            blocks.setdefault((e.start, e.length), []).append(k)
+        return blocks
+
+    def _query(self, start: int, end: int, length: int) -> Iterator[int]:
+        """Entries overlapping the block: those inside it, then those strictly containing it."""
+        lo, hi = bisect_left(self._starts, start), bisect_right(self._starts, end)
+        yield from self._order[lo:hi]
+        v6 = start >= _V6_OFFSET
+        base, bits = (start - _V6_OFFSET, 128) if v6 else (start, 32)
+        for shorter in range(length - 1, -1, -1):
+            sup = base & ~((1 << (bits - shorter)) - 1)
+            if sup != base:  # a container starting where the block starts was found above
+                yield from self._blocks.get((sup + (_V6_OFFSET if v6 else 0), shorter), ())
+
+    def _peers(self) -> dict[ResourceId, set[ResourceId]]:
+        peers: dict[ResourceId, set[ResourceId]] = {}
+        for v in self.vnets:
+            for p in v.peerings:
+                if p.remote_vnet_id and p.remote_vnet_id != v.id:
+                    peers.setdefault(v.id, set()).add(p.remote_vnet_id)
+                    peers.setdefault(p.remote_vnet_id, set()).add(v.id)
+        return peers
+
+    def _peer_prefixes(self, hub: ResourceId) -> dict[ResourceId, tuple[str, ...]]:
+        """Every VNet peered with `hub` and its address space (loaded, else as recorded)."""
+        found: dict[ResourceId, set[str]] = {}
+        hub_vnet = self.vnet(hub)
+        for p in hub_vnet.peerings if hub_vnet else ():
+            remote = self.vnet(p.remote_vnet_id)
+            found.setdefault(p.remote_vnet_id, set()).update(
+                remote.address_prefixes if remote
+                else p.remote_vnet_address_prefixes + p.remote_address_prefixes
+            )
+        for v in self.vnets:
+            if v.id != hub and v.peering_to(hub) is not None:
+                found.setdefault(v.id, set()).update(v.address_prefixes)
+        found.pop(hub, None)
+        return {k: _sorted_prefixes(v) for k, v in found.items()}
+
+    def _peer_scope_prefixes(self, hub_index: int) -> list[str]:
+        hub = self.vnets[hub_index]
+        texts = list(hub.address_prefixes)
+        for p in hub.peerings:
+            texts.extend(p.remote_vnet_address_prefixes + p.remote_address_prefixes)
+        for prefixes in self._peer_prefixes(hub.id).values():
+            texts.extend(prefixes)
+        return texts
+
+    def _already_peered(
+        self, local: ResourceId, hub: ResourceId, skip: tuple[ResourceId, ResourceId]
+    ) -> Iterator[PeeringRefusal]:
+        """`local` overlaps a VNet already peered with `hub` (other than the pair itself)."""
+        local_adjacent = {o.other(local).id: o for o in self.overlapping(local)}
+        for peer, prefixes in self._peer_prefixes(hub).items():
+            if peer in skip:
+                continue
+            if self.vnet(peer) is not None:
+                hit = local_adjacent.get(peer)
+                ranges = hit.ranges_from(local) if hit else ()
+            else:
+                local_vnet = self.vnet(local)
+                ranges = _pairwise(local_vnet.address_prefixes if local_vnet else (), prefixes)
+            if ranges:
+                yield PeeringRefusal(OVERLAPS_ALREADY_PEERED, local, peer, hub, ranges)
+
+
+def _pairwise(a_prefixes: Iterable[str], b_prefixes: Iterable[str]) -> tuple[PrefixOverlap, ...]:
+    """Overlapping prefix pairs of two short lists (a VNet against one peer's record)."""
+    found = []
+    b_spans = [(t, _span(t)) for t in b_prefixes]
+    for a_text in a_prefixes:
+        a = _span(a_text)
+        for b_text, b in b_spans:
+            if a and b and a[0] <= b[1] and b[0] <= a[1]:
+                inner = a if a[2] >= b[2] else b
+                found.append(PrefixOverlap(a_text, b_text, _format(inner[0], inner[2])))
+    return tuple(found)
+
+
+def _parse_input(text: str, *, ipv4_only: bool = False) -> tuple[int, int, int]:
+    """A CIDR typed by a person: strict, with a message that says what is wrong."""
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f"not a CIDR range: {text!r} (expected something like 10.0.0.0/16)")
+    cleaned = text.strip()
+    try:
+        net = ipaddress.ip_network(cleaned, strict=False)
+    except ValueError:
+        raise InputError(
+            f"not a CIDR range: {cleaned!r} (expected something like 10.0.0.0/16)"
+        ) from None
+    if "/" not in cleaned:
+        raise InputError(f"{cleaned!r} is an address, not a range: add a prefix length, "
+                         f"e.g. {cleaned}/16")
+    if ipv4_only and net.version == 6:
+        raise InputError(f"{cleaned} is IPv6: free-range search covers IPv4 address spaces only")
+    if ipaddress.ip_interface(cleaned).ip != net.network_address:
+        raise InputError(f"{cleaned} has host bits set: did you mean {net}?")
+    span = _span(str(net))
+    assert span is not None
+    return span
+
+
+def _free_blocks(
+    containers: list[tuple[int, int, int]],
+    used: list[tuple[int, int]],
+    prefix_length: int,
+    count: int,
+) -> tuple[str, ...]:
+    fitting = [c for c in containers if c[2] <= prefix_length]
+    if not fitting:
+        names = ", ".join(_format(c[0], c[2]) for c in containers)
+        raise InputError(f"a /{prefix_length} block does not fit in {names}")
+    # Merge the containers (overlapping ranges must not yield a block twice).
+    merged: list[list[int]] = []
+    for start, end, _ in sorted(fitting):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    used_merged: list[list[int]] = []
+    for start, end in sorted(used):
+        if used_merged and start <= used_merged[-1][1] + 1:
+            used_merged[-1][1] = max(used_merged[-1][1], end)
+        else:
+            used_merged.append([start, end])
+
+    size = 1 << (32 - prefix_length)
+    holes: list[tuple[int, int]] = []  # (block length, start) of maximal free aligned blocks
+    i = 0
+    for c_start, c_end in merged:
+        while i < len(used_merged) and used_merged[i][1] < c_start:
+            i += 1
+        cursor, j = c_start, i
+        while cursor <= c_end:
+            if j < len(used_merged) and used_merged[j][0] <= c_end:
+                gap_end = min(c_end, used_merged[j][0] - 1)
+                next_cursor = used_merged[j][1] + 1
+                j += 1
+            else:
+                gap_end, next_cursor = c_end, c_end + 1
+            holes.extend(_aligned_blocks(cursor, gap_end, size))
+            cursor = max(cursor, next_cursor)
+    holes.sort(key=lambda h: (-h[0], h[1]))
+    found: list[str] = []
+    for length, start in holes:
+        for block in range(start, start + (1 << (32 - length)), size):
+            found.append(_format(block, prefix_length))
+            if len(found) == count:
+                return tuple(found)
+    return tuple(found)
+
+
+def _aligned_blocks(start: int, end: int, min_size: int) -> Iterator[tuple[int, int]]:
+    """The maximal aligned blocks covering [start, end] that hold at least `min_size`."""
+    while start <= end:
+        size = start & -start if start else 1 << 32
+        while start + size - 1 > end:
+            size >>= 1
+        if size >= min_size:
+            yield 32 - size.bit_length() + 1, start
+        start += size
+
+
+# --- building ------------------------------------------------------------------------------
+
+
+def analyse(source: Inventory | Iterable[VirtualNetwork]) -> AddressIndex:
+    """Find every overlap in an inventory (or any VNets) and index them for queries."""
+    vnets = _vnets_of(source)
+    by_id: dict[ResourceId, int] = {}
+    for i, v in enumerate(vnets):
+        by_id.setdefault(v.id, i)
+
+    entries: list[_Entry] = []
+    invalid: list[InvalidPrefix] = []
+    append, spans = entries.append, _SPANS
+    for v in vnets:
+        owner = by_id[v.id]
+        for text in v.address_prefixes:
+            span = spans.get(text)
+            if span is None:
+                span = _span(text)
+                if span is None:
+                    invalid.append(InvalidPrefix(v, text))
+                    continue
+            append(_Entry(span[0], span[1], span[2], owner, text))
+    if len(_SPANS) > _SPANS_LIMIT:
+        _SPANS.clear()
+    _SPANS.update((e.prefix, e[:3]) for e in entries)
+
+    # Sort by start, larger block first at the same start: (start << 8) | length does both.
+    keys = [(e[0] << 8) | e[2] for e in entries]
+    order = sorted(range(len(entries)), key=keys.__getitem__)
+
+    pairs: dict[tuple[int, int], list[tuple[int, int]]] = {}  # VNet pair -> (outer, inner)
+    stack: list[int] = []  # open blocks, each nested in the one below
+    ends = [e[1] for e in entries]
+    owners = [e[3] for e in entries]
+    for k in order:
+        start = entries[k][0]
+        while stack and ends[stack[-1]] < start:
+            stack.pop()
+        if stack:
+            owner = owners[k]
+            for outer in stack:
+                other = owners[outer]
+                if other < owner:
+                    pairs.setdefault((other, owner), []).append((outer, k))
+                elif other > owner:
+                    pairs.setdefault((owner, other), []).append((k, outer))
+                # other == owner: a VNet never conflicts with itself
+        stack.append(k)
+
+    return AddressIndex(
+        vnets=vnets,
+        invalid=tuple(invalid),
+        _entries=entries,
+        _by_id=by_id,
+        _pairs=pairs,
+        _order=order,
+    )
+
+
+def find_overlaps(source: Inventory | Iterable[VirtualNetwork]) -> tuple[Overlap, ...]:
+    """Every pair of VNets whose address spaces overlap (see `analyse` for the rest)."""
+    return analyse(source).overlaps
+
+
+def free_blocks(
+    source: Inventory | Iterable[VirtualNetwork],
+    prefix_length: int,
+    *,
+    count: int = 5,
+    within: str | Sequence[str] | None = None,
+    peerable_with: str | None = None,
+    avoid: Literal["all", "peering"] = "all",
+) -> tuple[str, ...]:
+    """`AddressIndex.free_blocks` without keeping the index."""
+    return analyse(source).free_blocks(
+        prefix_length, count=count, within=within, peerable_with=peerable_with, avoid=avoid
+    )
