@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import importlib
+import ipaddress
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -26,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
+from tui import cidr, reach
 from tui.errors import ThrottledError, VnettuiError
 from tui.model import (
     Inventory,
@@ -37,6 +39,8 @@ from tui.model import (
     VirtualNetwork,
 )
 from tui.settings import Settings
+from widgets.check_screen import CheckResult, CheckScreen, CheckStep
+from widgets.conflicts_screen import ConflictEntry, ConflictsScreen
 from widgets.details_pane import DetailsPane
 from widgets.filter_bar import FilterBar
 from widgets.filtering import Query
@@ -59,6 +63,23 @@ MAX_BACKOFF_SECONDS = 120.0
 POLL_CONCURRENCY = 8
 # VNets re-read per poll beyond the selected one and its peers (the rows on screen).
 MAX_VISIBLE_POLLED = 40
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def check_result(verdict: reach.Verdict) -> CheckResult:
+    """The verdict in the check screen's terms: each hop, its mark, its reason or fix."""
+    steps = []
+    for step in verdict.steps:
+        reason = step.hint or (step.rule.describe() if step.rule else "")
+        steps.append(CheckStep(step.status.value, step.text, reason))
+    return CheckResult(verdict.question, verdict.answer, tuple(steps))
 
 
 class Cloud(Protocol):
@@ -156,6 +177,7 @@ class VnetTuiApp(App[int]):
         self.filters: dict[str, str] = {}
         self.overlaps: dict[str, list[str]] = {}  # lower-cased VNet id -> overlap sentences
         self.conflict_count: int | None = None
+        self.address_index = cidr.analyse(())
         self.backend: Cloud | None = None
         self.loaded_at: float | None = None  # clock() of the last successful read
         self.load_worker: Worker[None] | None = None
@@ -304,13 +326,24 @@ class VnetTuiApp(App[int]):
         if not initial:
             self._announce_changes(previous.vnets, inventory.vnets)
         self._render_all(flash=not initial)
+        self._refresh_live_screen()
         if initial and self.vnets_pane.keys and self._vnet_key is None:
             self.vnets_pane.move_cursor(row=0)
 
     def _compute_overlaps(self) -> None:
-        """Which VNets overlap another; filled in from `tui.cidr` once that lands."""
-        self.overlaps = {}
-        self.conflict_count = None
+        """Which VNets overlap another (one interval sweep over every loaded prefix)."""
+        index = cidr.analyse(self.inventory)
+        self.address_index = index
+        overlaps: dict[str, list[str]] = {}
+        for overlap in index.overlaps:
+            for vnet in (overlap.a, overlap.b):
+                other = overlap.other(vnet.id)
+                ranges = ", ".join(overlap.overlapping_ranges)
+                overlaps.setdefault(vnet.id.casefold(), []).append(
+                    f"overlaps {other.name} ({ranges})"
+                )
+        self.overlaps = overlaps
+        self.conflict_count = len(index.overlaps)
 
     # --- live peering state ----------------------------------------------------------------
 
@@ -430,6 +463,11 @@ class VnetTuiApp(App[int]):
                 [v for v in vnets if v.id.casefold() in affected], self.overlaps
             )
         self._render_details(flash=True)
+        self._refresh_live_screen()
+
+    def _refresh_live_screen(self) -> None:
+        if isinstance(self.screen, CheckScreen):
+            self._answer_check(self.screen)
 
     def _announce_changes(
         self, before: Iterable[VirtualNetwork], after: Iterable[VirtualNetwork]
@@ -765,10 +803,94 @@ class VnetTuiApp(App[int]):
             self._not_yet("Editing a peering")
 
     def action_check(self) -> None:
-        self._not_yet("The connectivity check")
+        key = self.vms_pane.selected_key
+        source = self.inventory.vm(key) if key else None
+        if source is None:
+            self.notify("Select a VM to check from (the VMs pane, key 4).", markup=False)
+            return
+        self.push_screen(CheckScreen(source, self.inventory.vms))
+
+    @on(CheckScreen.Changed)
+    def _check_changed(self, event: CheckScreen.Changed) -> None:
+        screen = self.screen
+        if isinstance(screen, CheckScreen):
+            self._answer_check(screen)
+
+    def _answer_check(self, screen: CheckScreen) -> None:
+        """Compute the verdict from what is loaded (again after every peering re-read)."""
+        request = screen.request
+        if request is None:
+            return
+        inv = self.inventory
+        source = inv.vm(request.source_key)
+        if source is None:
+            screen.show_result(f"{screen.source.name} is no longer loaded.")
+            return
+        destination = self._destination(request.destination)
+        if isinstance(destination, str) and not _is_ip(destination):
+            screen.show_result(destination)
+            return
+        try:
+            verdict = reach.check(inv, source, destination, request.port, request.protocol)
+        except ValueError as error:
+            screen.show_result(str(error))
+            return
+        dest_vm = destination if isinstance(destination, VirtualMachine) else None
+        screen.watched_vnets = tuple(
+            str(v) for v in (source.vnet_id, dest_vm.vnet_id if dest_vm else None) if v
+        )
+        screen.show_result(check_result(verdict))
+
+    def _destination(self, text: str) -> VirtualMachine | str:
+        """A VM by name (or id), else the text itself when it is an IP address, else a
+        sentence saying what is wrong."""
+        if _is_ip(text):
+            return text
+        wanted = text.casefold()
+        found = [vm for vm in self.inventory.vms if wanted in (vm.name.casefold(),
+                                                                 vm.id.casefold())]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            where = ", ".join(f"{vm.resource_group}/{vm.name}" for vm in found)
+            return f"{len(found)} VMs are named {text}: {where}. Type the id instead."
+        return f"No VM named {text}; type a VM name or a private IP address."
 
     def action_conflicts(self) -> None:
-        self._not_yet("The conflicts view")
+        self.push_screen(
+            ConflictsScreen(self.conflict_entries()), callback=self._conflict_chosen
+        )
+
+    def conflict_entries(self) -> list[ConflictEntry]:
+        entries = []
+        for number, group in enumerate(self.address_index.groups, start=1):
+            for vnet in group.vnets:
+                others = [
+                    f"{', '.join(o.overlapping_ranges)} with {o.other(vnet.id).name}"
+                    for o in group.overlaps
+                    if vnet.id in o.ids
+                ]
+                entries.append(ConflictEntry(
+                    number, vnet.id.casefold(), vnet.name, self._sub_name(vnet.subscription_id),
+                    vnet.resource_group, vnet.address_prefixes, "; ".join(others),
+                ))
+        return entries
+
+    def _conflict_chosen(self, key: str | None) -> None:
+        if key:
+            self._jump_to_vnet(key)
+
+    @on(ConflictsScreen.FreeRangeRequested)
+    def _free_range(self, event: ConflictsScreen.FreeRangeRequested) -> None:
+        screen = self.screen
+        if not isinstance(screen, ConflictsScreen):
+            return
+        try:
+            blocks = self.address_index.free_blocks(event.prefix_length, count=5)
+        except ValueError as error:
+            screen.show_free(event.prefix_length, str(error))
+            return
+        screen.show_free(event.prefix_length, list(blocks))
 
     def selected_resource_id(self) -> str | None:
         """The id of what the focused pane has selected (original casing)."""

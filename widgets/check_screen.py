@@ -21,7 +21,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Select, Static
 
 from tui.model import VirtualMachine
-from widgets.style import BAD_STYLE, DIM_STYLE, OK_STYLE, plain
+from widgets.style import BAD_STYLE, DIM_STYLE, OK_STYLE, WARN_STYLE, plain
 
 PROTOCOLS = (("TCP", "tcp"), ("UDP", "udp"), ("Any", "any"))
 
@@ -36,33 +36,41 @@ class CheckRequest:
 
 @dataclass(frozen=True)
 class CheckStep:
-    ok: bool
+    status: str  # ok | fail | info | unknown
     text: str
-    reason: str = ""  # why it failed, or the fix ("peer them: press p")
+    reason: str = ""  # the fix ("peer them: press p") or the deciding rule
 
 
 @dataclass(frozen=True)
 class CheckResult:
     question: str  # "Can vm1 reach vm2 on TCP 80?"
-    reachable: bool
+    answer: str  # YES | NO | UNKNOWN
     steps: tuple[CheckStep, ...]
+
+
+_MARKS = {
+    "ok": ("✓ ", OK_STYLE),
+    "fail": ("✗ ", BAD_STYLE),
+    "info": ("· ", DIM_STYLE),
+    "unknown": ("? ", WARN_STYLE),
+}
+_ANSWER_STYLE = {"YES": OK_STYLE, "NO": BAD_STYLE}
 
 
 def result_text(result: CheckResult) -> Text:
     text = Text()
-    verdict = Text(" YES ", style=f"bold reverse {OK_STYLE}") if result.reachable else Text(
-        " NO ", style=f"bold reverse {BAD_STYLE}"
-    )
     text.append_text(plain(result.question, "bold"))
     text.append("  ")
-    text.append_text(verdict)
+    style = _ANSWER_STYLE.get(result.answer, WARN_STYLE)
+    text.append(f" {result.answer} ", style=f"bold reverse {style}")
     for step in result.steps:
+        mark, mark_style = _MARKS.get(step.status, _MARKS["info"])
         text.append("\n")
-        text.append("✓ " if step.ok else "✗ ", style=OK_STYLE if step.ok else BAD_STYLE)
+        text.append(mark, style=mark_style)
         text.append_text(plain(step.text))
         if step.reason:
-            text.append("\n    ")
-            text.append_text(plain(step.reason, DIM_STYLE if step.ok else BAD_STYLE))
+            text.append("\n    → ", style=DIM_STYLE)
+            text.append_text(plain(step.reason, mark_style if step.status == "fail" else DIM_STYLE))
     return text
 
 
@@ -98,6 +106,9 @@ class CheckScreen(ModalScreen[None]):
         self._names = sorted({vm.name for vm in vms if vm.id != source.id})
         self._destination = destination
         self.request: CheckRequest | None = None
+        # VNets whose peerings decide the answer; the app keeps re-reading them.
+        self.watched_vnets: tuple[str, ...] = ()
+        self.result: CheckResult | str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="check-body") as body:
@@ -153,6 +164,7 @@ class CheckScreen(ModalScreen[None]):
 
     def show_result(self, result: CheckResult | str) -> None:
         """A verdict, or a sentence saying why there is none (unknown VM, bad IP)."""
+        self.result = result
         widget = self.query_one("#check-result", Static)
         if isinstance(result, str):
             widget.update(plain(result, BAD_STYLE))

@@ -82,7 +82,7 @@ class ConflictsScreen(ModalScreen[str | None]):
                 id="conflicts-empty",
             )
             with Horizontal(id="free-row"):
-                yield Label("Free range of size /", classes="check-label")
+                yield Label("Free range of size /", id="free-label")
                 yield Input("24", id="free-length", restrict=r"[0-9]*", max_length=3)
             yield Static("", id="free-result")
 

@@ -62,7 +62,7 @@ class SubscriptionsPane(ResourceTable):
     """Subscriptions with counts; the highlighted row narrows the VNet pane."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__((("VNets", "count"), ("Subscription", "name")), id=id)
+        super().__init__((("", "count"), ("Subscription", "name")), id=id)
         self.border_title = "Subscriptions"
 
     def show(self, items: Sequence[SubscriptionStatus], query: Query) -> None:

@@ -12,8 +12,8 @@ from widgets.style import DIM_STYLE, plain, power_text
 COLUMNS = (
     ("Name", "name"),
     ("Private IP", "ip"),
-    ("VNet/subnet", "where"),
     ("Power", "power"),
+    ("VNet/subnet", "where"),
     ("Size", "size"),
     ("OS", "os"),
 )
@@ -33,8 +33,8 @@ def vm_row(vm: VirtualMachine) -> TableRow:
     cells = (
         plain(vm.name),
         plain(vm.private_ip or "–"),
-        plain(placement(vm), DIM_STYLE if not vm.subnet_id else ""),
         power_text(vm.power_state),
+        plain(placement(vm), DIM_STYLE if not vm.subnet_id else ""),
         plain(vm.size),
         plain(vm.os_type),
     )

@@ -11,12 +11,13 @@ from widgets.filtering import Query
 from widgets.resource_table import ResourceTable, TableRow
 from widgets.style import BAD_STYLE, peerings_summary, plain
 
+# What matters most comes first: narrow panes cut columns from the right.
 COLUMNS = (
     ("Name", "name"),
-    ("Group", "rg"),
-    ("Region", "region"),
     ("Address space", "space"),
     ("⇄", "peerings"),
+    ("Resource group", "rg"),
+    ("Region", "region"),
 )
 
 
@@ -34,10 +35,10 @@ def vnet_row(vnet: VirtualNetwork, overlapping: bool) -> TableRow:
     ) else plain(vnet.name)
     cells = (
         name,
-        plain(vnet.resource_group),
-        plain(vnet.location),
         plain(", ".join(vnet.address_prefixes), BAD_STYLE if overlapping else ""),
         peerings_summary(vnet.peerings),
+        plain(vnet.resource_group),
+        plain(vnet.location),
     )
     return TableRow(vnet.id.casefold(), cells)
 
