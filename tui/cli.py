@@ -13,8 +13,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui import __version__
+from tui import __version__, redact
 from tui.commands import MODULES
+from tui.config import load_config, merge
 from tui.errors import VnettuiError
 from tui.settings import Settings, state_dir
 
@@ -51,12 +52,14 @@ def global_options(suppress: bool) -> argparse.ArgumentParser:
                    help="only this subscription (repeatable)")
     g.add_argument("--read-only", action="store_true", default=default or False,
                    help="never send a write")
-    g.add_argument("--auth", choices=AUTH_METHODS, default=default or "default",
+    # auth, cloud and interval default to None so the config file can fill them in
+    # (tui.config.merge); settings_from applies the built-in defaults after that.
+    g.add_argument("--auth", choices=AUTH_METHODS, default=default,
                    help="how to sign in (default: az login, env, managed identity...)")
     g.add_argument("--tenant", metavar="ID", default=default, help="sign in to this tenant")
-    g.add_argument("--cloud", choices=CLOUDS, default=default or "public", help="Azure cloud")
+    g.add_argument("--cloud", choices=CLOUDS, default=default, help="Azure cloud")
     g.add_argument("--interval", type=_positive_float, metavar="SECONDS",
-                   default=default or 5.0, help="live refresh interval (default 5)")
+                   default=default, help="live refresh interval (default 5)")
     g.add_argument("--config", type=Path, metavar="PATH", default=default,
                    help="config file (default: the XDG config dir)")
     g.add_argument("--no-mouse", action="store_true", default=default or False,
@@ -78,18 +81,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    return Settings(
+    """The command line over the config file (InputError naming the line if it is bad)."""
+    given = {name for name in ("auth", "tenant", "cloud", "interval")
+             if getattr(args, name, None) is not None}
+    cli = Settings(
         sandbox=bool(args.sandbox),
         sandbox_state=args.sandbox_state,
         subscriptions=tuple(args.subscription or ()),
         read_only=bool(args.read_only),
-        auth=args.auth,
+        auth=args.auth or "default",
         tenant=args.tenant,
-        cloud=args.cloud,
-        interval=args.interval,
+        cloud=args.cloud or "public",
+        interval=args.interval or 5.0,
         config_path=args.config,
         mouse=not args.no_mouse,
     )
+    return merge(load_config(args.config), cli, given)
 
 
 def setup_logging() -> Path | None:
@@ -109,6 +116,7 @@ def setup_logging() -> Path | None:
         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
     root.addHandler(file_handler)
+    redact.install(root)  # tokens, auth headers and secrets never reach the file
     root.setLevel(logging.INFO)
     # The SDK's HTTP logging policy logs headers at INFO; keep it to warnings.
     logging.getLogger("azure").setLevel(logging.WARNING)
@@ -119,9 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging()
-    settings = settings_from(args)
     handler = getattr(args, "handler", None)
     try:
+        settings = settings_from(args)
         if handler is None:
             from tui.commands.explore import run_explorer
 
@@ -129,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = handler(args, settings)
         return code
     except VnettuiError as error:
-        print(f"vnettui: {error}", file=sys.stderr)
+        print(f"vnettui: {redact.redact(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130

@@ -20,6 +20,11 @@ class Settings:
     config_path: Path | None = None
     mouse: bool = True
     theme: str | None = None
+    # From the config file (tui.config.merge): ids or display names, as written there.
+    read_only_subscriptions: tuple[str, ...] = ()
+    production_subscriptions: tuple[str, ...] = ()
+    keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys
+    token_cache: str = "auto"  # auto | encrypted | off (tui.azure.auth)
     extra: dict[str, str] = field(default_factory=dict)
 
     def sandbox_path(self) -> Path:

@@ -2,4 +2,6 @@
 its parser and sets `handler` to a function `(args, settings) -> int` (the exit code)."""
 
 MODULES: tuple[str, ...] = (
+    "tui.commands.sandbox_cmd",
+    "tui.commands.list_cmd",
 )

@@ -1,0 +1,216 @@
+"""The audit log: one JSON line per write that vnettui sent or refused, under the state dir.
+
+Who (the signed-in principal from the token's claims, else "sandbox" or "unknown"), when,
+what (method, ARM operation, resource ids) and the result. It is appended by the pipeline
+policies in `tui.azure.guard`, so every write is recorded whichever screen or command made
+it; the TUI's activity view reads it back with `read_audit`. Every line passes through
+`tui.redact` before it is written: tokens and auth headers never reach the file.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import threading
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tui.redact import redact
+from tui.settings import state_dir
+
+log = logging.getLogger(__name__)
+
+# Results, in the order a write goes through them.
+REFUSED = "refused"  # stopped before it left the process (read-only)
+ACCEPTED = "accepted"  # Azure took it and runs it as a long-running operation
+SUCCEEDED = "succeeded"
+FAILED = "failed"
+ERROR = "error"  # no answer (connection dropped, timeout)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    time: str  # ISO 8601, UTC
+    who: str
+    method: str
+    operation: str  # ARM's operation name, e.g. Microsoft.Network/.../virtualNetworkPeerings/write
+    ids: tuple[str, ...]
+    result: str
+    status: int | None = None
+    code: str = ""  # ARM's error code on failure
+    message: str = ""
+    tenant: str = ""
+    request_id: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["ids"] = list(self.ids)
+        if not self.extra:
+            del data["extra"]
+        return redact(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
+
+    @classmethod
+    def from_json(cls, line: str) -> AuditEntry | None:
+        try:
+            data = json.loads(line)
+        except ValueError:
+            return None
+        if not isinstance(data, dict):
+            return None
+        try:
+            status = data.get("status")
+            return cls(
+                time=str(data["time"]), who=str(data.get("who", "unknown")),
+                method=str(data["method"]), operation=str(data.get("operation", "")),
+                ids=tuple(str(i) for i in data.get("ids", ())),
+                result=str(data["result"]),
+                status=int(status) if isinstance(status, int) else None,
+                code=str(data.get("code", "")), message=str(data.get("message", "")),
+                tenant=str(data.get("tenant", "")), request_id=str(data.get("request_id", "")),
+                extra={str(k): str(v) for k, v in dict(data.get("extra") or {}).items()},
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def audit_path() -> Path:
+    """`$XDG_STATE_HOME/vnettui/audit.jsonl`."""
+    return state_dir() / "audit.jsonl"
+
+
+class AuditLog:
+    """Appends entries to the JSON-lines file; safe to share between clients and tasks.
+
+    `fallback_who` names the actor when no token claims are known ("sandbox" when the
+    sandbox cloud is in use). `principal` is updated from each token the policies see.
+    """
+
+    def __init__(self, path: Path | None = None, *, fallback_who: str = "unknown") -> None:
+        self.path = path or audit_path()
+        self.fallback_who = fallback_who
+        self.principal: str | None = None
+        self.tenant: str = ""
+        self._lock = threading.Lock()
+
+    def learn_token(self, token: str) -> None:
+        """Take the principal and tenant from a bearer token's claims, if it is a JWT."""
+        claims = token_claims(token)
+        if claims:
+            self.principal = principal_from_claims(claims) or self.principal
+            self.tenant = str(claims.get("tid", "") or self.tenant)
+
+    def record(
+        self, method: str, url: str, result: str, *, status: int | None = None,
+        code: str = "", message: str = "", request_id: str = "",
+        extra: dict[str, str] | None = None,
+    ) -> AuditEntry:
+        operation, ids = describe_request(method, url)
+        entry = AuditEntry(
+            time=datetime.now(UTC).isoformat(timespec="milliseconds"),
+            who=self.principal or self.fallback_who,
+            method=method.upper(), operation=operation, ids=ids, result=result,
+            status=status, code=code, message=message[:500], tenant=self.tenant,
+            request_id=request_id, extra=dict(extra or {}),
+        )
+        self.append(entry)
+        return entry
+
+    def append(self, entry: AuditEntry) -> None:
+        line = entry.to_json() + "\n"
+        with self._lock:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                # One write() of one line in append mode: lines from several processes
+                # sharing the file do not interleave.
+                with self.path.open("a", encoding="utf-8") as handle:
+                    handle.write(line)
+            except OSError as error:
+                log.warning("audit log %s could not be written: %s", self.path, error)
+
+
+def read_audit(path: Path | None = None, limit: int | None = 200) -> list[AuditEntry]:
+    """The last `limit` entries (all when None), oldest first; unreadable lines skipped."""
+    target = path or audit_path()
+    entries: deque[AuditEntry] = deque(maxlen=limit)
+    try:
+        with target.open(encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                entry = AuditEntry.from_json(line) if line.strip() else None
+                if entry is not None:
+                    entries.append(entry)
+    except FileNotFoundError:
+        return []
+    except OSError as error:
+        log.warning("audit log %s could not be read: %s", target, error)
+        return []
+    return list(entries)
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def token_claims(token: str) -> dict[str, Any] | None:
+    """The (unverified) claims of a JWT access token; None when it is not a JWT.
+
+    Only for naming the actor in the audit log; nothing is authorised on them.
+    """
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        data = json.loads(base64.urlsafe_b64decode(payload))
+    except (ValueError, binascii.Error):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def principal_from_claims(claims: dict[str, Any]) -> str | None:
+    """A person's sign-in name, else "app <appid>" for a service principal or managed id."""
+    for key in ("upn", "unique_name", "preferred_username", "email"):
+        value = claims.get(key)
+        if isinstance(value, str) and value:
+            return value
+    app = claims.get("appid") or claims.get("azp")
+    if isinstance(app, str) and app:
+        return f"app {app}"
+    oid = claims.get("oid")
+    return f"object {oid}" if isinstance(oid, str) and oid else None
+
+
+_VERBS = {"PUT": "write", "PATCH": "write", "DELETE": "delete"}
+
+
+def describe_request(method: str, url: str) -> tuple[str, tuple[str, ...]]:
+    """ARM's operation name and the resource id a request acts on.
+
+    `PUT .../virtualNetworks/v/virtualNetworkPeerings/p` ->
+    (`Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write`, (that id,));
+    a POST to `.../networkWatchers/nw/connectivityCheck` ->
+    (`Microsoft.Network/networkWatchers/connectivityCheck/action`, (the watcher's id,)).
+    """
+    path = urlsplit(url).path.rstrip("/")
+    segs = [s for s in path.split("/") if s]
+    method = method.upper()
+    action: str | None = None
+    if method == "POST" and segs and len(segs) % 2 == 1:
+        action = segs.pop()
+    lowered = [s.lower() for s in segs]
+    if "providers" in lowered:
+        p = len(lowered) - 1 - lowered[::-1].index("providers")
+        namespace = segs[p + 1] if p + 1 < len(segs) else ""
+        types = segs[p + 2 :: 2]
+    else:
+        namespace = "Microsoft.Resources"
+        types = segs[0::2]
+    resource_type = "/".join([namespace, *types]) if types or namespace else ""
+    resource_id = "/" + "/".join(segs) if segs else "/"
+    verb = f"{action}/action" if action else _VERBS.get(method, method.lower())
+    return f"{resource_type}/{verb}", (resource_id,)

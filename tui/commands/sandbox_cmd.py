@@ -1,0 +1,61 @@
+"""`vnettui sandbox reset`: start the sandbox cloud over from a scenario."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from tui.errors import InputError
+from tui.settings import Settings
+
+SCENARIOS = ("az303", "showcase", "estate")
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser("sandbox", parents=parents, help="manage the sandbox cloud")
+    actions = p.add_subparsers(dest="sandbox_action", metavar="ACTION", required=True)
+    reset = actions.add_parser("reset", parents=parents,
+                               help="replace the sandbox with a fresh scenario")
+    reset.add_argument("--scenario", choices=SCENARIOS, default="showcase",
+                       help="what to build (default: showcase)")
+    reset.add_argument("--subscriptions", type=_count, metavar="N",
+                       help="estate: number of subscriptions (default 3)")
+    reset.add_argument("--vnets", type=_count, metavar="N",
+                       help="estate: number of VNets (default 2000)")
+    reset.add_argument("--seed", type=int, metavar="S", help="estate: random seed (default 1)")
+    reset.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from tui.sandbox.scenarios import reset
+
+    params = {
+        key: getattr(args, key)
+        for key in ("subscriptions", "vnets", "seed")
+        if getattr(args, key, None) is not None
+    }
+    if params and args.scenario != "estate":
+        raise InputError(
+            f"--{', --'.join(params)} only apply to --scenario estate, not {args.scenario}"
+        )
+    path = settings.sandbox_path()
+    try:
+        summary = reset(path, args.scenario, **params)
+    except (OSError, ValueError) as error:
+        raise InputError(f"cannot reset the sandbox at {path}: {error}") from None
+    print(f"Sandbox reset to scenario {summary.scenario!r} at {path}")
+    print(f"  subscriptions: {', '.join(summary.subscriptions)}")
+    print(f"  {summary.vnets} VNets, {summary.vms} VMs, {summary.peerings} peerings")
+    for note in summary.notes:
+        print(f"  - {note}")
+    return 0

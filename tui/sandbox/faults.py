@@ -1,0 +1,85 @@
+"""The fault profile: latency, throttling, errors, dropped connections, forbidden
+subscriptions and failing writes, so clients can be tested against a misbehaving cloud.
+
+Set by the `faults=` argument of `SandboxTransport` or, when that is absent, by the JSON
+object in `$VNETTUI_SANDBOX_FAULTS`. Every key is optional.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+ENV = "VNETTUI_SANDBOX_FAULTS"
+
+
+@dataclass(frozen=True)
+class FaultProfile:
+    latency_ms: float = 0.0  # added to every request
+    throttle_every: int = 0  # every Nth request answers 429 with Retry-After: 1
+    error_every: int = 0  # every Nth request answers `error_status`
+    error_status: int = 503
+    drop_every: int = 0  # every Nth request fails as a dropped connection
+    forbidden_subscriptions: tuple[str, ...] = ()  # ids or display names -> 403
+    fail_writes: tuple[str, ...] = ()  # id substrings whose PUT/DELETE operation ends Failed
+    operation_seconds: float = 1.0  # how long a write stays in progress
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> FaultProfile:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(
+                f"unknown fault profile key(s) {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(known))}"
+            )
+        values: dict[str, Any] = {}
+        for name, value in data.items():
+            if name in ("forbidden_subscriptions", "fail_writes"):
+                if isinstance(value, str):
+                    value = [value]
+                if not isinstance(value, list | tuple) or not all(
+                    isinstance(v, str) for v in value
+                ):
+                    raise ValueError(f"fault profile {name} must be a list of strings")
+                values[name] = tuple(value)
+            elif name in ("latency_ms", "operation_seconds"):
+                if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                    raise ValueError(f"fault profile {name} must be a number >= 0")
+                values[name] = float(value)
+            else:
+                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                    raise ValueError(f"fault profile {name} must be a whole number >= 0")
+                values[name] = value
+        if "error_status" in values and not 400 <= values["error_status"] <= 599:
+            raise ValueError("fault profile error_status must be an HTTP error status")
+        return cls(**values)
+
+    @classmethod
+    def from_env(cls) -> FaultProfile:
+        text = os.environ.get(ENV, "").strip()
+        if not text:
+            return cls()
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"${ENV} is not valid JSON: {error}") from None
+        if not isinstance(data, dict):
+            raise ValueError(f"${ENV} must be a JSON object")
+        return cls.from_mapping(data)
+
+    @classmethod
+    def resolve(cls, faults: FaultProfile | Mapping[str, Any] | None) -> FaultProfile:
+        """The argument when given (tests stay independent of the shell), else the env."""
+        if faults is None:
+            return cls.from_env()
+        if isinstance(faults, FaultProfile):
+            return faults
+        return cls.from_mapping(faults)
+
+    def fails_write(self, resource_id: str) -> bool:
+        lowered = resource_id.lower()
+        return any(s.lower() in lowered for s in self.fail_writes if s)

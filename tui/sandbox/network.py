@@ -1,0 +1,631 @@
+"""Virtual network and peering rules: what Azure's Network RP accepts, refuses and changes.
+
+Behaviour follows azure-facts.md sections 1 and 2. Every function runs inside one store
+transaction, so a change to both sides of a peering is atomic across processes.
+
+Choices where Azure's behaviour is unconfirmed ([U]) are named where they are made.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from typing import Any
+
+from tui.sandbox.builders import PEERING_TYPE, VNET_TYPE, stable_guid
+from tui.sandbox.errors import (
+    ArmError,
+    bad_request,
+    child_not_found,
+    not_found,
+    parent_not_found,
+    resource_group_not_found,
+    subscription_not_found,
+)
+from tui.sandbox.store import IdParts, Resource, Tx, key_of
+
+FLAG_DEFAULTS = {
+    # [U] the service default for an omitted flag; the Portal's defaults are the likeliest.
+    "allowVirtualNetworkAccess": True,
+    "allowForwardedTraffic": False,
+    "allowGatewayTransit": False,
+    "useRemoteGateways": False,
+}
+
+_PEERING_NAME = re.compile(r"^\w(?:[\w.-]{0,78}\w)?$", re.ASCII)
+_VNET_NAME = re.compile(r"^[A-Za-z0-9](?:[\w.-]{0,62}\w)$", re.ASCII)
+_VNET_ID = re.compile(
+    r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/"
+    r"virtualNetworks/[^/]+$",
+    re.IGNORECASE,
+)
+PEERING_INFO = "For more information please refer to https://aka.ms/VnetPeeringInfo"
+
+
+# --- reading ------------------------------------------------------------------------------
+def prefixes(vnet: Resource | dict[str, Any]) -> list[str]:
+    body = vnet.body if isinstance(vnet, Resource) else vnet
+    space = body.get("properties", {}).get("addressSpace") or {}
+    return list(space.get("addressPrefixes") or [])
+
+
+def overlaps(ours: list[str], theirs: list[str]) -> list[str]:
+    """The prefixes of `theirs` that overlap any of `ours` (as Azure's message lists them)."""
+    mine = [ipaddress.ip_network(p, strict=False) for p in ours]
+    found = []
+    for prefix in theirs:
+        net = ipaddress.ip_network(prefix, strict=False)
+        if any(net.version == m.version and net.overlaps(m) for m in mine):
+            found.append(prefix)
+    return found
+
+
+def has_gateway(vnet: Resource | dict[str, Any]) -> bool:
+    """A VNet has a gateway when its GatewaySubnet holds a virtual network gateway's IP
+    configuration: the same test a client can run on the VNet body alone."""
+    body = vnet.body if isinstance(vnet, Resource) else vnet
+    for subnet in body.get("properties", {}).get("subnets") or []:
+        if str(subnet.get("name", "")).lower() != "gatewaysubnet":
+            continue
+        for ipconfig in subnet.get("properties", {}).get("ipConfigurations") or []:
+            if "/virtualnetworkgateways/" in str(ipconfig.get("id", "")).lower():
+                return True
+    return False
+
+
+def vnet_view(vnet: Resource, peerings: list[Resource]) -> dict[str, Any]:
+    """The VNet as ARM returns it: its peerings listed inside, always matching the peering
+    resources (they are read from the same rows, never stored twice)."""
+    body = dict(vnet.body)
+    props = dict(body.get("properties", {}))
+    props["virtualNetworkPeerings"] = [p.body for p in peerings]
+    body["properties"] = props
+    return body
+
+
+def get_vnet(tx: Tx, vnet_id: str) -> Resource:
+    require_group(tx, vnet_id)
+    vnet = tx.get(vnet_id)
+    if vnet is None or vnet.type.lower() != VNET_TYPE.lower():
+        parts = IdParts.parse(vnet_id)
+        raise not_found(VNET_TYPE, parts.name, _rg_name(vnet_id))
+    return vnet
+
+
+def get_peering(tx: Tx, peering_id: str) -> Resource:
+    vnet_id = peering_id.rsplit("/virtualNetworkPeerings/", 1)[0]
+    require_parent(tx, vnet_id)
+    peering = tx.get(peering_id)
+    if peering is None:
+        raise child_not_found(peering_id)
+    return peering
+
+
+def require_group(tx: Tx, resource_id: str) -> None:
+    parts = IdParts.parse(resource_id)
+    if not tx.exists(f"/subscriptions/{parts.subscription}"):
+        raise subscription_not_found(parts.subscription)
+    if parts.resource_group and not tx.exists(
+        f"/subscriptions/{parts.subscription}/resourceGroups/{parts.resource_group}"
+    ):
+        raise resource_group_not_found(_rg_name(resource_id))
+
+
+def require_parent(tx: Tx, vnet_id: str) -> Resource:
+    require_group(tx, vnet_id)
+    vnet = tx.get(vnet_id)
+    if vnet is None:
+        raise parent_not_found(IdParts.parse(vnet_id).name)
+    return vnet
+
+
+def _rg_name(resource_id: str) -> str:
+    segs = resource_id.split("/")
+    return segs[4] if len(segs) > 4 else ""
+
+
+def reverse_of(tx: Tx, peering: Resource) -> Resource | None:
+    """The peering on the remote VNet that points back at this peering's VNet."""
+    vnet_key = IdParts.parse(peering.id).parent
+    for candidate in tx.children(peering.ref, PEERING_TYPE):
+        if candidate.ref == vnet_key:
+            return candidate
+    return None
+
+
+# --- sync levels ---------------------------------------------------------------------------
+def _space(props: dict[str, Any], key: str) -> list[str]:
+    return list((props.get(key) or {}).get("addressPrefixes") or [])
+
+
+def refresh(tx: Tx, peering: Resource) -> None:
+    """Recompute one peering's address-space fields and sync level and store it.
+
+    `remoteAddressSpace` is this link's programmed copy of the remote VNet's prefixes.
+    The link is LocalNotInSync when that copy is stale, RemoteNotInSync when the reverse
+    link's copy of our VNet is stale (the PowerShell SyncVirtualNetworkPeering test shows
+    exactly this pair), LocalAndRemoteNotInSync when both are.
+    """
+    props = peering.properties
+    vnet = tx.get(IdParts.parse(peering.id).parent)
+    remote = tx.get(peering.ref)
+    reverse = reverse_of(tx, peering) if remote else None
+    local_now = prefixes(vnet) if vnet else _space(props, "localVirtualNetworkAddressSpace")
+    programmed = _space(props, "remoteAddressSpace")
+    remote_now = prefixes(remote) if remote else programmed
+    props["localVirtualNetworkAddressSpace"] = {"addressPrefixes": local_now}
+    props["remoteVirtualNetworkAddressSpace"] = {"addressPrefixes": remote_now}
+    if reverse is not None:
+        local_programmed = _space(reverse.properties, "remoteAddressSpace")
+    else:
+        local_programmed = local_now
+    props["localAddressSpace"] = {"addressPrefixes": local_programmed}
+    local_stale = remote is not None and set(programmed) != set(remote_now)
+    remote_stale = reverse is not None and set(local_programmed) != set(local_now)
+    props["peeringSyncLevel"] = (
+        "LocalAndRemoteNotInSync" if local_stale and remote_stale
+        else "LocalNotInSync" if local_stale
+        else "RemoteNotInSync" if remote_stale
+        else "FullyInSync"
+    )
+    tx.put(peering)
+
+
+def refresh_around(tx: Tx, vnet_id: str) -> None:
+    """After a VNet's address space changed: every link on it and every link pointing at it."""
+    for peering in tx.children(vnet_id, PEERING_TYPE) + tx.referencing(vnet_id, PEERING_TYPE):
+        refresh(tx, peering)
+
+
+# --- peering writes ------------------------------------------------------------------------
+def put_peering(
+    tx: Tx,
+    peering_id: str,
+    body: dict[str, Any],
+    *,
+    sync: bool,
+    is_forbidden: Callable[[str], bool] = lambda _sub: False,
+) -> tuple[Resource, bool]:
+    """Create or update one peering (and the state of its reverse). Returns (peering, created).
+
+    The peering is left `Updating`; the caller records the long-running operation that
+    settles it.
+    """
+    vnet_id, name = peering_id.rsplit("/virtualNetworkPeerings/", 1)
+    if not _PEERING_NAME.match(name):
+        raise bad_request(
+            "InvalidResourceName",
+            f"Resource name {name} is invalid. The name can be up to 80 characters long. "
+            "It must begin with a word character, and it must end with a word character or "
+            "with '_'. The name may contain word characters or '.', '-', '_'.",
+        )
+    vnet = require_parent(tx, vnet_id)
+    peering_id = f"{vnet.id}/virtualNetworkPeerings/{name}"
+    props_in = body.get("properties")
+    if not isinstance(props_in, dict):
+        raise bad_request("InvalidRequestFormat", "Cannot parse the request: no properties.")
+    remote_ref = props_in.get("remoteVirtualNetwork") or {}
+    remote_id = str(remote_ref.get("id") or "") if isinstance(remote_ref, dict) else ""
+    if not remote_id:
+        raise bad_request(
+            "MissingRemoteVirtualNetwork",  # [U] code; ARM requires remoteVirtualNetwork.id
+            f"Peering {peering_id} must reference a remote virtual network "
+            "(properties.remoteVirtualNetwork.id).",
+        )
+    if not _VNET_ID.match(remote_id):
+        raise bad_request(
+            "InvalidResourceReference",
+            f"Resource id {remote_id} referenced by resource {peering_id} is not a valid "
+            "virtual network id.",
+        )
+    remote = tx.get(remote_id)
+    if remote is None:
+        raise bad_request(
+            "InvalidGlobalResourceReference",
+            f"Resource {remote_id} referenced by resource {peering_id} was not found. "
+            "Please make sure that the referenced resource exists, and that both resources "
+            "are in the same region.",
+        )
+    remote_sub = IdParts.parse(remote.id).subscription
+    if remote_sub != IdParts.parse(vnet.id).subscription and is_forbidden(remote_sub):
+        raise ArmError(
+            403,
+            "LinkedAuthorizationFailed",
+            "The client has permission to perform action "
+            "'Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write' on scope "
+            f"'{peering_id}', however it does not have permission to perform action "
+            f"'Microsoft.Network/virtualNetworks/peer/action' on the linked scope(s) "
+            f"'{remote.id}' or the linked scope(s) are invalid.",
+        )
+    existing = tx.get(peering_id)
+    if existing is not None and existing.ref != remote.key:
+        raise bad_request(
+            "ChangingRemoteVirtualNetworkNotAllowed",  # [U] seen only in third-party code
+            f"Cannot change remote virtual network of peering {existing.id} from "
+            f"{existing.properties.get('remoteVirtualNetwork', {}).get('id')} to {remote.id}. "
+            "Delete the peering and create a new one.",
+        )
+    if existing is not None and existing.provisioning_state in ("Updating", "Deleting"):
+        # [U] status: the Network RP answers a locked resource with a retryable 429.
+        raise ArmError(
+            429,
+            "RetryableErrorDueToAnotherOperation",
+            f"Operation on peering {existing.id} cannot be performed because another "
+            "operation on it is in progress. Retry later.",
+            headers={"Retry-After": "1"},
+        )
+    for referenced in (vnet, remote):
+        if referenced.provisioning_state != "Succeeded":
+            raise bad_request(
+                "ReferencedResourceNotProvisioned",
+                f"Cannot proceed with operation because resource {referenced.id} used by "
+                f"resource {peering_id} is not in Succeeded state. Resource is in "
+                f"{referenced.provisioning_state} state and the last operation that "
+                "updated/is updating the resource is PutVirtualNetworkOperation.",
+            )
+    if remote.key == vnet.key:
+        raise bad_request(
+            "CannotPeerVirtualNetworkWithItself",  # [U] code unknown; Azure refuses it
+            f"Cannot create or update peering {peering_id}: a virtual network cannot be "
+            "peered with itself.",
+        )
+    siblings = tx.children(vnet.id, PEERING_TYPE)
+    for other in siblings:
+        if other.key != key_of(peering_id) and other.ref == remote.key:
+            raise bad_request(
+                "AnotherPeeringAlreadyReferencesRemoteVnet",
+                f"Peering {peering_id} cannot be created because peering {other.id} already "
+                f"references remote virtual network {remote.id}. Cannot add another peering "
+                "referencing the same remote virtual network.",
+            )
+    clash = overlaps(prefixes(vnet), prefixes(remote))
+    if clash:
+        raise bad_request(
+            "VnetAddressSpacesOverlap",
+            f"Cannot create or update peering {peering_id}. Virtual networks {vnet.id} and "
+            f"{remote.id} cannot be peered because their address spaces overlap. "
+            f"Overlapping address prefixes: {', '.join(clash)}",
+        )
+    _refuse_overlap_with_peered(tx, peering_id, vnet, remote)
+    flags = {
+        key: bool(props_in.get(key, existing.properties.get(key) if existing else default))
+        for key, default in FLAG_DEFAULTS.items()
+    }
+    _check_gateway_rules(tx, peering_id, vnet, remote, flags, siblings)
+    reverse = None
+    for candidate in tx.children(remote.id, PEERING_TYPE):
+        if candidate.ref == vnet.key:
+            reverse = candidate
+            break
+    if reverse is not None and reverse.properties.get("peeringState") == "Disconnected":
+        raise bad_request(
+            "RemotePeeringIsDisconnected",
+            f"Cannot create or update peering {peering_id} because remote peering "
+            f"{reverse.id} referencing parent virtual network {vnet.id} is in Disconnected "
+            "state. Update or re-create the remote peering to get it back to Initiated "
+            "state. Peering gets Disconnected when remote vnet or remote peering is deleted "
+            "and re-created.",
+        )
+    state = "Connected" if reverse is not None else "Initiated"
+    was_disconnected = (
+        existing is not None and existing.properties.get("peeringState") == "Disconnected"
+    )
+    if existing is None or sync or was_disconnected:
+        programmed = prefixes(remote)
+    else:
+        programmed = _space(existing.properties, "remoteAddressSpace")
+    props: dict[str, Any] = {
+        **flags,
+        "doNotVerifyRemoteGateways": bool(props_in.get("doNotVerifyRemoteGateways", False)),
+        "remoteVirtualNetwork": {"id": remote.id},
+        "remoteAddressSpace": {"addressPrefixes": programmed},
+        "remoteVirtualNetworkAddressSpace": {"addressPrefixes": prefixes(remote)},
+        "localAddressSpace": {"addressPrefixes": prefixes(vnet)},
+        "localVirtualNetworkAddressSpace": {"addressPrefixes": prefixes(vnet)},
+        "peeringState": state,
+        "peeringSyncLevel": "FullyInSync",
+        "provisioningState": "Updating",
+        "resourceGuid": (
+            existing.properties.get("resourceGuid") if existing else stable_guid(peering_id)
+        ),
+        "peerCompleteVnets": bool(props_in.get("peerCompleteVnets", True)),
+        "enableOnlyIPv6Peering": bool(props_in.get("enableOnlyIPv6Peering", False)),
+    }
+    communities = remote.properties.get("bgpCommunities")
+    if isinstance(communities, dict) and communities.get("virtualNetworkCommunity"):
+        props["remoteBgpCommunities"] = {
+            "virtualNetworkCommunity": communities["virtualNetworkCommunity"],
+            "regionalCommunity": communities.get("regionalCommunity", "12076:50004"),
+        }
+    peering = Resource(
+        peering_id,
+        PEERING_TYPE,
+        {"id": peering_id, "name": name, "type": PEERING_TYPE, "properties": props},
+        ref=remote.id,
+    )
+    tx.put(peering)
+    if reverse is not None:
+        reverse.properties["peeringState"] = "Connected"
+        tx.put(reverse)
+        refresh(tx, reverse)
+    refresh(tx, peering)
+    return peering, existing is None
+
+
+def _refuse_overlap_with_peered(tx: Tx, peering_id: str, vnet: Resource, remote: Resource) -> None:
+    """Neither side may overlap a VNet the other side is already peered with."""
+    for here, there in ((vnet, remote), (remote, vnet)):
+        for link in tx.children(there.id, PEERING_TYPE):
+            if link.ref in (here.key, there.key):
+                continue
+            if link.properties.get("peeringState") == "Disconnected":
+                continue
+            third = tx.get(link.ref)
+            if third is None:
+                continue
+            clash = overlaps(prefixes(third), prefixes(here))
+            if clash:
+                raise bad_request(
+                    "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet",
+                    f"Cannot create or update peering {peering_id}. Address space of virtual "
+                    f"network {here.id} overlaps with address space of virtual network "
+                    f"{third.id} already peered with virtual network {there.id}. "
+                    f"Overlapping address prefixes: {', '.join(clash)}. {PEERING_INFO}",
+                )
+
+
+def _check_gateway_rules(
+    tx: Tx,
+    peering_id: str,
+    vnet: Resource,
+    remote: Resource,
+    flags: dict[str, bool],
+    siblings: list[Resource],
+) -> None:
+    if not flags["useRemoteGateways"]:
+        return
+    # doNotVerifyRemoteGateways does not bypass this (azure-facts.md section 2).
+    if not has_gateway(remote):
+        raise bad_request(
+            "RemoteVnetHasNoGateways",
+            f"Peering {peering_id} cannot have UseRemoteGateway flag set to true because "
+            f"remote virtual network {remote.id} referenced by the peering does not have any "
+            "gateways.",
+        )
+    if has_gateway(vnet):
+        raise bad_request(
+            "UseRemoteGatewaysNotAllowedWithLocalGateway",  # [U] code; rule from SPEC/MANAGE
+            f"Peering {peering_id} cannot have UseRemoteGateways flag set to true because "
+            f"virtual network {vnet.id} already has a gateway.",
+        )
+    for other in siblings:
+        if other.key != key_of(peering_id) and other.properties.get("useRemoteGateways"):
+            raise bad_request(
+                "OnlyOnePeeringCanUseRemoteGateways",  # [U] code; rule from SPEC
+                f"Peering {peering_id} cannot have UseRemoteGateways flag set to true because "
+                f"peering {other.id} on the same virtual network already uses remote "
+                "gateways. Only one peering can have this flag set to true.",
+            )
+    for candidate in tx.children(remote.id, PEERING_TYPE):
+        # [U] checked only once the remote link exists; a missing remote link is allowed.
+        if candidate.ref == vnet.key and not candidate.properties.get("allowGatewayTransit"):
+            raise bad_request(
+                "RemotePeeringDoesNotAllowGatewayTransit",  # [U] code; message from Azure
+                "Peering-to-Gateway cannot have UseRemoteGateways flag set to true, because "
+                "corresponding remote peering has AllowGatewayTransit flag set to false. "
+                f"Peering: {peering_id}; remote peering: {candidate.id}.",
+            )
+
+
+def begin_delete_peering(tx: Tx, peering_id: str) -> Resource | None:
+    """Mark a peering Deleting (the operation's settlement removes it). None = not there."""
+    vnet_id = peering_id.rsplit("/virtualNetworkPeerings/", 1)[0]
+    require_parent(tx, vnet_id)
+    peering = tx.get(peering_id)
+    if peering is None:
+        return None
+    peering.properties["provisioningState"] = "Deleting"
+    tx.put(peering)
+    return peering
+
+
+def finish_delete_peering(tx: Tx, peering_id: str) -> None:
+    """Remove the link; its reverse, if any, goes Disconnected (provisioning stays Succeeded)."""
+    peering = tx.get(peering_id)
+    if peering is None:
+        return
+    reverse = reverse_of(tx, peering)
+    tx.delete(peering.id)
+    if reverse is not None:
+        reverse.properties["peeringState"] = "Disconnected"
+        tx.put(reverse)
+        refresh(tx, reverse)
+
+
+# --- VNet writes ---------------------------------------------------------------------------
+_READ_ONLY = {"provisioningState", "resourceGuid", "virtualNetworkPeerings", "subnets"}
+
+
+def put_vnet(tx: Tx, vnet_id: str, body: dict[str, Any]) -> tuple[Resource, bool]:
+    """Create a VNet or change it (address space, subnets, tags). Left `Updating`."""
+    name = vnet_id.rsplit("/", 1)[-1]
+    if not _VNET_NAME.match(name):
+        raise bad_request(
+            "InvalidResourceName",
+            f"Resource name {name} is invalid. The name can be between 2 and 64 characters "
+            "long. It must begin with a letter or number, end with a letter, number or "
+            "underscore, and may contain only letters, numbers, underscores, periods, or "
+            "hyphens.",
+        )
+    require_group(tx, vnet_id)
+    existing = tx.get(vnet_id)
+    props_in = body.get("properties") or {}
+    if not isinstance(props_in, dict):
+        raise bad_request("InvalidRequestFormat", "Cannot parse the request: bad properties.")
+    if existing is not None and existing.provisioning_state != "Succeeded":
+        raise ArmError(
+            429,
+            "RetryableErrorDueToAnotherOperation",
+            f"Operation on virtual network {existing.id} cannot be performed because another "
+            "operation on it is in progress. Retry later.",
+            headers={"Retry-After": "1"},
+        )
+    location = body.get("location") or (existing.body.get("location") if existing else None)
+    if not location:
+        raise bad_request("LocationRequired", "The location property is required for this "
+                          "definition.")
+    new_prefixes = _valid_prefixes(
+        (props_in.get("addressSpace") or {}).get("addressPrefixes")
+        if "addressSpace" in props_in else (prefixes(existing) if existing else None),
+        vnet_id,
+    )
+    old_props = dict(existing.properties) if existing else {}
+    subnets = _merge_subnets(
+        vnet_id, old_props.get("subnets") or [], props_in.get("subnets"), new_prefixes
+    )
+    canonical_id = existing.id if existing else vnet_id
+    if existing is not None:
+        for link in tx.children(existing.id, PEERING_TYPE):
+            remote = tx.get(link.ref)
+            if remote is None or link.properties.get("peeringState") == "Disconnected":
+                continue
+            clash = overlaps(prefixes(remote), new_prefixes)
+            if clash:
+                raise bad_request(
+                    "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet",
+                    f"Cannot update address space of virtual network {existing.id}: it would "
+                    f"overlap with virtual network {remote.id} peered with it. Overlapping "
+                    f"address prefixes: {', '.join(clash)}. {PEERING_INFO}",
+                )
+    props = {k: v for k, v in old_props.items() if k not in _READ_ONLY}
+    props.update({k: v for k, v in props_in.items() if k not in _READ_ONLY})
+    props["addressSpace"] = {"addressPrefixes": new_prefixes}
+    props.setdefault("dhcpOptions", {"dnsServers": []})
+    props.setdefault("enableDdosProtection", False)
+    ordered: dict[str, Any] = {
+        "provisioningState": "Updating",
+        "resourceGuid": old_props.get("resourceGuid") or stable_guid(canonical_id),
+        **props,
+        "subnets": subnets,
+        "virtualNetworkPeerings": [],
+    }
+    vnet = Resource(canonical_id, VNET_TYPE, {
+        "id": canonical_id,
+        "name": IdParts.parse(canonical_id).name,
+        "type": VNET_TYPE,
+        "location": location,
+        "tags": body.get("tags", existing.body.get("tags", {}) if existing else {}),
+        "properties": ordered,
+    })
+    tx.put(vnet)
+    if existing is not None and set(prefixes(existing)) != set(new_prefixes):
+        refresh_around(tx, canonical_id)
+    return vnet, existing is None
+
+
+def _valid_prefixes(value: Any, vnet_id: str) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise bad_request(
+            "InvalidRequestFormat",
+            f"Virtual network {vnet_id} needs at least one address prefix "
+            "(properties.addressSpace.addressPrefixes).",
+        )
+    for prefix in value:
+        try:
+            ipaddress.ip_network(str(prefix), strict=True)
+        except ValueError:
+            raise bad_request(
+                "InvalidAddressPrefixFormat",  # [U] code
+                f"Address prefix {prefix} of virtual network {vnet_id} is not a valid CIDR "
+                "prefix (the address must be the first of its range, e.g. 10.1.0.0/16).",
+            ) from None
+    return [str(p) for p in value]
+
+
+def _merge_subnets(
+    vnet_id: str, old: list[dict[str, Any]], new: Any, space: list[str]
+) -> list[dict[str, Any]]:
+    """Subnets after a PUT. [U] a body without `subnets` keeps the existing ones (ARM would
+    drop them; clients that resize GET and PUT the whole body, so both read the same)."""
+    old_by_name = {str(s.get("name", "")).lower(): s for s in old}
+    if new is None:
+        result = [dict(s) for s in old]
+    elif not isinstance(new, list):
+        raise bad_request("InvalidRequestFormat", "properties.subnets must be a list.")
+    else:
+        result = []
+        for item in new:
+            subnet_name = str(item.get("name") or "")
+            previous = old_by_name.get(subnet_name.lower(), {})
+            props = dict(previous.get("properties") or {"provisioningState": "Succeeded"})
+            props.update({
+                k: v for k, v in (item.get("properties") or {}).items()
+                if k not in ("provisioningState", "ipConfigurations")
+            })
+            result.append({
+                "id": previous.get("id") or f"{vnet_id}/subnets/{subnet_name}",
+                "name": subnet_name,
+                "type": "Microsoft.Network/virtualNetworks/subnets",
+                "properties": props,
+            })
+        kept = {str(s["name"]).lower() for s in result}
+        for name, subnet in old_by_name.items():
+            if name not in kept and subnet.get("properties", {}).get("ipConfigurations"):
+                raise bad_request(
+                    "InUseSubnetCannotBeDeleted",
+                    f"Subnet {subnet.get('name')} is in use by "
+                    f"{subnet['properties']['ipConfigurations'][0].get('id')} and cannot be "
+                    "deleted. In order to delete the subnet, delete all the resources within "
+                    "the subnet.",
+                )
+    nets = [ipaddress.ip_network(p) for p in space]
+    for subnet in result:
+        props = subnet.get("properties") or {}
+        subnet_prefixes = props.get("addressPrefixes") or [props.get("addressPrefix")]
+        for prefix in subnet_prefixes:
+            try:
+                net = ipaddress.ip_network(str(prefix), strict=True)
+            except ValueError:
+                raise bad_request(
+                    "InvalidAddressPrefixFormat",
+                    f"Address prefix {prefix} of subnet {subnet['name']} is not a valid CIDR.",
+                ) from None
+            if not any(net.version == n.version and net.subnet_of(n) for n in nets):  # type: ignore[arg-type]
+                raise bad_request(
+                    "NetcfgSubnetRangeOutsideVnet",
+                    f"Subnet '{subnet['name']}' is not valid because its IP address range "
+                    f"{prefix} is outside the IP address range of virtual network "
+                    f"'{vnet_id.rsplit('/', 1)[-1]}'.",
+                )
+    return result
+
+
+def begin_delete_vnet(tx: Tx, vnet_id: str) -> Resource | None:
+    require_group(tx, vnet_id)
+    vnet = tx.get(vnet_id)
+    if vnet is None:
+        return None
+    for subnet in vnet.properties.get("subnets") or []:
+        if subnet.get("properties", {}).get("ipConfigurations"):
+            raise bad_request(
+                "InUseSubnetCannotBeDeleted",
+                f"Subnet {subnet.get('name')} is in use by "
+                f"{subnet['properties']['ipConfigurations'][0].get('id')} and cannot be "
+                "deleted. In order to delete the subnet, delete all the resources within the "
+                "subnet.",
+            )
+    vnet.properties["provisioningState"] = "Deleting"
+    tx.put(vnet)
+    return vnet
+
+
+def finish_delete_vnet(tx: Tx, vnet_id: str) -> None:
+    """Remove the VNet and its links; links elsewhere pointing at it go Disconnected."""
+    for link in tx.children(vnet_id, PEERING_TYPE):
+        tx.delete(link.id)
+    tx.delete(vnet_id)
+    for survivor in tx.referencing(vnet_id, PEERING_TYPE):
+        survivor.properties["peeringState"] = "Disconnected"
+        tx.put(survivor)
+        refresh(tx, survivor)

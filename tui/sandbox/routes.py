@@ -1,0 +1,428 @@
+"""URL routing: which ARM request is this, and what does the sandbox answer.
+
+Paths follow azure-facts.md section 4. Lists are paged with a small page size and a
+`nextLink` that carries every original query parameter (the SDK fetches it verbatim).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+
+from tui.sandbox import network, operations
+from tui.sandbox.builders import PEERING_TYPE, VM_TYPE, VNET_TYPE
+from tui.sandbox.errors import ArmError, bad_request, not_found
+from tui.sandbox.faults import FaultProfile
+from tui.sandbox.store import (
+    RESOURCE_GROUP_TYPE,
+    SUBSCRIPTION_TYPE,
+    IdParts,
+    Resource,
+    SandboxStore,
+    Tx,
+)
+
+HOST = "https://management.azure.com"
+
+# Types the sandbox lists, keyed by lower-cased "namespace/type".
+LISTABLE = {
+    "microsoft.network/virtualnetworks",
+    "microsoft.network/networkinterfaces",
+    "microsoft.network/networksecuritygroups",
+    "microsoft.network/routetables",
+    "microsoft.network/virtualnetworkgateways",
+    "microsoft.network/publicipaddresses",
+    "microsoft.network/networkwatchers",
+    "microsoft.compute/virtualmachines",
+}
+
+
+@dataclass
+class Answer:
+    status: int
+    body: Any = None  # JSON-able, or None for an empty body
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    host: str
+    path: str
+    query: dict[str, str]  # parameter names lower-cased
+    raw_query: list[tuple[str, str]]
+    body: Any
+
+    @property
+    def api_version(self) -> str:
+        return self.query.get("api-version", "")
+
+    def flag(self, name: str) -> bool:
+        return self.query.get(name.lower(), "").lower() == "true"
+
+
+def parse(method: str, url: str, content: bytes | str | None) -> Request:
+    parts = urlsplit(url)
+    raw_query = parse_qsl(parts.query, keep_blank_values=True)
+    body: Any = None
+    if content:
+        try:
+            body = json.loads(content)
+        except (ValueError, UnicodeDecodeError):
+            raise bad_request(
+                "InvalidRequestContent", "The request content was invalid and could not be "
+                "deserialized.",
+            ) from None
+    host = f"{parts.scheme}://{parts.netloc}" if parts.netloc else HOST
+    return Request(
+        method.upper(), host, parts.path.rstrip("/") or "/",
+        {k.lower(): v for k, v in raw_query}, raw_query, body,
+    )
+
+
+class Router:
+    """Answers one request against the store. Stateless apart from the store and faults."""
+
+    def __init__(
+        self,
+        store: SandboxStore,
+        faults: FaultProfile,
+        *,
+        page_size: int = 50,
+        is_forbidden: Callable[[str], bool] = lambda _s: False,
+    ) -> None:
+        self.store = store
+        self.faults = faults
+        self.page_size = max(1, page_size)
+        self.is_forbidden = is_forbidden
+
+    def handle(self, request: Request) -> Answer:
+        try:
+            operations.settle(self.store)
+            return self._route(request)
+        except ArmError as error:
+            return Answer(error.status, error.body(), dict(error.headers))
+
+    # --- dispatch -----------------------------------------------------------------------
+    def _route(self, req: Request) -> Answer:
+        segs = [s for s in req.path.split("/") if s]
+        low = [s.lower() for s in segs]
+        if not req.api_version:
+            raise bad_request(
+                "MissingApiVersionParameter",
+                "The api-version query parameter (?api-version=) is required for all requests.",
+            )
+        if not low or low[0] != "subscriptions":
+            raise _no_route(req)
+        if len(segs) == 1:
+            return self._only(req, "GET", lambda: self._list_subscriptions(req))
+        sub = segs[1]
+        if self.is_forbidden(sub):
+            raise _forbidden(req, sub)
+        if len(segs) == 2:
+            return self._only(req, "GET", lambda: self._get_plain(f"/subscriptions/{sub}"))
+        if low[2] == "providers" and len(segs) >= 5:
+            segs[3]
+            if len(segs) == 8 and low[4] == "locations" and low[6] in (
+                "operations", "operationresults"
+            ):
+                return self._only(req, "GET", lambda: self._operation(req, segs[7], low[6]))
+            if len(segs) == 5:
+                kind = f"{low[3]}/{low[4]}"
+                return self._only(req, "GET", lambda: self._list(req, kind, sub, None))
+            raise _no_route(req)
+        if low[2] != "resourcegroups" or len(segs) < 4:
+            raise _no_route(req)
+        rg = segs[3]
+        if len(segs) == 4:
+            return self._only(req, "GET", lambda: self._get_plain("/".join(["", *segs])))
+        if low[4] != "providers" or len(segs) < 7:
+            raise _no_route(req)
+        kind = f"{low[5]}/{low[6]}"
+        if len(segs) == 7:
+            with self.store.read() as tx:
+                network.require_group(tx, "/" + "/".join(segs))
+            return self._only(req, "GET", lambda: self._list(req, kind, sub, rg))
+        resource_id = "/" + "/".join(segs[:8])
+        if len(segs) == 8:
+            return self._resource(req, kind, resource_id)
+        child = low[8]
+        if kind == "microsoft.network/virtualnetworks" and child == "virtualnetworkpeerings":
+            if len(segs) == 9:
+                return self._only(req, "GET", lambda: self._list_peerings(req, resource_id))
+            if len(segs) == 10:
+                return self._peering(req, "/" + "/".join(segs))
+        if kind == "microsoft.network/virtualnetworks" and child == "subnets":
+            if len(segs) == 9:
+                return self._only(req, "GET", lambda: self._subnets(resource_id, None))
+            if len(segs) == 10:
+                return self._only(req, "GET", lambda: self._subnets(resource_id, segs[9]))
+        is_vm = kind == "microsoft.compute/virtualmachines"
+        if is_vm and child == "instanceview" and len(segs) == 9:
+            return self._only(req, "GET", lambda: self._instance_view(resource_id))
+        raise _no_route(req)
+
+    @staticmethod
+    def _only(req: Request, method: str, action: Callable[[], Answer]) -> Answer:
+        if req.method != method:
+            raise _method_not_allowed(req)
+        return action()
+
+    # --- reads --------------------------------------------------------------------------
+    def _get_plain(self, resource_id: str) -> Answer:
+        with self.store.read() as tx:
+            found = tx.get(resource_id)
+        if found is None:
+            parts = IdParts.parse(resource_id)
+            if found is None and not parts.resource_group:
+                raise ArmError(404, "SubscriptionNotFound",
+                               f"The subscription '{parts.subscription}' could not be found.")
+            raise ArmError(404, "ResourceGroupNotFound",
+                           f"Resource group '{parts.name}' could not be found.")
+        return Answer(200, found.body)
+
+    def _list_subscriptions(self, req: Request) -> Answer:
+        with self.store.read() as tx:
+            page = tx.page(SUBSCRIPTION_TYPE, after=req.query.get("$skiptoken", ""),
+                           limit=self.page_size)
+        return self._paged(req, [r.body for r in page], page)
+
+    def _list(self, req: Request, kind: str, sub: str, rg: str | None) -> Answer:
+        if kind not in LISTABLE:
+            raise _no_route(req)
+        with self.store.read() as tx:
+            if not tx.exists(f"/subscriptions/{sub}"):
+                raise ArmError(404, "SubscriptionNotFound",
+                               f"The subscription '{sub}' could not be found.")
+            page = tx.page(kind, subscription=sub, resource_group=rg,
+                           after=req.query.get("$skiptoken", ""), limit=self.page_size)
+            bodies = self._views(tx, req, kind, page)
+        return self._paged(req, bodies, page)
+
+    def _views(self, tx: Tx, req: Request, kind: str, page: list[Resource]) -> list[Any]:
+        if kind == VNET_TYPE.lower():
+            links = tx.children_of_many([r.id for r in page], PEERING_TYPE)
+            by_parent: dict[str, list[Resource]] = {}
+            for link in links:
+                by_parent.setdefault(IdParts.parse(link.id).parent, []).append(link)
+            return [network.vnet_view(r, by_parent.get(r.key, [])) for r in page]
+        if kind == VM_TYPE.lower():
+            return [vm_view(r, with_instance_view=_wants_instance_view(req)) for r in page]
+        return [r.body for r in page]
+
+    def _paged(self, req: Request, bodies: list[Any], page: list[Resource]) -> Answer:
+        body: dict[str, Any] = {"value": bodies}
+        if len(page) == self.page_size:
+            params = [(k, v) for k, v in req.raw_query if k.lower() != "$skiptoken"]
+            params.append(("$skiptoken", page[-1].key))
+            body["nextLink"] = f"{req.host}{quote(req.path)}?{urlencode(params)}"
+        return Answer(200, body)
+
+    def _list_peerings(self, req: Request, vnet_id: str) -> Answer:
+        with self.store.read() as tx:
+            network.require_parent(tx, vnet_id)
+            links = [link for link in tx.children(vnet_id, PEERING_TYPE)
+                     if link.key > req.query.get("$skiptoken", "")][: self.page_size]
+            bodies = [link.body for link in links]
+        return self._paged(req, bodies, links)
+
+    def _subnets(self, vnet_id: str, name: str | None) -> Answer:
+        with self.store.read() as tx:
+            vnet = network.require_parent(tx, vnet_id)
+        subnets = vnet.properties.get("subnets") or []
+        if name is None:
+            return Answer(200, {"value": subnets})
+        for subnet in subnets:
+            if str(subnet.get("name", "")).lower() == name.lower():
+                return Answer(200, subnet)
+        raise ArmError(404, "NotFound", f"Resource {vnet.id}/subnets/{name} not found.")
+
+    def _instance_view(self, vm_id: str) -> Answer:
+        with self.store.read() as tx:
+            vm = self._top_level(tx, VM_TYPE.lower(), vm_id)
+        return Answer(200, vm.properties.get("instanceView") or {"statuses": []})
+
+    def _top_level(self, tx: Tx, kind: str, resource_id: str) -> Resource:
+        network.require_group(tx, resource_id)
+        found = tx.get(resource_id)
+        if found is None or found.type.lower() != kind:
+            namespace_type = "/".join(resource_id.split("/")[6:8])
+            raise not_found(namespace_type, resource_id.rsplit("/", 1)[-1],
+                            resource_id.split("/")[4])
+        return found
+
+    def _operation(self, req: Request, op_id: str, which: str) -> Answer:
+        with self.store.read() as tx:
+            op = tx.operation(op_id)
+        if op is None:
+            raise ArmError(404, "OperationNotFound", f"Operation {op_id} was not found.")
+        if which == "operations":
+            return Answer(200, operations.status_body(op))
+        # The Location URL: 202 while running, then 204 (a delete) or 200.
+        if op.status == "InProgress":
+            _, location = operations.urls(op, req.host, req.api_version)
+            return Answer(202, None, {"Location": location, "Retry-After": "1"})
+        if op.status == "Failed" and op.error is not None:
+            return Answer(500, {"error": op.error})
+        return Answer(204 if op.kind == "delete" else 200, None)
+
+    # --- top-level resources ------------------------------------------------------------
+    def _resource(self, req: Request, kind: str, resource_id: str) -> Answer:
+        if req.method == "GET":
+            with self.store.read() as tx:
+                found = self._top_level(tx, kind, resource_id)
+                if kind == VNET_TYPE.lower():
+                    return Answer(200, network.vnet_view(
+                        found, tx.children(found.id, PEERING_TYPE)))
+            if kind == VM_TYPE.lower():
+                return Answer(200, vm_view(found, with_instance_view=_wants_instance_view(req)))
+            return Answer(200, found.body)
+        if kind == VNET_TYPE.lower() and req.method == "PUT":
+            return self._put_vnet(req, resource_id)
+        if kind == VNET_TYPE.lower() and req.method == "DELETE":
+            return self._delete(req, resource_id, network.begin_delete_vnet)
+        raise _method_not_allowed(req)
+
+    def _put_vnet(self, req: Request, vnet_id: str) -> Answer:
+        body = _object_body(req)
+        with self.store.write() as tx:
+            vnet, created = network.put_vnet(tx, vnet_id, body)
+            return self._accepted(req, tx, vnet, created)
+
+    # --- peerings -----------------------------------------------------------------------
+    def _peering(self, req: Request, peering_id: str) -> Answer:
+        if req.method == "GET":
+            with self.store.read() as tx:
+                return Answer(200, network.get_peering(tx, peering_id).body)
+        if req.method == "PUT":
+            body = _object_body(req)
+            with self.store.write() as tx:
+                peering, created = network.put_peering(
+                    tx, peering_id, body, sync=req.flag("syncRemoteAddressSpace"),
+                    is_forbidden=self.is_forbidden,
+                )
+                return self._accepted(req, tx, peering, created)
+        if req.method == "DELETE":
+            return self._delete(req, peering_id, network.begin_delete_peering)
+        raise _method_not_allowed(req)
+
+    # --- long-running writes ------------------------------------------------------------
+    def _accepted(
+        self, req: Request, tx: Tx, resource: Resource, created: bool
+    ) -> Answer:
+        """201/200 + Azure-AsyncOperation. A write the fault profile fails is undone here
+        (the cloud stays as it was) and its operation ends Failed."""
+        error = None
+        if self.faults.fails_write(resource.id):
+            error = _planned_failure(resource.id)
+            answer_body = json.loads(json.dumps(resource.body))
+            tx.conn.execute("ROLLBACK")
+            tx.conn.execute("BEGIN IMMEDIATE")
+        else:
+            answer_body = resource.body
+        op = tx.add_operation(
+            resource.key, "put", region=_region(tx, resource), namespace=_namespace(resource),
+            subscription=IdParts.parse(resource.id).subscription,
+            seconds=self.faults.operation_seconds, error=error,
+        )
+        headers = operations.headers(op, req.host, req.api_version, location=False)
+        return Answer(201 if created else 200, answer_body, headers)
+
+    def _delete(
+        self, req: Request, resource_id: str, begin: Callable[[Tx, str], Resource | None]
+    ) -> Answer:
+        with self.store.write() as tx:
+            doomed = begin(tx, resource_id)
+            if doomed is None:
+                return Answer(204, None)
+            error = None
+            if self.faults.fails_write(doomed.id):
+                error = _planned_failure(doomed.id)
+                tx.conn.execute("ROLLBACK")
+                tx.conn.execute("BEGIN IMMEDIATE")
+            op = tx.add_operation(
+                doomed.key, "delete", region=_region(tx, doomed), namespace=_namespace(doomed),
+                subscription=IdParts.parse(doomed.id).subscription,
+                seconds=self.faults.operation_seconds, error=error,
+            )
+            headers = operations.headers(op, req.host, req.api_version, location=True)
+        return Answer(202, None, headers)
+
+
+def vm_view(vm: Resource, *, with_instance_view: bool) -> dict[str, Any]:
+    """A VM as ARM returns it: the instance view (power state) only when asked for."""
+    if with_instance_view:
+        return vm.body
+    body = dict(vm.body)
+    props = dict(body.get("properties", {}))
+    props.pop("instanceView", None)
+    body["properties"] = props
+    return body
+
+
+def _wants_instance_view(req: Request) -> bool:
+    return req.flag("statusOnly") or "instanceview" in req.query.get("$expand", "").lower()
+
+
+def _object_body(req: Request) -> dict[str, Any]:
+    if not isinstance(req.body, dict):
+        raise bad_request("InvalidRequestContent", "The request content must be a JSON object.")
+    return req.body
+
+
+def _region(tx: Tx, resource: Resource) -> str:
+    location = resource.body.get("location")
+    if not location:
+        parent = tx.get(IdParts.parse(resource.id).parent)
+        location = parent.body.get("location") if parent else None
+    return str(location or "westeurope").replace(" ", "").lower()
+
+
+def _namespace(resource: Resource) -> str:
+    return resource.type.split("/", 1)[0]
+
+
+def _planned_failure(resource_id: str) -> dict[str, Any]:
+    return {
+        "code": "InternalServerError",
+        "message": f"An error occurred while writing {resource_id} (sandbox fault profile: "
+                   "fail_writes).",
+        "details": [],
+    }
+
+
+def _no_route(req: Request) -> ArmError:
+    return ArmError(
+        404, "InvalidResourceType",
+        f"The sandbox does not serve {req.method} {req.path} (no such resource type here).",
+    )
+
+
+def _method_not_allowed(req: Request) -> ArmError:
+    return ArmError(405, "MethodNotAllowed",
+                    f"The sandbox does not support {req.method} on {req.path}.")
+
+
+def _forbidden(req: Request, sub: str) -> ArmError:
+    verb = "read" if req.method == "GET" else ("delete" if req.method == "DELETE" else "write")
+    segs = [s for s in req.path.split("/") if s]
+    lowered = [s.lower() for s in segs]
+    if "providers" in lowered:
+        at = lowered.index("providers")
+        kinds = [segs[at + 1], *segs[at + 2::2]]
+        action = "/".join([*kinds, verb])
+    else:
+        action = f"Microsoft.Resources/subscriptions/{verb}"
+    return ArmError(
+        403, "AuthorizationFailed",
+        "The client 'sandbox-user@sandbox.local' with object id "
+        "'5a4db0c5-0000-4000-8000-00000000abcd' does not have authorization to perform action "
+        f"'{action}' over scope '{req.path}' or the scope is invalid. If access was recently "
+        "granted, please refresh your credentials.",
+    )
+
+
+__all__ = ["HOST", "LISTABLE", "RESOURCE_GROUP_TYPE", "Answer", "Request", "Router", "parse"]

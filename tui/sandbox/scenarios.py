@@ -1,0 +1,315 @@
+"""Scenarios: ready-made clouds to explore, demo and test against.
+
+`reset(path, scenario, **params)` replaces the sandbox file's contents with one of these.
+Every id below is fixed, so tests can name resources directly.
+
+az303 — the seed story, exactly:
+    subscription "AZ-303 Lab" (3030a303-0000-4000-8000-000000000303), region westeurope,
+    resource group rg-peering:
+      vnet1 10.1.0.0/16, subnet default 10.1.0.0/24
+        vm1  Windows Server 2016 Datacenter, Standard_B2s, NIC vm1-nic 10.1.0.4, no public IP,
+             NIC NSG vm1-nsg (Portal basic NSG: allow RDP 3389 inbound, priority 300)
+      vnet2 10.2.0.0/16, subnet default 10.2.0.0/24
+        vm2  Windows Server 2016 Datacenter, Standard_B2s, NIC vm2-nic 10.2.0.4, no public IP,
+             IIS on port 80 (tags workload=IIS, listeningPorts=80),
+             NIC NSG vm2-nsg (allow HTTP 80 priority 300, RDP 3389 priority 320)
+      no peerings. vm1 -> vm2:80 is unreachable until vnet1 and vnet2 are peered both ways;
+      then it is reachable (default AllowVnet rules + vm2-nsg's HTTP rule).
+
+showcase — the default: az303 plus subscription "Contoso Platform"
+    (c0c0a5e0-0000-4000-8000-00000000c0c0), region westeurope unless noted:
+      rg-hub/hub-vnet 10.100.0.0/16: GatewaySubnet 10.100.0.0/27 holding VPN gateway
+          hub-vpngw (so hub-vnet has a gateway), snet-shared 10.100.1.0/24 with nva1
+          (Ubuntu, 10.100.1.4, NIC IP forwarding on: a virtual appliance)
+      rg-spokes/spoke1-vnet 10.101.0.0/16, workload 10.101.1.0/24, web1 10.101.1.4 (port 80)
+          hub-to-spoke1 / spoke1-to-hub Connected; hub side allowGatewayTransit,
+          spoke side useRemoteGateways + allowForwardedTraffic
+      rg-spokes/spoke2-vnet 10.102.0.0/16 + 10.112.0.0/16 (second prefix added after
+          peering), workload 10.102.1.0/24, app2 10.102.1.4; route table rt-spoke2 on the
+          subnet: to-spoke1-via-nva 10.101.0.0/16 -> VirtualAppliance 10.100.1.4,
+          drop-spoke4 10.104.0.0/16 -> None.
+          hub-to-spoke2 Connected + LocalNotInSync (its copy of spoke2 is stale: sync it),
+          spoke2-to-hub Connected + RemoteNotInSync
+      rg-spokes/spoke3-vnet 10.103.0.0/16, workload 10.103.1.0/24, db3 10.103.1.4,
+          power state deallocated (stopped). hub-to-spoke3 Disconnected (spoke3's side was
+          deleted); spoke3 has no peering
+      rg-spokes/spoke4-vnet 10.104.0.0/16, workload 10.104.1.0/24 with subnet NSG nsg-spoke4
+          (DenyHttpInbound: Tcp 80 from VirtualNetwork, Deny, priority 100), api4 10.104.1.4
+          (ports 80, 443)
+      rg-spokes/spoke5-vnet 10.105.0.0/16, workload 10.105.1.0/24, app5 10.105.1.4
+          spoke4-to-spoke5 / spoke5-to-spoke4 Connected
+          spoke5-to-spoke6 Initiated (no return peering)
+      rg-spokes/spoke6-vnet 10.106.0.0/16, workload 10.106.1.0/24, web6 10.106.1.4 (port 80)
+      rg-legacy/legacy-vnet 10.1.0.0/16 (overlaps AZ-303 Lab's vnet1, across subscriptions)
+      rg-legacy/dr-vnet 10.102.0.0/16, northeurope (overlaps spoke2-vnet, same subscription)
+    Cases (source -> destination : verdict, reason):
+      vm1 -> vm2 :80   not reachable: vnet1 and vnet2 are not peered
+      app5 -> api4 :80 not reachable: nsg-spoke4 DenyHttpInbound (priority 100)
+      app5 -> api4 :443 reachable (peered both ways, NSG allows)
+      app5 -> web6 :80 not reachable: spoke5-to-spoke6 is Initiated, no return peering
+      app2 -> web1 :80 not reachable: spoke2 and spoke1 only meet at the hub (needs transit
+                       through nva1; rt-spoke2 routes 10.101.0.0/16 to it)
+      app2 -> api4 :80 not reachable: rt-spoke2 drop-spoke4 sends 10.104.0.0/16 to None
+                       (and no peering)
+      web1 -> db3 :80  not reachable: db3 is deallocated (and hub-to-spoke3 is Disconnected)
+      web1 -> nva1 :80 reachable (spoke1 <-> hub Connected, no NSG)
+
+estate — generated from a seed for scale: `subscriptions` (default 3) subscriptions named
+    "Estate NN", `vnets` (default 2000) VNets spread over them in rg-estate-<n> groups, /20 to
+    /16 prefixes drawn from 10.0.0.0/8 (so some overlap), a VM in every fourth VNet, and
+    hub-and-spoke peerings (one hub per subscription, Connected where the spaces allow).
+
+Gateways: a VNet has a gateway when its subnet named GatewaySubnet lists, in
+`properties.subnets[].properties.ipConfigurations[].id`, an IP configuration of a
+`Microsoft.Network/virtualNetworkGateways` resource (as ARM shows it).
+VM power state: `properties.instanceView.statuses[].code` = `PowerState/<state>`, returned
+by list-all with `statusOnly=true` or `$expand=instanceView`, and by GET with
+`$expand=instanceView` or `.../instanceView`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui.sandbox import network
+from tui.sandbox.builders import Estate, rg_id, security_rule
+from tui.sandbox.errors import ArmError
+from tui.sandbox.store import SUBSCRIPTION_TYPE, SandboxStore, Tx
+
+AZ303_SUBSCRIPTION = "3030a303-0000-4000-8000-000000000303"
+CONTOSO_SUBSCRIPTION = "c0c0a5e0-0000-4000-8000-00000000c0c0"
+SCENARIOS = ("az303", "showcase", "estate")
+DEFAULT_SCENARIO = "showcase"
+
+
+@dataclass
+class Summary:
+    """What a scenario created, for `vnettui sandbox reset` to print."""
+
+    scenario: str
+    subscriptions: list[str] = field(default_factory=list)
+    vnets: int = 0
+    vms: int = 0
+    peerings: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def reset(path: str | Path, scenario: str = DEFAULT_SCENARIO, **params: Any) -> Summary:
+    """Replace the sandbox at `path` with a fresh copy of `scenario`."""
+    if scenario not in SCENARIOS:
+        raise ValueError(f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}")
+    with SandboxStore(path) as store, store.write() as tx:
+        for table in ("resources", "operations", "meta"):
+            tx.conn.execute(f"DELETE FROM {table}")
+        return build(tx, scenario, **params)
+
+
+def ensure(store: SandboxStore) -> None:
+    """Fill an empty sandbox with the default scenario (race-free across processes)."""
+    if not store.is_empty():
+        return
+    with store.write() as tx:
+        if tx.conn.execute("SELECT 1 FROM resources LIMIT 1").fetchone() is None:
+            build(tx, DEFAULT_SCENARIO)
+
+
+def build(tx: Tx, scenario: str, **params: Any) -> Summary:
+    builders: dict[str, Callable[..., Summary]] = {
+        "az303": _az303, "showcase": _showcase, "estate": _estate,
+    }
+    if scenario != "estate" and params:
+        raise ValueError(f"scenario {scenario} takes no parameters (got {', '.join(params)})")
+    summary = builders[scenario](tx, **params)
+    tx.set_meta("scenario", scenario)
+    return summary
+
+
+def peer(
+    tx: Tx, vnet_id: str, name: str, remote_id: str, **flags: bool
+) -> dict[str, Any]:
+    """Create one link through the same rules as a PUT, settled at once."""
+    body = {"properties": {"remoteVirtualNetwork": {"id": remote_id}, **flags}}
+    peering, _ = network.put_peering(tx, f"{vnet_id}/virtualNetworkPeerings/{name}", body,
+                                     sync=False)
+    peering.properties["provisioningState"] = "Succeeded"
+    tx.put(peering)
+    return peering.body
+
+
+def _settle_vnet(tx: Tx, vnet_id: str) -> None:
+    vnet = tx.get(vnet_id)
+    if vnet is not None:
+        vnet.properties["provisioningState"] = "Succeeded"
+        tx.put(vnet)
+
+
+def _az303_into(estate: Estate) -> tuple[str, str]:
+    sub, rg = estate.subscription(AZ303_SUBSCRIPTION, "AZ-303 Lab"), "rg-peering"
+    estate.resource_group(sub, rg)
+    vnet1 = estate.vnet(sub, rg, "vnet1", ["10.1.0.0/16"], [("default", "10.1.0.0/24")])
+    vnet2 = estate.vnet(sub, rg, "vnet2", ["10.2.0.0/16"], [("default", "10.2.0.0/24")])
+    nsg1 = estate.portal_basic_nsg(sub, rg, "vm1-nsg", [3389])
+    nsg2 = estate.portal_basic_nsg(sub, rg, "vm2-nsg", [80, 3389])
+    nic1 = estate.nic(sub, rg, "vm1-nic", f"{vnet1}/subnets/default", "10.1.0.4", nsg_id=nsg1)
+    nic2 = estate.nic(sub, rg, "vm2-nic", f"{vnet2}/subnets/default", "10.2.0.4", nsg_id=nsg2)
+    estate.vm(sub, rg, "vm1", nic1)
+    estate.vm(sub, rg, "vm2", nic2, tags={"workload": "IIS", "listeningPorts": "80"})
+    return vnet1, vnet2
+
+
+def _az303(tx: Tx) -> Summary:
+    estate = Estate()
+    _az303_into(estate)
+    estate.save(tx)
+    return Summary(
+        "az303", ["AZ-303 Lab"], vnets=2, vms=2, peerings=0,
+        notes=[
+            "rg-peering/vnet1 10.1.0.0/16 (default 10.1.0.0/24): vm1 10.1.0.4",
+            "rg-peering/vnet2 10.2.0.0/16 (default 10.2.0.0/24): vm2 10.2.0.4, IIS on port 80",
+            "no peerings: vm1 cannot reach vm2 on port 80 yet",
+        ],
+    )
+
+
+def _showcase(tx: Tx) -> Summary:
+    estate = Estate()
+    _az303_into(estate)
+    sub = estate.subscription(CONTOSO_SUBSCRIPTION, "Contoso Platform")
+    for group in ("rg-hub", "rg-spokes", "rg-legacy"):
+        estate.resource_group(sub, group)
+    hub = estate.vnet(sub, "rg-hub", "hub-vnet", ["10.100.0.0/16"],
+                      [("GatewaySubnet", "10.100.0.0/27"), ("snet-shared", "10.100.1.0/24")])
+    estate.gateway(sub, "rg-hub", "hub-vpngw", hub)
+    nva = estate.nic(sub, "rg-hub", "nva1-nic", f"{hub}/subnets/snet-shared", "10.100.1.4",
+                     ip_forwarding=True)
+    estate.vm(sub, "rg-hub", "nva1", nva, image="Ubuntu Server 22.04 LTS",
+              tags={"role": "network-virtual-appliance"})
+    spokes: dict[int, str] = {}
+    vm_names = {1: "web1", 2: "app2", 3: "db3", 4: "api4", 5: "app5", 6: "web6"}
+    ports = {1: "80", 4: "80,443", 6: "80"}
+    for n, vm_name in vm_names.items():
+        vnet = estate.vnet(sub, "rg-spokes", f"spoke{n}-vnet", [f"10.10{n}.0.0/16"],
+                           [("workload", f"10.10{n}.1.0/24")])
+        spokes[n] = vnet
+        nic = estate.nic(sub, "rg-spokes", f"{vm_name}-nic", f"{vnet}/subnets/workload",
+                         f"10.10{n}.1.4")
+        tags = {"listeningPorts": ports[n]} if n in ports else {}
+        estate.vm(sub, "rg-spokes", vm_name, nic, image="Ubuntu Server 22.04 LTS",
+                  size="Standard_B1s", power="deallocated" if n == 3 else "running", tags=tags)
+    table = estate.route_table(sub, "rg-spokes", "rt-spoke2", [
+        ("to-spoke1-via-nva", "10.101.0.0/16", "VirtualAppliance", "10.100.1.4"),
+        ("drop-spoke4", "10.104.0.0/16", "None", None),
+    ])
+    estate.attach_route_table(f"{spokes[2]}/subnets/workload", table)
+    nsg4 = estate.nsg(sub, "rg-spokes", "nsg-spoke4")
+    estate.body(nsg4)["properties"]["securityRules"].append(security_rule(
+        nsg4, "DenyHttpInbound", priority=100, direction="Inbound", access="Deny",
+        source="VirtualNetwork", destination_port="80",
+        description="Block plain HTTP to the API tier",
+    ))
+    estate.attach_nsg_to_subnet(f"{spokes[4]}/subnets/workload", nsg4)
+    estate.vnet(sub, "rg-legacy", "legacy-vnet", ["10.1.0.0/16"], [("default", "10.1.0.0/24")])
+    estate.vnet(sub, "rg-legacy", "dr-vnet", ["10.102.0.0/16"], [("default", "10.102.0.0/24")],
+                location="northeurope")
+    estate.save(tx)
+
+    # Peerings go through the same rules as the REST API.
+    peer(tx, hub, "hub-to-spoke1", spokes[1], allowGatewayTransit=True,
+         allowForwardedTraffic=True)
+    peer(tx, spokes[1], "spoke1-to-hub", hub, useRemoteGateways=True,
+         allowForwardedTraffic=True)
+    peer(tx, hub, "hub-to-spoke2", spokes[2], allowForwardedTraffic=True)
+    peer(tx, spokes[2], "spoke2-to-hub", hub, allowForwardedTraffic=True)
+    peer(tx, hub, "hub-to-spoke3", spokes[3])
+    peer(tx, spokes[3], "spoke3-to-hub", hub)
+    network.finish_delete_peering(tx, f"{spokes[3]}/virtualNetworkPeerings/spoke3-to-hub")
+    peer(tx, spokes[4], "spoke4-to-spoke5", spokes[5])
+    peer(tx, spokes[5], "spoke5-to-spoke4", spokes[4])
+    peer(tx, spokes[5], "spoke5-to-spoke6", spokes[6])
+    # spoke2 grows a second prefix after peering: hub-to-spoke2 must be synced.
+    spoke2 = tx.get(spokes[2])
+    assert spoke2 is not None
+    network.put_vnet(tx, spoke2.id, {"properties": {
+        "addressSpace": {"addressPrefixes": ["10.102.0.0/16", "10.112.0.0/16"]}}})
+    _settle_vnet(tx, spoke2.id)
+    return Summary(
+        "showcase", ["AZ-303 Lab", "Contoso Platform"], vnets=2 + 9, vms=2 + 7, peerings=8,
+        notes=[
+            "AZ-303 Lab: vnet1 + vm1 (10.1.0.4), vnet2 + vm2 (10.2.0.4, IIS :80), no peerings",
+            "Contoso Platform: hub-vnet with VPN gateway hub-vpngw and NVA nva1 (10.100.1.4)",
+            "spoke1 <-> hub Connected (gateway transit); spoke2 <-> hub Connected, needs sync",
+            "hub-to-spoke3 Disconnected; db3 (spoke3) deallocated",
+            "spoke4 <-> spoke5 Connected; nsg-spoke4 denies port 80 into spoke4",
+            "spoke5-to-spoke6 Initiated (no return peering)",
+            "rt-spoke2: 10.101.0.0/16 -> VirtualAppliance 10.100.1.4, 10.104.0.0/16 -> None",
+            "overlaps: legacy-vnet 10.1.0.0/16 vs vnet1; dr-vnet 10.102.0.0/16 vs spoke2-vnet",
+        ],
+    )
+
+
+def _estate(tx: Tx, subscriptions: int = 3, vnets: int = 2000, seed: int = 1) -> Summary:
+    if subscriptions < 1 or vnets < 1:
+        raise ValueError("estate needs at least one subscription and one VNet")
+    rng = random.Random(seed)
+    estate = Estate()
+    subs = []
+    for n in range(subscriptions):
+        sub_id = f"e57a7e00-0000-4000-8000-{seed % 10**6:06d}{n:06d}"
+        subs.append(estate.subscription(sub_id, f"Estate {n + 1:02d}"))
+    groups: dict[tuple[str, int], str] = {}
+    vnet_ids: list[tuple[str, str]] = []  # (subscription, vnet id)
+    vm_count = 0
+    regions = ("westeurope", "northeurope", "eastus", "westus2")
+    for n in range(vnets):
+        sub = subs[n % subscriptions]
+        group_no = (n // subscriptions) // 50
+        rg = groups.get((sub, group_no))
+        if rg is None:
+            rg = estate.resource_group(sub, f"rg-estate-{group_no:03d}")
+            groups[(sub, group_no)] = rg
+        length = rng.choice((16, 18, 20))
+        base = rng.randrange(0, 2 ** (length - 8)) << (32 - length)
+        net = ipaddress.IPv4Network((int(ipaddress.IPv4Address("10.0.0.0")) + base, length))
+        subnet = next(net.subnets(new_prefix=24))
+        location = regions[n % len(regions)]
+        vnet = estate.vnet(sub, rg, f"vnet-{n:05d}", [str(net)], [("default", str(subnet))],
+                           location=location)
+        vnet_ids.append((sub, vnet))
+        if n % 4 == 0:
+            nic = estate.nic(sub, rg, f"vm-{n:05d}-nic", f"{vnet}/subnets/default",
+                             str(subnet.network_address + 4))
+            power = "running" if rng.random() > 0.1 else "deallocated"
+            estate.vm(sub, rg, f"vm-{n:05d}", nic, image="Ubuntu Server 22.04 LTS",
+                      size="Standard_B1s", power=power)
+            vm_count += 1
+    estate.save(tx)
+    links = 0
+    for sub in subs:
+        members = [v for s, v in vnet_ids if s == sub]
+        hub, spokes = members[0], members[1:]
+        for spoke in spokes[: min(len(spokes), 40)]:
+            try:
+                peer(tx, hub, f"hub-to-{spoke.rsplit('/', 1)[-1]}", spoke)
+                peer(tx, spoke, "to-hub", hub)
+                links += 2
+            except ArmError:
+                continue  # overlapping spaces cannot be peered; the estate keeps them apart
+    return Summary(
+        "estate", [f"Estate {n + 1:02d}" for n in range(subscriptions)], vnets=vnets,
+        vms=vm_count, peerings=links, notes=[f"seed {seed}"],
+    )
+
+
+def subscription_names(tx: Tx) -> list[str]:
+    return [str(r.body.get("displayName")) for r in tx.all_of_type(SUBSCRIPTION_TYPE)]
+
+
+__all__ = [
+    "AZ303_SUBSCRIPTION", "CONTOSO_SUBSCRIPTION", "DEFAULT_SCENARIO", "SCENARIOS", "Summary",
+    "build", "ensure", "peer", "reset", "rg_id",
+]

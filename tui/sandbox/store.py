@@ -1,0 +1,402 @@
+"""The sandbox's state: one SQLite file of ARM resources and long-running operations.
+
+Why SQLite: several processes (a TUI in one shell, `vnettui peer` in another) share one
+file, so every change that spans resources (a peering PUT changes both sides) runs in one
+`BEGIN IMMEDIATE` transaction, and readers see either all of it or none (WAL mode).
+
+Resources live in one generic table keyed by the lower-cased ARM id (ids compare
+case-insensitively in Azure); the original spelling and the JSON body are kept as given.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS resources (
+    key            TEXT PRIMARY KEY,   -- lower-cased ARM id
+    id             TEXT NOT NULL,      -- ARM id as first written
+    type           TEXT NOT NULL,      -- lower-cased resource type
+    subscription   TEXT NOT NULL,      -- lower-cased subscription GUID
+    resource_group TEXT NOT NULL,      -- lower-cased resource group name ('' above RGs)
+    parent         TEXT NOT NULL,      -- key of the parent (RG for top-level resources)
+    ref            TEXT NOT NULL,      -- key of the resource this one points at ('' if none)
+    name           TEXT NOT NULL,
+    body           TEXT NOT NULL,      -- the ARM JSON body
+    etag           TEXT NOT NULL,
+    created        REAL NOT NULL,
+    updated        REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS resources_by_type ON resources(type, subscription, key);
+CREATE INDEX IF NOT EXISTS resources_by_parent ON resources(parent, type, key);
+CREATE INDEX IF NOT EXISTS resources_by_ref ON resources(ref, type);
+CREATE TABLE IF NOT EXISTS operations (
+    id           TEXT PRIMARY KEY,
+    resource_key TEXT NOT NULL,
+    kind         TEXT NOT NULL,        -- put | delete
+    status       TEXT NOT NULL,        -- InProgress | Succeeded | Failed
+    error        TEXT,                 -- JSON error body when Failed
+    region       TEXT NOT NULL,
+    namespace    TEXT NOT NULL,        -- Microsoft.Network | Microsoft.Compute
+    subscription TEXT NOT NULL,
+    created      REAL NOT NULL,
+    due          REAL NOT NULL,        -- when it settles
+    finished     REAL
+);
+CREATE INDEX IF NOT EXISTS operations_due ON operations(status, due);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+SUBSCRIPTION_TYPE = "Microsoft.Resources/subscriptions"
+RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups"
+
+
+def key_of(resource_id: str) -> str:
+    return resource_id.rstrip("/").lower()
+
+
+def new_etag() -> str:
+    return f'W/"{uuid.uuid4()}"'
+
+
+@dataclass(frozen=True)
+class IdParts:
+    """What an ARM id says about itself: subscription, resource group, parent, name."""
+
+    subscription: str
+    resource_group: str
+    parent: str
+    name: str
+
+    @classmethod
+    def parse(cls, resource_id: str) -> IdParts:
+        segs = [s for s in resource_id.split("/") if s]
+        lower = [s.lower() for s in segs]
+        sub = segs[1] if len(segs) > 1 and lower[0] == "subscriptions" else ""
+        rg = segs[3] if len(segs) > 3 and lower[2] == "resourcegroups" else ""
+        name = segs[-1] if segs else ""
+        if len(segs) <= 2:
+            parent = ""
+        elif len(segs) <= 4:
+            parent = "/" + "/".join(segs[:2])
+        elif "providers" in lower and len(segs) - lower.index("providers") <= 3:
+            parent = "/" + "/".join(segs[:4])  # a top-level resource: its parent is the RG
+        else:
+            parent = "/" + "/".join(segs[:-2])
+        return cls(sub.lower(), rg.lower(), key_of(parent), name)
+
+
+@dataclass
+class Resource:
+    """One ARM resource as stored: its id, type and JSON body (which includes id/name)."""
+
+    id: str
+    type: str
+    body: dict[str, Any]
+    ref: str = ""
+    etag: str = field(default_factory=new_etag)
+
+    @property
+    def key(self) -> str:
+        return key_of(self.id)
+
+    @property
+    def name(self) -> str:
+        return IdParts.parse(self.id).name
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        props = self.body.setdefault("properties", {})
+        assert isinstance(props, dict)
+        return props
+
+    @property
+    def provisioning_state(self) -> str:
+        return str(self.properties.get("provisioningState") or "Succeeded")
+
+
+_COLUMNS = "id, type, ref, body, etag"
+
+
+def _row(row: tuple[Any, ...]) -> Resource:
+    return Resource(id=row[0], type=row[1], ref=row[2], body=json.loads(row[3]), etag=row[4])
+
+
+@dataclass(frozen=True)
+class Operation:
+    id: str
+    resource_key: str
+    kind: str
+    status: str
+    error: dict[str, Any] | None
+    region: str
+    namespace: str
+    subscription: str
+    created: float
+    due: float
+
+
+class Tx:
+    """Reads and writes inside one transaction (see `SandboxStore.write`/`read`)."""
+
+    def __init__(self, conn: sqlite3.Connection, now: float) -> None:
+        self.conn = conn
+        self.now = now
+
+    # resources -------------------------------------------------------------------------
+    def get(self, resource_id: str) -> Resource | None:
+        row = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM resources WHERE key = ?", (key_of(resource_id),)
+        ).fetchone()
+        return _row(row) if row else None
+
+    def exists(self, resource_id: str) -> bool:
+        found = self.conn.execute(
+            "SELECT 1 FROM resources WHERE key = ?", (key_of(resource_id),)
+        ).fetchone()
+        return found is not None
+
+    def put(self, resource: Resource, *, new_etag_value: bool = True) -> Resource:
+        """Insert or replace; a new etag on every write, as ARM gives one."""
+        if new_etag_value:
+            resource.etag = new_etag()
+        if "etag" in resource.body or resource.type.lower().startswith("microsoft.network/"):
+            resource.body["etag"] = resource.etag
+        self.conn.execute(
+            "INSERT INTO resources (key, id, type, subscription, resource_group, parent, ref,"
+            " name, body, etag, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(key) DO UPDATE SET body = excluded.body, etag = excluded.etag,"
+            " ref = excluded.ref, updated = excluded.updated",
+            _values(resource, self.now),
+        )
+        return resource
+
+    def put_many(self, resources: Iterable[Resource]) -> None:
+        """Bulk insert for generated scenarios (executemany; no per-row round trips)."""
+        rows = []
+        for resource in resources:
+            if resource.type.lower().startswith("microsoft.network/"):
+                resource.body["etag"] = resource.etag
+            rows.append(_values(resource, self.now))
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO resources (key, id, type, subscription, resource_group,"
+            " parent, ref, name, body, etag, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+
+    def delete(self, resource_id: str) -> bool:
+        cur = self.conn.execute("DELETE FROM resources WHERE key = ?", (key_of(resource_id),))
+        return cur.rowcount > 0
+
+    def children(self, parent_id: str, resource_type: str) -> list[Resource]:
+        rows = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM resources WHERE parent = ? AND type = ? ORDER BY key",
+            (key_of(parent_id), resource_type.lower()),
+        ).fetchall()
+        return [_row(r) for r in rows]
+
+    def children_of_many(self, parent_ids: list[str], resource_type: str) -> list[Resource]:
+        if not parent_ids:
+            return []
+        marks = ",".join("?" for _ in parent_ids)
+        rows = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM resources WHERE type = ? AND parent IN ({marks})"
+            " ORDER BY key",
+            (resource_type.lower(), *(key_of(p) for p in parent_ids)),
+        ).fetchall()
+        return [_row(r) for r in rows]
+
+    def referencing(self, target_id: str, resource_type: str) -> list[Resource]:
+        """Resources of a type whose `ref` is the target (peerings pointing at a VNet)."""
+        rows = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM resources WHERE ref = ? AND type = ? ORDER BY key",
+            (key_of(target_id), resource_type.lower()),
+        ).fetchall()
+        return [_row(r) for r in rows]
+
+    def page(
+        self,
+        resource_type: str,
+        *,
+        subscription: str | None = None,
+        resource_group: str | None = None,
+        after: str = "",
+        limit: int = 50,
+    ) -> list[Resource]:
+        """One page of a type, in key order after `after` (keyset paging: stable under writes)."""
+        sql = f"SELECT {_COLUMNS} FROM resources WHERE type = ? AND key > ?"
+        args: list[Any] = [resource_type.lower(), after]
+        if subscription is not None:
+            sql += " AND subscription = ?"
+            args.append(subscription.lower())
+        if resource_group is not None:
+            sql += " AND resource_group = ?"
+            args.append(resource_group.lower())
+        sql += " ORDER BY key LIMIT ?"
+        args.append(limit)
+        return [_row(r) for r in self.conn.execute(sql, args).fetchall()]
+
+    def all_of_type(self, resource_type: str) -> list[Resource]:
+        rows = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM resources WHERE type = ? ORDER BY key",
+            (resource_type.lower(),),
+        ).fetchall()
+        return [_row(r) for r in rows]
+
+    # operations ------------------------------------------------------------------------
+    def add_operation(
+        self,
+        resource_key: str,
+        kind: str,
+        *,
+        region: str,
+        namespace: str,
+        subscription: str,
+        seconds: float,
+        error: dict[str, Any] | None = None,
+    ) -> Operation:
+        op = Operation(
+            id=str(uuid.uuid4()), resource_key=resource_key, kind=kind, status="InProgress",
+            error=error, region=region, namespace=namespace, subscription=subscription.lower(),
+            created=self.now, due=self.now + max(seconds, 0.0),
+        )
+        self.conn.execute(
+            "INSERT INTO operations (id, resource_key, kind, status, error, region, namespace,"
+            " subscription, created, due) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (op.id, op.resource_key, op.kind, op.status,
+             json.dumps(error) if error else None, op.region, op.namespace, op.subscription,
+             op.created, op.due),
+        )
+        return op
+
+    def operation(self, op_id: str) -> Operation | None:
+        row = self.conn.execute(
+            "SELECT id, resource_key, kind, status, error, region, namespace, subscription,"
+            " created, due FROM operations WHERE lower(id) = ?",
+            (op_id.lower(),),
+        ).fetchone()
+        if row is None:
+            return None
+        return Operation(
+            row[0], row[1], row[2], row[3], json.loads(row[4]) if row[4] else None,
+            row[5], row[6], row[7], row[8], row[9],
+        )
+
+    def due_operations(self) -> list[Operation]:
+        ids = self.conn.execute(
+            "SELECT id FROM operations WHERE status = 'InProgress' AND due <= ? ORDER BY due",
+            (self.now,),
+        ).fetchall()
+        ops = [self.operation(i[0]) for i in ids]
+        return [op for op in ops if op is not None]
+
+    def pending_operation_for(self, resource_key: str) -> Operation | None:
+        row = self.conn.execute(
+            "SELECT id FROM operations WHERE status = 'InProgress' AND resource_key = ?"
+            " ORDER BY created DESC LIMIT 1",
+            (resource_key,),
+        ).fetchone()
+        return self.operation(row[0]) if row else None
+
+    def finish_operation(self, op_id: str, status: str) -> None:
+        self.conn.execute(
+            "UPDATE operations SET status = ?, finished = ? WHERE id = ?",
+            (status, self.now, op_id),
+        )
+
+    # meta ------------------------------------------------------------------------------
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+
+def _values(resource: Resource, now: float) -> tuple[Any, ...]:
+    parts = IdParts.parse(resource.id)
+    return (
+        resource.key, resource.id, resource.type.lower(), parts.subscription,
+        parts.resource_group, parts.parent, key_of(resource.ref) if resource.ref else "",
+        parts.name, json.dumps(resource.body, separators=(",", ":")), resource.etag, now, now,
+    )
+
+
+class SandboxStore:
+    """A connection to one sandbox file. Cheap to open; safe to share the file across processes."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN ourselves, so a write can be IMMEDIATE.
+        self._conn = sqlite3.connect(
+            str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
+        )
+        self._conn.execute("PRAGMA busy_timeout = 30000")
+        self._conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.execute("PRAGMA synchronous = NORMAL")
+        self._conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> SandboxStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """One atomic change: BEGIN IMMEDIATE takes the write lock up front, so two
+        processes never interleave a read-modify-write."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield Tx(self._conn, time.time())
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A consistent snapshot for a multi-query read."""
+        self._conn.execute("BEGIN")
+        try:
+            yield Tx(self._conn, time.time())
+        finally:
+            self._conn.execute("COMMIT")
+
+    def has_due_operations(self) -> bool:
+        row = self._conn.execute(
+            "SELECT 1 FROM operations WHERE status = 'InProgress' AND due <= ? LIMIT 1",
+            (time.time(),),
+        ).fetchone()
+        return row is not None
+
+    def is_empty(self) -> bool:
+        return self._conn.execute("SELECT 1 FROM resources LIMIT 1").fetchone() is None
+
+    def clear(self) -> None:
+        with self.write() as tx:
+            tx.conn.execute("DELETE FROM resources")
+            tx.conn.execute("DELETE FROM operations")
+            tx.conn.execute("DELETE FROM meta")
+
+    # convenience for tests that change the cloud behind the app's back -----------------
+    def get(self, resource_id: str) -> dict[str, Any] | None:
+        with self.read() as tx:
+            found = tx.get(resource_id)
+        return found.body if found else None

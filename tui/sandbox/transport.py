@@ -1,0 +1,282 @@
+"""`SandboxTransport`: an azure-core async transport that answers ARM requests in-process.
+
+Any azure-mgmt async client can use it (`transport=SandboxTransport(path)`), keeping its
+base URL `https://management.azure.com`: the SDK's own request building, paging, polling,
+retries and error mapping all run unchanged, only the bytes come from the sandbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import AsyncIterator, Mapping, MutableMapping
+from pathlib import Path
+from typing import Any
+
+from azure.core.credentials import AccessToken, AccessTokenInfo
+from azure.core.exceptions import ServiceResponseError
+from azure.core.pipeline.transport import AsyncHttpTransport
+from azure.core.rest import AsyncHttpResponse, HttpRequest
+from azure.core.utils import case_insensitive_dict
+
+from tui.sandbox import routes
+from tui.sandbox.errors import ArmError
+from tui.sandbox.faults import FaultProfile
+from tui.sandbox.store import SUBSCRIPTION_TYPE, SandboxStore
+
+REASONS = {
+    200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request",
+    401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+    409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error",
+    502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+}
+
+
+class SandboxResponse(AsyncHttpResponse):
+    """A fully-read response: the sandbox never streams."""
+
+    def __init__(self, request: Any, status: int, headers: Mapping[str, str], content: bytes):
+        self._request = request
+        self._status = status
+        self._headers: MutableMapping[str, str] = case_insensitive_dict(headers)
+        self._content = content
+        self._closed = False
+
+    @property
+    def request(self) -> Any:
+        return self._request
+
+    @property
+    def status_code(self) -> int:
+        return self._status
+
+    @property
+    def headers(self) -> MutableMapping[str, str]:
+        return self._headers
+
+    @property
+    def reason(self) -> str:
+        return REASONS.get(self._status, "Unknown")
+
+    @property
+    def content_type(self) -> str | None:
+        return self._headers.get("Content-Type")
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed
+
+    @property
+    def is_stream_consumed(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str | None:
+        return "utf-8"
+
+    @encoding.setter
+    def encoding(self, value: str | None) -> None:  # the SDK may set it; always utf-8 here
+        pass
+
+    @property
+    def url(self) -> str:
+        return str(self._request.url)
+
+    @property
+    def content(self) -> bytes:
+        return self._content
+
+    def text(self, encoding: str | None = None) -> str:
+        return self._content.decode(encoding or "utf-8")
+
+    def json(self) -> Any:
+        return json.loads(self._content) if self._content else None
+
+    def raise_for_status(self) -> None:
+        if self._status >= 400:
+            from azure.core.exceptions import HttpResponseError
+
+            raise HttpResponseError(response=self)
+
+    async def read(self) -> bytes:
+        return self._content
+
+    async def iter_raw(self, **kwargs: Any) -> AsyncIterator[bytes]:
+        yield self._content
+
+    async def iter_bytes(self, **kwargs: Any) -> AsyncIterator[bytes]:
+        yield self._content
+
+    async def close(self) -> None:
+        self._closed = True
+
+    async def __aexit__(self, *args: Any) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"<SandboxResponse: {self._status} {self.reason}>"
+
+
+class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
+    """Answers `https://management.azure.com` from the sandbox file at `path`.
+
+    The file is created from the default scenario (`showcase`) when missing or empty.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        faults: FaultProfile | Mapping[str, Any] | None = None,
+        page_size: int = 50,
+    ) -> None:
+        self.path = Path(path)
+        self.faults = FaultProfile.resolve(faults)
+        self.page_size = page_size
+        self._store: SandboxStore | None = None
+        self._lock = threading.Lock()
+        self._count = 0
+        self._forbidden: set[str] | None = None
+
+    async def __aenter__(self) -> SandboxTransport:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *args: Any) -> None:
+        await self.close()
+
+    async def open(self) -> None:
+        self._open_store()
+
+    def _open_store(self) -> SandboxStore:
+        if self._store is None:
+            from tui.sandbox.scenarios import ensure
+
+            store = SandboxStore(self.path)
+            ensure(store)
+            self._store = store
+        return self._store
+
+    async def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+    async def sleep(self, duration: float) -> None:
+        """Polling and retry sleep here: never longer than an operation takes to settle."""
+        await asyncio.sleep(max(0.0, min(float(duration), self.faults.operation_seconds)))
+
+    async def send(self, request: HttpRequest, **kwargs: Any) -> SandboxResponse:
+        if self.faults.latency_ms:
+            await asyncio.sleep(self.faults.latency_ms / 1000)
+        with self._lock:
+            self._count += 1
+            count = self._count
+            answer = self._fault(count)
+            if answer is None:
+                answer = self._answer(request)
+        if answer.status == -1:
+            raise ServiceResponseError("Connection dropped by the sandbox (fault profile).")
+        return _response(request, answer)
+
+    def _fault(self, count: int) -> routes.Answer | None:
+        faults = self.faults
+        if faults.drop_every and count % faults.drop_every == 0:
+            return routes.Answer(-1)
+        if faults.throttle_every and count % faults.throttle_every == 0:
+            error = ArmError(429, "TooManyRequests",
+                             "The request is being throttled (sandbox fault profile).")
+            return routes.Answer(429, error.body(), {"Retry-After": "1"})
+        if faults.error_every and count % faults.error_every == 0:
+            status = faults.error_status
+            code = {500: "InternalServerError", 502: "BadGateway", 503: "ServiceUnavailable",
+                    504: "GatewayTimeout"}.get(status, "ServerError")
+            error = ArmError(status, code, f"The sandbox answered {status} (fault profile).")
+            return routes.Answer(status, error.body())
+        return None
+
+    def _answer(self, request: HttpRequest) -> routes.Answer:
+        store = self._open_store()
+        content = _content_of(request)
+        try:
+            parsed = routes.parse(request.method, str(request.url), content)
+        except ArmError as error:
+            return routes.Answer(error.status, error.body())
+        router = routes.Router(
+            store, self.faults, page_size=self.page_size, is_forbidden=self._is_forbidden
+        )
+        return router.handle(parsed)
+
+    def _is_forbidden(self, subscription: str) -> bool:
+        wanted = {s.lower() for s in self.faults.forbidden_subscriptions}
+        if not wanted:
+            return False
+        if self._forbidden is None:
+            # Display names become ids once, from the store's subscriptions.
+            store = self._open_store()
+            ids = set(wanted)
+            with store.read() as tx:
+                for sub in tx.all_of_type(SUBSCRIPTION_TYPE):
+                    if str(sub.body.get("displayName", "")).lower() in wanted:
+                        ids.add(str(sub.body.get("subscriptionId", "")).lower())
+            self._forbidden = ids
+        return subscription.lower() in self._forbidden
+
+
+def _content_of(request: Any) -> bytes | str | None:
+    for attribute in ("content", "body", "data"):
+        try:
+            value = getattr(request, attribute)
+        except (AttributeError, TypeError, ValueError):
+            continue
+        if value is None:
+            continue
+        if isinstance(value, bytes | str):
+            return value
+        if isinstance(value, dict | list):
+            return json.dumps(value)
+    return None
+
+
+def _response(request: Any, answer: routes.Answer) -> SandboxResponse:
+    headers = {
+        "x-ms-request-id": answer.headers.get("x-ms-request-id", ""),
+        "x-ms-ratelimit-remaining-subscription-reads": "249",
+        "Cache-Control": "no-cache",
+        "Date": time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime()),
+        **answer.headers,
+    }
+    if not headers["x-ms-request-id"]:
+        import uuid
+
+        headers["x-ms-request-id"] = str(uuid.uuid4())
+    content = b""
+    if answer.body is not None:
+        content = json.dumps(answer.body).encode()
+        headers["Content-Type"] = "application/json; charset=utf-8"
+    headers["Content-Length"] = str(len(content))
+    return SandboxResponse(request, answer.status, headers, content)
+
+
+class SandboxCredential:
+    """An async credential for the sandbox: a dummy bearer token, never a secret."""
+
+    TOKEN = "sandbox-token"
+
+    async def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        return AccessToken(self.TOKEN, int(time.time()) + 3600)
+
+    async def get_token_info(self, *scopes: str, options: Any = None) -> AccessTokenInfo:
+        return AccessTokenInfo(self.TOKEN, int(time.time()) + 3600)
+
+    async def close(self) -> None:
+        return None
+
+    async def __aenter__(self) -> SandboxCredential:
+        return self
+
+    async def __aexit__(self, *args: Any) -> None:
+        return None
