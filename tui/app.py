@@ -153,7 +153,7 @@ class VnetTuiApp(App[int]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "vnettui"
     COMMANDS = App.COMMANDS | {JumpProvider}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (170, "-xwide")]  # noqa: RUF012
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (140, "-wider"), (170, "-xwide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(key, action, desc, show=shown, id=bid, tooltip=DESCRIPTIONS.get(action, ""))
         for key, action, desc, bid, _group, shown in KEYS
@@ -617,8 +617,9 @@ class VnetTuiApp(App[int]):
             )
 
     @on(VnetsPane.Filled, "#vnets")
-    def _vnets_filled(self) -> None:
-        if self.vnets_pane.selected_key != self._vnet_key:
+    def _vnets_filled(self, event: VnetsPane.Filled) -> None:
+        # May arrive while the app shuts down, after the panes are gone.
+        if event.table.is_attached and event.table.selected_key != self._vnet_key:
             self._follow_vnet_cursor(flash=False)
 
     def _jump_to_vnet(self, key: str) -> bool:

@@ -43,23 +43,30 @@ def _left_parts(peering: Peering, inventory: Inventory) -> tuple[Text, Text]:
     return there, here
 
 
+STATE_WIDTH = 15  # "✗ Disconnected" and a space: states first, so names may be cut
+
+
 def peering_rows(vnet: VirtualNetwork, inventory: Inventory) -> list[TableRow]:
-    """One 3-line row per link, states aligned in a column across the VNet's links."""
-    parts = [(p, *_left_parts(p, inventory)) for p in vnet.peerings]
-    width = max((max(t.cell_len, h.cell_len) for _, t, h in parts), default=0) + 2
+    """One 3-line row per link: this link, the link coming back, then sync and settings.
+
+    States lead each line (their width is fixed), so a narrow pane cuts names, not states.
+    """
     rows = []
-    for peering, there, here in parts:
+    for peering in vnet.peerings:
+        there, here = _left_parts(peering, inventory)
         back = inventory.reverse_of(peering)
-        line1 = there.copy()
-        line1.pad_right(width - there.cell_len)
-        line1.append_text(state_text(peering))
-        line2 = here.copy()
-        line2.pad_right(width - here.cell_len)
+        line1 = state_text(peering)
+        line1.pad_right(STATE_WIDTH - line1.cell_len)
+        line1.append_text(there)
         if back is not None:
-            line2.append_text(state_text(back))
+            line2 = state_text(back)
         elif inventory.vnet(peering.remote_vnet_id) is not None:
-            line2.append("✗ missing", style=BAD_STYLE)
-        line3 = Text("  ")
+            line2 = Text("✗ missing", style=BAD_STYLE)
+        else:
+            line2 = Text("? unknown", style=DIM_STYLE)
+        line2.pad_right(STATE_WIDTH - line2.cell_len)
+        line2.append_text(here)
+        line3 = Text(" " * STATE_WIDTH)
         line3.append_text(sync_text(peering))
         if back is not None and back.needs_sync:
             line3.append(" (back: ", style=DIM_STYLE)
