@@ -61,8 +61,10 @@ FAST_WINDOW_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 120.0
 # Peering reads in flight at once during a poll.
 POLL_CONCURRENCY = 8
-# VNets re-read per poll beyond the selected one and its peers (the rows on screen).
-MAX_VISIBLE_POLLED = 40
+# The VNet rows on screen (beyond the selected VNet and its peers) are re-read every
+# VISIBLE_EVERY-th poll, at most this many.
+MAX_VISIBLE_POLLED = 30
+VISIBLE_EVERY = 6
 
 
 def _is_ip(text: str) -> bool:
@@ -398,10 +400,13 @@ class VnetTuiApp(App[int]):
         add_with_peers(self.details.vnet)
         for vnet_id in getattr(self.screen, "watched_vnets", ()):
             add_with_peers(inv.vnet(vnet_id))
-        table = self.vnets_pane
-        first = max(0, int(table.scroll_offset.y))
-        for key in table.keys[first : first + min(table.size.height, MAX_VISIBLE_POLLED)]:
-            add(inv.vnet(key))
+        if self.polls % VISIBLE_EVERY == 0:
+            # The other rows on screen less often: ARM allows a principal only a few reads
+            # a second, and the details pane is what a person is watching.
+            table = self.vnets_pane
+            first = max(0, int(table.scroll_offset.y))
+            for key in table.keys[first : first + min(table.size.height, MAX_VISIBLE_POLLED)]:
+                add(inv.vnet(key))
         return list(wanted.values())
 
     async def _poll(self, targets: list[VirtualNetwork]) -> None:
@@ -540,7 +545,9 @@ class VnetTuiApp(App[int]):
     def _render_vms(self, *, flash: bool) -> None:
         inv = self.inventory
         vnet = self._selected_vnet()
-        if vnet is not None:
+        # A filter in the VM pane searches every VM of the subscription (an IP is often
+        # all one knows); without one the pane follows the selected VNet.
+        if vnet is not None and not self.filters.get("vms"):
             vms: Sequence[VirtualMachine] = inv.vms_in(vnet.id)
         elif self._sub_key != ALL_KEY:
             vms = [vm for vm in inv.vms if vm.subscription_id.casefold() == self._sub_key]
@@ -700,12 +707,12 @@ class VnetTuiApp(App[int]):
         labels = {"subs": "subscriptions", "vnets": "VNets", "vms": "VMs"}
         self.query_one(FilterBar).open(name, labels[name], self.filters.get(name, ""))
 
-    @on(FilterBar.Changed)
-    def _filter_changed(self, event: FilterBar.Changed) -> None:
+    @on(FilterBar.FilterChanged)
+    def _filter_changed(self, event: FilterBar.FilterChanged) -> None:
         self._set_filter(event.target, event.text)
 
-    @on(FilterBar.Closed)
-    def _filter_closed(self, event: FilterBar.Closed) -> None:
+    @on(FilterBar.FilterClosed)
+    def _filter_closed(self, event: FilterBar.FilterClosed) -> None:
         if event.cleared:
             self._set_filter(event.target, "")
         if event.target:

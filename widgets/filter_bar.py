@@ -10,19 +10,19 @@ from textual.widgets import Input
 
 
 class FilterBar(Input):
-    """Posts Changed on every keystroke and Closed on enter (keep) or esc (clear)."""
+    """Posts FilterChanged on every keystroke, FilterClosed on enter (keep) or esc (clear)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "clear_and_close", "Clear filter", id="vnettui.filter_clear"),
     ]
 
-    class Changed(Message):
+    class FilterChanged(Message):
         def __init__(self, target: str, text: str) -> None:
             super().__init__()
             self.target = target
             self.text = text
 
-    class Closed(Message):
+    class FilterClosed(Message):
         def __init__(self, target: str, cleared: bool) -> None:
             super().__init__()
             self.target = target
@@ -45,7 +45,7 @@ class FilterBar(Input):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         if self.display and self.target:
-            self.post_message(self.Changed(self.target, event.value))
+            self.post_message(self.FilterChanged(self.target, event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -59,4 +59,4 @@ class FilterBar(Input):
         target = self.target
         self.display = False
         self.target = ""
-        self.post_message(self.Closed(target, cleared))
+        self.post_message(self.FilterClosed(target, cleared))
