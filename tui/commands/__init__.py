@@ -4,4 +4,5 @@ its parser and sets `handler` to a function `(args, settings) -> int` (the exit 
 MODULES: tuple[str, ...] = (
     "tui.commands.sandbox_cmd",
     "tui.commands.list_cmd",
+    "tui.commands.peer_cmd",
 )
