@@ -38,6 +38,15 @@ from tui.model import (
     VirtualMachine,
     VirtualNetwork,
 )
+from tui.peering import (
+    PeeringBackend,
+    PeeringRequest,
+    PollPolicy,
+    SyncRequest,
+    find_peering,
+    perform,
+)
+from tui.peering import Request as PeeringWork
 from tui.settings import Settings
 from widgets.check_screen import CheckResult, CheckScreen, CheckStep
 from widgets.conflicts_screen import ConflictEntry, ConflictsScreen
@@ -47,6 +56,10 @@ from widgets.filtering import Query
 from widgets.header import HeaderInfo, StatusHeader, age_text
 from widgets.help_screen import HelpEntry, HelpScreen
 from widgets.palette import JumpProvider, JumpTarget
+from widgets.peering_confirm import DeletePeeringConfirm
+from widgets.peering_edit import PeeringEditForm
+from widgets.peering_form import PeeringForm
+from widgets.peering_progress import PeeringProgress
 from widgets.resource_table import ResourceTable
 from widgets.subscriptions_pane import ALL_KEY, SubscriptionsPane, SubscriptionStatus
 from widgets.vms_pane import VmsPane
@@ -75,16 +88,27 @@ def _is_ip(text: str) -> bool:
     return True
 
 
+def _vnets_touched(inventory: Inventory, request: PeeringWork) -> set[str]:
+    """Both VNets of the link a peering operation changed."""
+    if isinstance(request, PeeringRequest):
+        return {str(request.local_vnet_id), str(request.remote_vnet_id)}
+    peering = find_peering(inventory, request.peering_id)
+    touched = {str(request.peering_id.parent)}
+    if peering is not None:
+        touched.add(str(peering.remote_vnet_id))
+    return touched
+
+
 def check_result(verdict: reach.Verdict) -> CheckResult:
     """The verdict in the check screen's terms: each hop, its mark, its reason or fix."""
     steps = []
     for step in verdict.steps:
-        reason = step.hint or (step.rule.describe() if step.rule else "")
-        steps.append(CheckStep(step.status.value, step.text, reason))
+        # The deciding rule is already named in the step's text; the hint is the fix.
+        steps.append(CheckStep(step.status.value, step.text, step.hint))
     return CheckResult(verdict.question, verdict.answer, tuple(steps))
 
 
-class Cloud(Protocol):
+class Cloud(PeeringBackend, Protocol):
     """What the app needs from `tui.azure.AzureBackend` (typed here so the app's import of
     the backend can wait until after the first frame)."""
 
@@ -93,8 +117,6 @@ class Cloud(Protocol):
     async def load_inventory(
         self, on_progress: Callable[[Subscription, LoadError | None], None] | None = None
     ) -> Inventory: ...
-
-    async def list_peerings(self, vnet_id: str) -> list[Peering]: ...
 
     async def close(self) -> None: ...
 
@@ -140,12 +162,10 @@ PANE_ORDER = ("subs", "vnets", "peerings", "vms")
 
 
 def default_theme() -> str:
-    """Truecolor terminals get Textual's dark theme; the rest (SSH drops COLORTERM) the
-    terminal's own palette, which 256-colour approximations of a dark theme wash out."""
-    import os
-
-    colorterm = os.environ.get("COLORTERM", "").lower()
-    return "textual-dark" if colorterm in ("truecolor", "24bit") else "ansi-dark"
+    """Textual's dark theme: every state also carries a symbol and a word, so it reads in
+    256 colours too (SSH drops COLORTERM). `ansi-dark`, the terminal's own palette, is one
+    `ctrl+p` "theme" away, or the `theme` setting."""
+    return "textual-dark"
 
 
 class VnetTuiApp(App[int]):
@@ -193,6 +213,7 @@ class VnetTuiApp(App[int]):
         self._backoff = 0.0
         self._sub_key: str = ALL_KEY
         self._vnet_key: str | None = None
+        self._soon: set[str] = set()  # VNets to re-read in the next poll (after a write)
 
     # --- layout -------------------------------------------------------------------------
 
@@ -398,6 +419,9 @@ class VnetTuiApp(App[int]):
                 add(inv.vnet(peering.remote_vnet_id))
 
         add_with_peers(self.details.vnet)
+        for vnet_id in self._soon:
+            add_with_peers(inv.vnet(vnet_id))
+        self._soon.clear()
         for vnet_id in getattr(self.screen, "watched_vnets", ()):
             add_with_peers(inv.vnet(vnet_id))
         if self.polls % VISIBLE_EVERY == 0:
@@ -427,7 +451,19 @@ class VnetTuiApp(App[int]):
                     return vnet, None
 
         try:
-            results = await asyncio.gather(*(read(v) for v in targets))
+            results = list(await asyncio.gather(*(read(v) for v in targets)))
+            # A link that appeared points at a VNet not read yet: read it in the same poll,
+            # so the way back shows with the link instead of one interval later.
+            seen = {v.id.casefold() for v in targets}
+            newcomers = {
+                p.remote_vnet_id.casefold(): remote
+                for _, peerings in results
+                for p in peerings or ()
+                if p.remote_vnet_id.casefold() not in seen
+                and (remote := self.inventory.vnet(p.remote_vnet_id)) is not None
+            }
+            if newcomers:
+                results += await asyncio.gather(*(read(v) for v in newcomers.values()))
         except ThrottledError as error:
             self._backoff = min(
                 MAX_BACKOFF_SECONDS,
@@ -784,10 +820,6 @@ class VnetTuiApp(App[int]):
         entries.append(HelpEntry("General", "ctrl+p", "Command palette: any action, any VNet"))
         return entries
 
-    def _not_yet(self, what: str) -> None:
-        self.notify(f"{what} is not available yet.", title="Not available",
-                    severity="warning", markup=False)
-
     def _refuse_if_read_only(self) -> bool:
         if self.settings.read_only:
             self.notify("Read-only mode: vnettui sends no writes.", title="Read-only",
@@ -795,20 +827,76 @@ class VnetTuiApp(App[int]):
         return self.settings.read_only
 
     def action_peer(self) -> None:
-        if not self._refuse_if_read_only():
-            self._not_yet("Creating a peering")
+        vnet = self._selected_vnet()
+        if self._refuse_if_read_only():
+            return
+        if vnet is None:
+            self.notify("Select a VNet to peer from (the VNets pane, key 2).", markup=False)
+            return
+        self.push_screen(PeeringForm(self.inventory, vnet), self._peering_chosen)
+
+    def _selected_peering_or_hint(self) -> Peering | None:
+        peering = self.details.selected_peering
+        if peering is None:
+            vnet = self._selected_vnet()
+            where = f"{vnet.name} has no peerings" if vnet else "Select a VNet"
+            self.notify(f"{where}; pick a link in the peerings (key 3) first.", markup=False)
+        return peering
 
     def action_delete_peering(self) -> None:
-        if not self._refuse_if_read_only():
-            self._not_yet("Deleting a peering")
+        if self._refuse_if_read_only():
+            return
+        peering = self._selected_peering_or_hint()
+        if peering is not None:
+            self.push_screen(DeletePeeringConfirm(self.inventory, peering),
+                             self._peering_chosen)
 
     def action_sync(self) -> None:
-        if not self._refuse_if_read_only():
-            self._not_yet("Syncing a peering")
+        if self._refuse_if_read_only():
+            return
+        peering = self._selected_peering_or_hint()
+        if peering is None:
+            return
+        back = self.inventory.reverse_of(peering)
+        if not peering.needs_sync and not (back and back.needs_sync):
+            self.notify(f"{peering.name} is in sync on both sides; nothing to sync.",
+                        markup=False)
+            return
+        # Sync changes nothing but the stale copy of an address space: no confirmation.
+        self._peering_chosen(SyncRequest(peering.id))
 
     def action_edit_peering(self) -> None:
-        if not self._refuse_if_read_only():
-            self._not_yet("Editing a peering")
+        if self._refuse_if_read_only():
+            return
+        peering = self._selected_peering_or_hint()
+        if peering is not None:
+            self.push_screen(PeeringEditForm(self.inventory, peering), self._peering_chosen)
+
+    def _peering_chosen(self, request: PeeringWork | None) -> None:
+        """A peering modal's result: carry it out with progress, then re-read at once."""
+        if request is None:
+            return
+        self.run_worker(
+            self._perform(request), name="peering", group="peering", exit_on_error=False,
+            description="change the peering",
+        )
+
+    async def _perform(self, request: PeeringWork) -> None:
+        backend = await self._open_backend()
+        inventory = self.inventory
+        screen = PeeringProgress.for_request(inventory, request)
+        await self.push_screen(screen)
+        try:
+            # Links are watched settling at least as often as the panes poll.
+            watch = PollPolicy(interval=min(1.0, self.settings.interval))
+            outcome = await perform(backend, inventory, request, screen.report, screen.ask,
+                                    read_only=self.settings.read_only, poll=watch)
+        finally:
+            # Whatever happened, both VNets are re-read now and watched closely a while.
+            self._soon.update(_vnets_touched(inventory, request))
+            self._fast_until = self.clock() + FAST_WINDOW_SECONDS
+            self._next_poll = 0.0
+        screen.finish(outcome.describe(), ok=outcome.ok)
 
     def action_check(self) -> None:
         key = self.vms_pane.selected_key

@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowKey
+from textual.widgets.data_table import ColumnKey, RowKey
 from textual.worker import Worker
 
 FLASH_SECONDS = 3.0
@@ -75,10 +76,32 @@ class ResourceTable(DataTable[Text]):
         self._flashing: set[str] = set()
         self._filling = False
         self._fill_worker: Worker[None] | None = None
+        self._widths: list[int] = []
 
     def on_mount(self) -> None:
         for label, key in self._column_spec:
-            self.add_column(label, key=key)
+            self.add_column(label, key=key, width=cell_len(label))
+        self._widths = [cell_len(label) for label, _ in self._column_spec]
+
+    def _fit(self, rows: Sequence[TableRow]) -> None:
+        """Widen columns to their widest cell.
+
+        Widths are kept here rather than measured by the DataTable: its measurement
+        came out short (cut names) with the `ansi-dark` theme on a real terminal.
+        """
+        widths = self._widths
+        grown = False
+        for row in rows:
+            for i, cell in enumerate(row.cells[: len(widths)]):
+                width = _width(cell)
+                if width > widths[i]:
+                    widths[i] = width
+                    grown = True
+        if grown:
+            for (_, key), width in zip(self._column_spec, widths, strict=True):
+                self.columns[ColumnKey(key)].width = width
+            self._require_update_dimensions = True
+            self.refresh()
 
     # --- reading ---------------------------------------------------------------------
 
@@ -145,6 +168,7 @@ class ResourceTable(DataTable[Text]):
         self._update_cells([r for r in rows if r.key in self._cells], flash=flash)
 
     def _update_cells(self, rows: Sequence[TableRow], *, flash: bool) -> None:
+        self._fit(rows)
         changed: list[str] = []
         for row in rows:
             before = self._cells.get(row.key)
@@ -155,7 +179,7 @@ class ResourceTable(DataTable[Text]):
             shown = _flashed(row.cells) if flash else row.cells
             for (_, column), cell, old in zip(self._column_spec, shown, before or (), strict=False):
                 if cell != old or flash:
-                    self.update_cell(row.key, column, cell, update_width=True)
+                    self.update_cell(row.key, column, cell)
         if flash and changed:
             self._flashing.update(changed)
             self.set_timer(FLASH_SECONDS, self._end_flash)
@@ -167,6 +191,7 @@ class ResourceTable(DataTable[Text]):
             self._flashing.discard(key)
         existing = [r for r in rows if r.key in self._cells]
         self._update_cells(existing, flash=flash)
+        self._fit([r for r in rows if r.key not in self._cells])
         for row in rows:
             if row.key not in self._cells:
                 self._cells[row.key] = row.cells
@@ -208,6 +233,7 @@ class ResourceTable(DataTable[Text]):
         )
 
     def _add(self, rows: Sequence[TableRow]) -> None:
+        self._fit(rows)
         for row in rows:
             self._cells[row.key] = row.cells
             self._order.append(row.key)
@@ -231,6 +257,12 @@ class ResourceTable(DataTable[Text]):
             for (_, column), cell in zip(self._column_spec, cells, strict=False):
                 self.update_cell(key, column, cell)
         self._flashing.clear()
+
+
+def _width(cell: Text) -> int:
+    if "\n" not in cell.plain:
+        return cell.cell_len
+    return max(cell_len(line) for line in cell.plain.split("\n"))
 
 
 def _flashed(cells: tuple[Text, ...]) -> tuple[Text, ...]:
