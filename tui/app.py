@@ -614,7 +614,11 @@ class VnetTuiApp(App[int]):
             age=age,
             activity=self._activity,
             failed=len(inv.errors),
+            compact=self.size.width < 100,
         )
+
+    def on_resize(self) -> None:
+        self._update_header()
 
     def _update_header(self) -> None:
         header = self.query_one_optional("#header", StatusHeader)

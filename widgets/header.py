@@ -21,6 +21,7 @@ class HeaderInfo:
     age: str = ""  # "updated 3s ago"; empty while nothing is loaded
     activity: str = ""  # "loading AZ-303 Lab…", "refreshing…"
     failed: int = 0  # subscriptions that could not be read
+    compact: bool = False  # a narrow terminal: shorter words, so the data age still fits
 
 
 def _count(n: int, word: str) -> str:
@@ -29,9 +30,10 @@ def _count(n: int, word: str) -> str:
 
 def header_text(info: HeaderInfo) -> Text:
     sep = Text(" · ", style=DIM_STYLE)
-    text = Text.assemble(Text("vnettui", style="bold"), sep, plain(info.source))
+    text = Text() if info.compact else Text.assemble(Text("vnettui", style="bold"), sep)
+    text.append_text(plain(info.source))
     parts = [
-        Text(_count(info.subscriptions, "subscription")),
+        Text(_count(info.subscriptions, "sub" if info.compact else "subscription")),
         Text(_count(info.vnets, "VNet")),
         Text(_count(info.vms, "VM")),
     ]
@@ -51,7 +53,8 @@ def header_text(info: HeaderInfo) -> Text:
         text.append_text(plain(info.activity, WARN_STYLE))
     elif info.age:
         text.append_text(sep)
-        text.append(info.age, style=DIM_STYLE)
+        age = info.age.removeprefix("updated ") if info.compact else info.age
+        text.append(age, style=DIM_STYLE)
     return text
 
 
