@@ -77,6 +77,8 @@ POLL_CONCURRENCY = 8
 # The VNet rows on screen (beyond the selected VNet and its peers) are re-read every
 # VISIBLE_EVERY-th poll, at most this many.
 MAX_VISIBLE_POLLED = 30
+# A hub with dozens of links: the way back is re-read for this many of them per poll.
+MAX_PEERS_POLLED = 16
 VISIBLE_EVERY = 6
 
 
@@ -197,7 +199,7 @@ class VnetTuiApp(App[int]):
         self.inventory = Inventory()
         self.statuses: dict[str, SubscriptionStatus] = {}
         self.filters: dict[str, str] = {}
-        self.overlaps: dict[str, list[str]] = {}  # lower-cased VNet id -> overlap sentences
+        self.overlaps: set[str] = set()  # lower-cased ids of VNets that overlap another
         self.conflict_count: int | None = None
         self.address_index = cidr.analyse(())
         self.backend: Cloud | None = None
@@ -354,19 +356,23 @@ class VnetTuiApp(App[int]):
             self.vnets_pane.move_cursor(row=0)
 
     def _compute_overlaps(self) -> None:
-        """Which VNets overlap another (one interval sweep over every loaded prefix)."""
+        """Which VNets overlap another (one interval sweep over every loaded prefix).
+
+        Only the set is kept; the sentences are made for the one VNet on show, because a
+        big estate has tens of thousands of overlapping pairs.
+        """
         index = cidr.analyse(self.inventory)
         self.address_index = index
-        overlaps: dict[str, list[str]] = {}
-        for overlap in index.overlaps:
-            for vnet in (overlap.a, overlap.b):
-                other = overlap.other(vnet.id)
-                ranges = ", ".join(overlap.overlapping_ranges)
-                overlaps.setdefault(vnet.id.casefold(), []).append(
-                    f"overlaps {other.name} ({ranges})"
-                )
-        self.overlaps = overlaps
-        self.conflict_count = len(index.overlaps)
+        self.overlaps = {vnet_id.casefold() for vnet_id in index.conflicted_ids}
+        # VNets that overlap another: cheap, where counting pairs means building them all.
+        self.conflict_count = len(self.overlaps)
+
+    def overlap_lines(self, vnet: VirtualNetwork) -> list[str]:
+        lines = []
+        for overlap in self.address_index.overlapping(vnet.id):
+            other = overlap.other(vnet.id)
+            lines.append(f"overlaps {other.name} ({', '.join(overlap.overlapping_ranges)})")
+        return lines
 
     # --- live peering state ----------------------------------------------------------------
 
@@ -415,7 +421,7 @@ class VnetTuiApp(App[int]):
 
         def add_with_peers(vnet: VirtualNetwork | None) -> None:
             add(vnet)
-            for peering in vnet.peerings if vnet else ():
+            for peering in vnet.peerings[:MAX_PEERS_POLLED] if vnet else ():
                 add(inv.vnet(peering.remote_vnet_id))
 
         add_with_peers(self.details.vnet)
@@ -574,7 +580,7 @@ class VnetTuiApp(App[int]):
     def _render_details(self, *, flash: bool) -> None:
         vnet = self._selected_vnet()
         self.details.show(
-            vnet, self.inventory, self.overlaps.get(vnet.id.casefold(), []) if vnet else [],
+            vnet, self.inventory, self.overlap_lines(vnet) if vnet else [],
             read_only=self.settings.read_only,
         )
 
@@ -957,9 +963,13 @@ class VnetTuiApp(App[int]):
         return f"No VM named {text}; type a VM name or a private IP address."
 
     def action_conflicts(self) -> None:
-        self.push_screen(
-            ConflictsScreen(self.conflict_entries()), callback=self._conflict_chosen
-        )
+        self.run_worker(self._open_conflicts(), name="conflicts", group="conflicts",
+                        exit_on_error=False, description="list the conflicts")
+
+    async def _open_conflicts(self) -> None:
+        # A big estate has tens of thousands of overlapping pairs: group them off the loop.
+        entries = await asyncio.to_thread(self.conflict_entries)
+        self.push_screen(ConflictsScreen(entries), callback=self._conflict_chosen)
 
     def conflict_entries(self) -> list[ConflictEntry]:
         entries = []

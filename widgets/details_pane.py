@@ -43,6 +43,7 @@ def _left_parts(peering: Peering, inventory: Inventory) -> tuple[Text, Text]:
     return there, here
 
 
+MAX_OVERLAP_LINES = 3
 STATE_WIDTH = 15  # "✗ Disconnected" and a space: states first, so names may be cut
 
 
@@ -96,9 +97,13 @@ def summary(vnet: VirtualNetwork, inventory: Inventory, overlaps: Collection[str
     if vnet.has_gateway:
         text.append("\nGateway        ", style="bold")
         text.append("yes")
-    for line in overlaps:
+    overlaps = list(overlaps)
+    for line in overlaps[:MAX_OVERLAP_LINES]:
         text.append("\n⚠ ", style=BAD_STYLE)
         text.append(line, style=BAD_STYLE)
+    if len(overlaps) > MAX_OVERLAP_LINES:
+        more = len(overlaps) - MAX_OVERLAP_LINES
+        text.append(f"\n⚠ and {more} more overlaps: press x", style=BAD_STYLE)
     text.append("\nSubnets", style="bold")
     if not vnet.subnets:
         text.append("\n  none", style=DIM_STYLE)

@@ -10,11 +10,14 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
+@lru_cache(maxsize=1 << 16)
 def _network(text: str) -> Network | None:
+    """Parsed once per distinct string: a filter is re-applied to every row per key."""
     try:
         return ipaddress.ip_network(text, strict=False)
     except ValueError:

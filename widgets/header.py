@@ -16,7 +16,7 @@ class HeaderInfo:
     subscriptions: int = 0
     vnets: int = 0
     vms: int = 0
-    conflicts: int | None = None  # None: not computed (yet)
+    conflicts: int | None = None  # VNets whose space overlaps another's; None: not known
     read_only: bool = False
     age: str = ""  # "updated 3s ago"; empty while nothing is loaded
     activity: str = ""  # "loading AZ-303 Lab…", "refreshing…"
@@ -39,7 +39,8 @@ def header_text(info: HeaderInfo) -> Text:
     ]
     if info.conflicts is not None:
         style = BAD_STYLE if info.conflicts else OK_STYLE
-        parts.append(Text(_count(info.conflicts, "conflict"), style=style))
+        words = f"{info.conflicts} overlapping" if info.conflicts else "no overlaps"
+        parts.append(Text(words, style=style))
     if info.failed:
         parts.append(Text(f"{info.failed} unreadable", style=BAD_STYLE))
     for part in parts:

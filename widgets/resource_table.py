@@ -23,6 +23,7 @@ from textual.widgets.data_table import ColumnKey, RowKey
 from textual.worker import Worker
 
 FLASH_SECONDS = 3.0
+MORE_KEY = "~more"  # the key of the "N more" row under a capped table
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class ResourceTable(DataTable[Text]):
 
     # Above this many rows a refill is spread over several event-loop turns.
     CHUNK = 400
+    # At most this many rows are shown; a last row says how many more a filter would
+    # reach. Nobody scrolls through thousands of VNets, and every refill stays cheap.
+    MAX_ROWS = 1000
     # Patching rows one by one is O(rows) each; beyond this many, refill instead.
     PATCH_LIMIT = 24
 
@@ -119,7 +123,8 @@ class ResourceTable(DataTable[Text]):
     def selected_key(self) -> str | None:
         if not self._order or self.cursor_row < 0 or self.cursor_row >= len(self._order):
             return None
-        return self._order[self.cursor_row]
+        key = self._order[self.cursor_row]
+        return None if key == MORE_KEY else key
 
     def cells_of(self, key: str) -> tuple[Text, ...] | None:
         return self._cells.get(key)
@@ -140,6 +145,11 @@ class ResourceTable(DataTable[Text]):
 
         With `flash`, rows whose cells changed are highlighted for a few seconds.
         """
+        if len(rows) > self.MAX_ROWS:
+            hidden = len(rows) - self.MAX_ROWS
+            note = Text(f"… {hidden} more: / narrows", style="dim italic")
+            blank = tuple(Text() for _ in self._column_spec[1:])
+            rows = [*rows[: self.MAX_ROWS], TableRow(MORE_KEY, (note, *blank))]
         if self._filling:
             # A refill still in progress is superseded: stop it, then diff against what
             # it managed to add.

@@ -49,6 +49,20 @@ class VnetsPane(ResourceTable):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(COLUMNS, id=id)
         self.border_title = "Virtual networks"
+        # Rows built once per VNet object (they are frozen and replaced when they change):
+        # typing a filter over thousands of VNets must not rebuild every row per key.
+        self._built: dict[str, tuple[VirtualNetwork, bool, TableRow]] = {}
+
+    def row_for(self, vnet: VirtualNetwork, overlapping: bool) -> TableRow:
+        key = vnet.id.casefold()
+        cached = self._built.get(key)
+        if cached is not None and cached[1] == overlapping and (
+            cached[0] is vnet or cached[0] == vnet
+        ):
+            return cached[2]
+        row = vnet_row(vnet, overlapping)
+        self._built[key] = (vnet, overlapping, row)
+        return row
 
     def show(
         self,
@@ -60,12 +74,12 @@ class VnetsPane(ResourceTable):
     ) -> None:
         """`overlapping` holds the lower-cased ids of VNets whose space overlaps another's."""
         rows = [
-            vnet_row(v, v.id.casefold() in overlapping)
+            self.row_for(v, v.id.casefold() in overlapping)
             for v in vnets
-            if vnet_matches(v, query)
+            if query.empty or vnet_matches(v, query)
         ]
         self.show_rows(rows, flash=flash)
 
     def update_vnets(self, vnets: Sequence[VirtualNetwork], overlapping: Collection[str]) -> None:
         """Refresh the rows of these VNets in place (cursor and scroll stay)."""
-        self.update_rows([vnet_row(v, v.id.casefold() in overlapping) for v in vnets])
+        self.update_rows([self.row_for(v, v.id.casefold() in overlapping) for v in vnets])

@@ -46,4 +46,5 @@ async def test_cloud_failure_is_a_notification_not_an_exit(
         assert "Traceback" not in errors[0].message
         assert app.is_running
         await pilot.press("j", "x")  # keys still work on an empty estate
-        assert isinstance(app.screen, ConflictsScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConflictsScreen),
+                         "the conflicts view")

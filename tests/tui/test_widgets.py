@@ -56,21 +56,28 @@ async def test_update_by_key_keeps_cursor_and_scroll() -> None:
         assert table.row_count == len(patched)
 
 
-async def test_large_fill_is_chunked_and_completes() -> None:
+async def test_large_fill_is_chunked_capped_and_completes() -> None:
     app = TableHarness()
     async with app.run_test(size=(40, 12)) as pilot:
         table = app.query_one(ResourceTable)
-        table.show_rows(rows(3000))
+        table.show_rows(rows(900))
         assert table.filling
-        assert table.row_count < 3000  # the first chunk is on screen at once
+        assert table.row_count == ResourceTable.CHUNK  # the first chunk is on screen at once
         await wait_until(pilot, lambda: not table.filling, "the fill to finish")
-        assert table.row_count == 3000
-        # A refill superseding a running one leaves exactly the newest rows.
-        table.show_rows(rows(2500, "a"))
-        table.show_rows(rows(2000, "b"))
+        assert table.row_count == 900
+        # Thousands: capped, with a last row that says how many more a filter reaches.
+        table.show_rows(rows(3000, "a"))
+        table.show_rows(rows(2500, "b"))  # supersedes the running fill
         await wait_until(pilot, lambda: not table.filling, "the second fill to finish")
-        assert table.row_count == 2000
-        assert table.cells_of("k01999") == (Text("b 1999"),)
+        assert table.row_count == ResourceTable.MAX_ROWS + 1
+        assert table.cells_of(f"k{ResourceTable.MAX_ROWS - 1:05d}") == (
+            Text(f"b {ResourceTable.MAX_ROWS - 1}"),
+        )
+        note = table.cells_of(table.keys[-1])
+        assert note is not None
+        assert note[0].plain == f"… {2500 - ResourceTable.MAX_ROWS} more: / narrows"
+        table.move_cursor(row=table.row_count - 1)
+        assert table.selected_key is None  # the note is not a resource
 
 
 def test_query_matches_names_prefixes_and_ips() -> None:
