@@ -19,7 +19,9 @@ How to use it (the TUI and the command line build on these names):
     index.vnets_overlapping(prefixes)     # VNets that a prospective space would overlap
     index.peering_refusals(a_id, b_id)    # tuple[PeeringRefusal, ...]; () means "fine"
     index.free_blocks(24, count=5, within=..., peerable_with=..., avoid=...)
+    index.free_search_ranges(24, within=..., peerable_with=...)  # what that searches
     free_blocks(vnets, 24, ...)           # the same without keeping an index
+    check_free_request(24, within=...)    # validate a request (InputError) before loading
 
 `Overlap.ranges` names each overlapping prefix pair (`PrefixOverlap`: the prefix on each
 VNet as written there and the overlapping range itself). Two CIDR blocks either nest or are
@@ -512,45 +514,51 @@ class AddressIndex:
         Raises InputError for a bad range, an IPv6 range, a length no range can hold, a
         bad count, an unknown VNet or `avoid="peering"` without `peerable_with`.
         """
-        if not isinstance(prefix_length, int) or not 0 <= prefix_length <= 32:
-            raise InputError(
-                f"prefix length must be a whole number from 0 to 32, not {prefix_length!r}"
-            )
-        if not isinstance(count, int) or not 1 <= count <= _MAX_COUNT:
-            raise InputError(
-                f"count must be a whole number from 1 to {_MAX_COUNT}, not {count!r}"
-            )
-        if avoid not in ("all", "peering"):
-            raise InputError(f"avoid must be 'all' or 'peering', not {avoid!r}")
-        if avoid == "peering" and peerable_with is None:
-            raise InputError("avoid='peering' needs a VNet to peer with (peerable_with)")
-
+        check_free_request(
+            prefix_length, count=count, within=within, peerable_with=peerable_with, avoid=avoid
+        )
+        containers = self._search_ranges(prefix_length, within, peerable_with)
         used: list[tuple[int, int]] = []
-        hub_spans: list[tuple[int, int, int]] = []
         if peerable_with is not None:
-            hub_index = self._by_id.get(peerable_with.casefold())
-            if hub_index is None:
-                raise InputError(f"no loaded VNet has the id {peerable_with!r}")
-            for text in self._peer_scope_prefixes(hub_index):
+            for text in self._peer_scope_prefixes(self._hub_index(peerable_with)):
                 span = _span(text)
                 if span and span[0] < _V6_OFFSET:
                     used.append(span[:2])
-            hub_spans = [
-                (e.start, e.end, e.length) for e in self._entries if e.owner == hub_index
-            ]
         if avoid == "all":
             used.extend((e.start, e.end) for e in self._entries if e.start < _V6_OFFSET)
-
-        if within is None:
-            containers = [_parse_input(t, ipv4_only=True) for t in RFC1918]
-            near = [c for c in containers if any(c[0] <= s and e <= c[1] for s, e, _ in hub_spans)]
-            containers = near or containers
-        else:
-            texts = [within] if isinstance(within, str) else list(within)
-            if not texts:
-                raise InputError("give at least one range to search within")
-            containers = [_parse_input(t, ipv4_only=True) for t in texts]
         return _free_blocks(containers, used, prefix_length, count)
+
+    def free_search_ranges(
+        self,
+        prefix_length: int,
+        *,
+        within: str | Sequence[str] | None = None,
+        peerable_with: str | None = None,
+    ) -> tuple[str, ...]:
+        """The ranges `free_blocks` searches with these arguments (to say so on screen)."""
+        check_free_request(prefix_length, within=within, peerable_with=peerable_with)
+        found = self._search_ranges(prefix_length, within, peerable_with)
+        return tuple(_format(start, length) for start, _, length in found)
+
+    def _hub_index(self, vnet_id: str) -> int:
+        found = self._by_id.get(vnet_id.casefold())
+        if found is None:
+            raise InputError(f"no loaded VNet has the id {vnet_id!r}")
+        return found
+
+    def _search_ranges(
+        self, prefix_length: int, within: str | Sequence[str] | None, peerable_with: str | None
+    ) -> list[tuple[int, int, int]]:
+        containers = check_free_request(prefix_length, within=within)
+        if within is None and peerable_with is not None:
+            hub = self._hub_index(peerable_with)
+            spans = [(e.start, e.end) for e in self._entries if e.owner == hub]
+            near = [
+                c for c in containers
+                if c[2] <= prefix_length and any(c[0] <= s and e <= c[1] for s, e in spans)
+            ]
+            containers = near or containers
+        return [c for c in containers if c[2] <= prefix_length]
 
     # -- internals
 
@@ -665,16 +673,50 @@ def _parse_input(text: str, *, ipv4_only: bool = False) -> tuple[int, int, int]:
     return span
 
 
+def check_free_request(
+    prefix_length: int,
+    *,
+    count: int = 5,
+    within: str | Sequence[str] | None = None,
+    peerable_with: str | None = None,
+    avoid: Literal["all", "peering"] = "all",
+) -> list[tuple[int, int, int]]:
+    """Validate a free-range request before any inventory is read; the parsed ranges.
+
+    Raises InputError with a message that says what is wrong (see `free_blocks`).
+    """
+    if isinstance(prefix_length, bool) or not isinstance(prefix_length, int) or not (
+        0 <= prefix_length <= 32
+    ):
+        raise InputError(
+            f"prefix length must be a whole number from 0 to 32, not {prefix_length!r}"
+        )
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= _MAX_COUNT:
+        raise InputError(f"count must be a whole number from 1 to {_MAX_COUNT}, not {count!r}")
+    if avoid not in ("all", "peering"):
+        raise InputError(f"avoid must be 'all' or 'peering', not {avoid!r}")
+    if avoid == "peering" and peerable_with is None:
+        raise InputError("avoid='peering' needs a VNet to peer with (peerable_with)")
+    if within is None:
+        texts = list(RFC1918)
+    else:
+        texts = [within] if isinstance(within, str) else list(within)
+    if not texts:
+        raise InputError("give at least one range to search within")
+    containers = [_parse_input(t, ipv4_only=True) for t in texts]
+    if all(c[2] > prefix_length for c in containers):
+        names = ", ".join(_format(c[0], c[2]) for c in containers)
+        raise InputError(f"a /{prefix_length} block does not fit in {names}")
+    return containers
+
+
 def _free_blocks(
     containers: list[tuple[int, int, int]],
     used: list[tuple[int, int]],
     prefix_length: int,
     count: int,
 ) -> tuple[str, ...]:
-    fitting = [c for c in containers if c[2] <= prefix_length]
-    if not fitting:
-        names = ", ".join(_format(c[0], c[2]) for c in containers)
-        raise InputError(f"a /{prefix_length} block does not fit in {names}")
+    fitting = [c for c in containers if c[2] <= prefix_length]  # others cannot hold one
     # Merge the containers (overlapping ranges must not yield a block twice).
     merged: list[list[int]] = []
     for start, end, _ in sorted(fitting):
