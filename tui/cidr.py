@@ -219,38 +219,49 @@ def _keys_of(texts: list[str]) -> list[tuple[int, int] | None]:
     found = list(map(_PARSED.get, texts))
     if None not in found:
         return found
-    todo = [t for t, known in zip(texts, found, strict=True) if known is None]
+    todo = list(dict.fromkeys(t for t, known in zip(texts, found, strict=True) if not known))
     quads = [t for t in todo if ":" not in t]
     parsed = dict(zip(quads, _quad_batch(quads), strict=True))
-    for text in todo:
-        if parsed.get(text) is None:
-            span = _span(text)
-            parsed[text] = ((span[0] << 8) | span[2], span[1]) if span else None
-    _PARSED.update((t, key) for t, key in parsed.items() if key is not None)
-    return [known or parsed[t] for t, known in zip(texts, found, strict=True)]
+    rest = [t for t in todo if ":" in t]
+    if None in parsed.values():
+        rest += [t for t, key in parsed.items() if key is None]
+    for text in rest:
+        span = _span(text)
+        parsed[text] = ((span[0] << 8) | span[2], span[1]) if span else None
+    if None in parsed.values():
+        parsed = {t: key for t, key in parsed.items() if key is not None}
+    _PARSED.update(parsed)  # type: ignore[arg-type]
+    return list(map(_PARSED.get, texts))
 
 
-_OCTET = r"(?:0|[1-9]\d{0,2})"  # no leading zeros: ipaddress rejects them too
-_QUAD = rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}/(?:0|[1-9]\d?)"
-_QUADS = re.compile(rf"{_QUAD}(?:;{_QUAD})*", re.ASCII)
+_LEADING_ZERO = re.compile(rb"(?:^|[./;])0[0-9]")
 
 
 def _quad_batch(texts: list[str]) -> list[tuple[int, int] | None]:
-    """Parse `a.b.c.d/n` prefixes together: one regex check, one split, one int() map.
+    """Parse `a.b.c.d/n` prefixes together: a few whole-batch checks, one split, one int() map.
 
-    Joined with `;` (which no valid prefix holds, and the count proves none does), a
-    single full match shows every text is a dotted quad with a length, so the split parts
-    line up five per prefix. If any text is odd, the batch is parsed one by one instead.
+    Joined with `;` (which no valid prefix holds, and the count proves none does), the
+    batch with its digits deleted must read `.../;.../;...`: then every text is four
+    numbers and a length, and the split parts line up five per prefix. If any text is odd
+    (a sign, a space, a leading zero, an octet over 255), the whole batch is refused and
+    the caller parses one by one.
     """
     if not texts:
         return []
+    refused: list[tuple[int, int] | None] = [None] * len(texts)
     joined = ";".join(texts)
-    if joined.count(";") != len(texts) - 1 or not _QUADS.fullmatch(joined):
-        return [None] * len(texts)
-    numbers = list(map(int, joined.replace("/", ".").replace(";", ".").split(".")))
+    if not joined.isascii() or joined.count(";") != len(texts) - 1:
+        return refused
+    raw = joined.encode("ascii")
+    if raw.translate(None, b"0123456789") != b";".join([b".../"] * len(texts)):
+        return refused
+    parts = joined.replace("/", ".").replace(";", ".").split(".")
+    if "" in parts or _LEADING_ZERO.search(raw):
+        return refused
+    numbers = list(map(int, parts))
     a, b, c, d, lengths = (numbers[i::5] for i in range(5))
     if max(max(a), max(b), max(c), max(d)) > 255 or max(lengths) > 32:
-        return [None] * len(texts)
+        return refused
     sizes = [1 << (32 - n) for n in lengths]
     starts = [
         ((w << 24) | (x << 16) | (y << 8) | z) & -size
@@ -326,8 +337,8 @@ class AddressIndex:
     vnets: tuple[VirtualNetwork, ...]
     invalid: tuple[InvalidPrefix, ...]
     # One slot per parsed prefix, in parallel lists (the hot loop avoids object creation):
-    _keys: list[int] = field(repr=False)  # (start << 8) | prefix length
-    _ends: list[int] = field(repr=False)
+    _keys: Sequence[int] = field(repr=False)  # (start << 8) | prefix length
+    _ends: Sequence[int] = field(repr=False)
     _owners: list[int] = field(repr=False)  # index of the VNet in `vnets`
     _texts: list[str] = field(repr=False)  # the prefix as written on the VNet
     _by_id: dict[str, int] = field(repr=False)  # casefolded id -> first index in `vnets`
@@ -788,8 +799,10 @@ def analyse(source: Inventory | Iterable[VirtualNetwork]) -> AddressIndex:
         invalid = [InvalidPrefix(where[i], texts[i]) for i, p in enumerate(parsed) if not p]
         texts, owners = [texts[i] for i in keep], [owners[i] for i in keep]
         parsed = [parsed[i] for i in keep]
-    keys: list[int] = [k for k, _ in cast(list[tuple[int, int]], parsed)]
-    ends: list[int] = [e for _, e in cast(list[tuple[int, int]], parsed)]
+    keys: Sequence[int] = ()
+    ends: Sequence[int] = ()
+    if parsed:
+        keys, ends = zip(*cast(list[tuple[int, int]], parsed), strict=True)
     order = sorted(range(len(keys)), key=keys.__getitem__)
 
     pairs: dict[tuple[int, int], list[tuple[int, int]]] = {}  # VNet pair -> (entry, entry)
