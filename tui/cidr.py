@@ -18,6 +18,7 @@ How to use it (the TUI and the command line build on these names):
     index.overlapping_ids(vnet_id)        # frozenset[ResourceId]: what to grey out
     index.vnets_overlapping(prefixes)     # VNets that a prospective space would overlap
     index.peering_refusals(a_id, b_id)    # tuple[PeeringRefusal, ...]; () means "fine"
+    index.peering_blockers(vnet_id)       # {remote id: refusals} for every refused remote
     index.free_blocks(24, count=5, within=..., peerable_with=..., avoid=...)
     index.free_search_ranges(24, within=..., peerable_with=...)  # what that searches
     free_blocks(vnets, 24, ...)           # the same without keeping an index
@@ -424,10 +425,10 @@ class AddressIndex:
         peerings that exist [U: whether a Disconnected link counts is unconfirmed; counting
         it errs on the side of warning].
         """
-        peers = self._peers()
+        peers = self._peers
         found: list[PeeredOverlap] = []
         for o in self.overlaps:
-            common = peers.get(o.a.id, set()) & peers.get(o.b.id, set())
+            common = peers.get(o.a.id, frozenset()) & peers.get(o.b.id, frozenset())
             found.extend(PeeredOverlap(hub, o) for hub in sorted(common, key=str.casefold))
         return tuple(found)
 
@@ -489,6 +490,35 @@ class AddressIndex:
         for local, hub in ((a, b), (b, a)):
             refusals.extend(self._already_peered(local, hub, skip=(a, b)))
         return tuple(refusals)
+
+    def peering_blockers(self, vnet_id: str) -> dict[ResourceId, tuple[PeeringRefusal, ...]]:
+        """Every loaded VNet that `vnet_id` cannot be peered with for overlap, and why.
+
+        What a peering form greys out: the same answer as `peering_refusals(vnet_id, b)`
+        for every loaded `b`, found from the overlaps and peers around the VNet instead of
+        trying every VNet in the inventory.
+        """
+        a = rid(vnet_id)
+        candidates = set(self.overlapping_ids(a))  # direct overlaps
+        for peer, prefixes in self._peer_prefixes(a).items():  # b overlaps a peer of a
+            if self.vnet(peer) is not None:
+                candidates |= self.overlapping_ids(peer)
+            else:
+                candidates |= {o.b.id for o in self.vnets_overlapping(prefixes)}
+        for other in self.overlapping_ids(a):  # a overlaps a peer of b
+            candidates |= self._peers.get(other, frozenset())
+        own = self.vnet(a)
+        for b, _, prefixes in self._unloaded_peers:  # ... a peer b's link records
+            if own is not None and _pairwise(own.address_prefixes, prefixes):
+                candidates.add(b)
+        candidates.discard(a)
+        found = {}
+        for b in candidates:
+            if self.vnet(b) is not None:
+                refusals = self.peering_refusals(a, b)
+                if refusals:
+                    found[b] = refusals
+        return found
 
     def free_blocks(
         self,
@@ -596,30 +626,43 @@ class AddressIndex:
             if sup != base:  # a container starting where the block starts was found above
                 yield from self._blocks.get((sup + (_V6_OFFSET if v6 else 0), shorter), ())
 
-    def _peers(self) -> dict[ResourceId, set[ResourceId]]:
+    @cached_property
+    def _peers(self) -> dict[ResourceId, frozenset[ResourceId]]:
+        """Who is peered with whom, from links read at either end (any state)."""
         peers: dict[ResourceId, set[ResourceId]] = {}
         for v in self.vnets:
             for p in v.peerings:
                 if p.remote_vnet_id and p.remote_vnet_id != v.id:
                     peers.setdefault(v.id, set()).add(p.remote_vnet_id)
                     peers.setdefault(p.remote_vnet_id, set()).add(v.id)
-        return peers
+        return {k: frozenset(v) for k, v in peers.items()}
+
+    @cached_property
+    def _unloaded_peers(self) -> list[tuple[ResourceId, ResourceId, tuple[str, ...]]]:
+        """(loaded VNet, peer outside the inventory, the peer's space as the link records)."""
+        return [
+            (v.id, p.remote_vnet_id, self._recorded(p.remote_vnet_id, v.id))
+            for v in self.vnets
+            for p in v.peerings
+            if p.remote_vnet_id and self.vnet(p.remote_vnet_id) is None
+        ]
+
+    def _recorded(self, peer: ResourceId, hub: ResourceId) -> tuple[str, ...]:
+        """A peer's address space as `hub`'s link to it records it (current and peered)."""
+        hub_vnet = self.vnet(hub)
+        link = hub_vnet.peering_to(peer) if hub_vnet else None
+        if link is None:
+            return ()
+        recorded = link.remote_vnet_address_prefixes + link.remote_address_prefixes
+        return _sorted_prefixes({t for t in recorded if _span(t)})  # bad ones: nothing to avoid
 
     def _peer_prefixes(self, hub: ResourceId) -> dict[ResourceId, tuple[str, ...]]:
         """Every VNet peered with `hub` and its address space (loaded, else as recorded)."""
-        found: dict[ResourceId, set[str]] = {}
-        hub_vnet = self.vnet(hub)
-        for p in hub_vnet.peerings if hub_vnet else ():
-            remote = self.vnet(p.remote_vnet_id)
-            found.setdefault(p.remote_vnet_id, set()).update(
-                remote.address_prefixes if remote
-                else p.remote_vnet_address_prefixes + p.remote_address_prefixes
-            )
-        for v in self.vnets:
-            if v.id != hub and v.peering_to(hub) is not None:
-                found.setdefault(v.id, set()).update(v.address_prefixes)
-        found.pop(hub, None)
-        return {k: _sorted_prefixes(v) for k, v in found.items()}
+        found: dict[ResourceId, tuple[str, ...]] = {}
+        for peer in self._peers.get(hub, ()):
+            vnet = self.vnet(peer)
+            found[peer] = vnet.address_prefixes if vnet else self._recorded(peer, hub)
+        return found
 
     def _peer_scope_prefixes(self, hub_index: int) -> list[str]:
         hub = self.vnets[hub_index]
