@@ -110,7 +110,7 @@ def test_sweep_finds_the_pairs_of_the_all_pairs_loop(vnets: list[VirtualNetwork]
         }
 
 
-@FAST
+@settings(max_examples=60, deadline=None)
 @given(estates(), st.lists(PREFIX, min_size=1, max_size=3))
 def test_a_prospective_space_hits_what_brute_force_hits(
     vnets: list[VirtualNetwork], prefixes: list[str]
