@@ -4,6 +4,8 @@ its parser and sets `handler` to a function `(args, settings) -> int` (the exit 
 MODULES: tuple[str, ...] = (
     "tui.commands.sandbox_cmd",
     "tui.commands.list_cmd",
+    "tui.commands.peer_cmd",
+    "tui.commands.check_cmd",
     "tui.commands.conflicts_cmd",
     "tui.commands.free_cmd",
 )

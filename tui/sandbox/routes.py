@@ -133,6 +133,9 @@ class Router:
             if len(segs) == 5:
                 kind = f"{low[3]}/{low[4]}"
                 return self._only(req, "GET", lambda: self._list(req, kind, sub, None))
+            if len(segs) == 7 and low[4] == "locations":
+                kind, where = f"{low[3]}/{low[6]}", segs[5]
+                return self._only(req, "GET", lambda: self._list(req, kind, sub, None, where))
             raise _no_route(req)
         if low[2] != "resourcegroups" or len(segs) < 4:
             raise _no_route(req)
@@ -190,14 +193,16 @@ class Router:
                            limit=self.page_size)
         return self._paged(req, [r.body for r in page], page)
 
-    def _list(self, req: Request, kind: str, sub: str, rg: str | None) -> Answer:
+    def _list(
+        self, req: Request, kind: str, sub: str, rg: str | None, location: str | None = None
+    ) -> Answer:
         if kind not in LISTABLE:
             raise _no_route(req)
         with self.store.read() as tx:
             if not tx.exists(f"/subscriptions/{sub}"):
                 raise ArmError(404, "SubscriptionNotFound",
                                f"The subscription '{sub}' could not be found.")
-            page = tx.page(kind, subscription=sub, resource_group=rg,
+            page = tx.page(kind, subscription=sub, resource_group=rg, location=location,
                            after=req.query.get("$skiptoken", ""), limit=self.page_size)
             bodies = self._views(tx, req, kind, page)
         return self._paged(req, bodies, page)

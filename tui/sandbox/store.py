@@ -228,12 +228,16 @@ class Tx:
         *,
         subscription: str | None = None,
         resource_group: str | None = None,
+        location: str | None = None,
         after: str = "",
         limit: int = 50,
     ) -> list[Resource]:
         """One page of a type, in key order after `after` (keyset paging: stable under writes)."""
         sql = f"SELECT {_COLUMNS} FROM resources WHERE type = ? AND key > ?"
         args: list[Any] = [resource_type.lower(), after]
+        if location is not None:
+            sql += " AND lower(json_extract(body, '$.location')) = ?"
+            args.append(location.replace(" ", "").lower())
         if subscription is not None:
             sql += " AND subscription = ?"
             args.append(subscription.lower())
@@ -395,8 +399,53 @@ class SandboxStore:
             tx.conn.execute("DELETE FROM operations")
             tx.conn.execute("DELETE FROM meta")
 
-    # convenience for tests that change the cloud behind the app's back -----------------
+    # Changing the cloud behind a client's back (tests, demos). Each is one transaction and
+    # follows the same rules as the REST API; a refusal raises `errors.ArmError`.
     def get(self, resource_id: str) -> dict[str, Any] | None:
         with self.read() as tx:
             found = tx.get(resource_id)
         return found.body if found else None
+
+    def put_peering(
+        self, vnet_id: str, name: str, remote_vnet_id: str, **flags: bool
+    ) -> dict[str, Any]:
+        """Create or update one link, settled at once (flags use ARM's camelCase names)."""
+        from tui.sandbox.scenarios import peer
+
+        with self.write() as tx:
+            return peer(tx, vnet_id, name, remote_vnet_id, **flags)
+
+    def delete_peering(self, peering_id: str) -> None:
+        """Remove one link at once; its reverse goes Disconnected."""
+        from tui.sandbox.network import finish_delete_peering
+
+        with self.write() as tx:
+            finish_delete_peering(tx, peering_id)
+
+    def set_address_space(self, vnet_id: str, prefixes: list[str]) -> None:
+        """Change a VNet's prefixes at once; its peerings' sync levels follow."""
+        from tui.sandbox.network import put_vnet
+
+        with self.write() as tx:
+            vnet, _ = put_vnet(tx, vnet_id, {"properties": {
+                "addressSpace": {"addressPrefixes": list(prefixes)}}})
+            vnet.properties["provisioningState"] = "Succeeded"
+            tx.put(vnet)
+
+    def delete_vnet(self, vnet_id: str) -> None:
+        """Remove a VNet and its links at once; links pointing at it go Disconnected."""
+        from tui.sandbox.network import finish_delete_vnet
+
+        with self.write() as tx:
+            finish_delete_vnet(tx, vnet_id)
+
+    def set_power_state(self, vm_id: str, power: str) -> None:
+        """running | stopped | deallocated | starting | stopping | deallocating."""
+        from tui.sandbox.builders import instance_view
+
+        with self.write() as tx:
+            vm = tx.get(vm_id)
+            if vm is None:
+                raise KeyError(vm_id)
+            vm.properties["instanceView"] = instance_view(power)
+            tx.put(vm)
