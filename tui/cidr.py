@@ -15,10 +15,11 @@ How to use it (the TUI and the command line build on these names):
                                           #   peered to the same VNet
     index.conflicted_ids                  # frozenset[ResourceId]: VNets to mark in a list
     index.overlapping(vnet_id)            # tuple[Overlap, ...] touching one VNet, O(1)
-    index.overlapping_ids(vnet_id)        # frozenset[ResourceId]: what to grey out
+    index.overlapping_ids(vnet_id)        # frozenset[ResourceId]: VNets overlapping it
     index.vnets_overlapping(prefixes)     # VNets that a prospective space would overlap
     index.peering_refusals(a_id, b_id)    # tuple[PeeringRefusal, ...]; () means "fine"
-    index.peering_blockers(vnet_id)       # {remote id: refusals} for every refused remote
+    index.peering_blockers(vnet_id)       # {remote id: refusals}: what a peering form
+                                          #   greys out (both rules), without trying all
     index.free_blocks(24, count=5, within=..., peerable_with=..., avoid=...)
     index.free_search_ranges(24, within=..., peerable_with=...)  # what that searches
     free_blocks(vnets, 24, ...)           # the same without keeping an index
@@ -30,6 +31,12 @@ disjoint, so an overlapping range is always the smaller of the two prefixes; a V
 another "partially" when only some of its prefixes are involved. IPv4 and IPv6 never
 overlap each other. A VNet never conflicts with itself (ids compare case-insensitively).
 Prefixes that do not parse are skipped and listed in `index.invalid`.
+
+`analyse` does the sweep; the result objects (`overlaps`, `groups`, ...) are built on first
+use and kept, and parsed prefixes are cached by text, so re-analysing a refreshed
+inventory costs a fraction of the first run. An index is immutable: after a change, call
+`analyse` again. `free_blocks` documents the best-fit order and what `peerable_with` and
+`avoid` change; bad input to it raises `InputError` with a message for a person.
 
 Detection is an interval sweep: every prefix becomes an integer interval, sorted by
 (start, larger first); because CIDR blocks nest or are disjoint, the open intervals always
@@ -184,7 +191,7 @@ def _span(text: str) -> tuple[int, int, int] | None:
     if (
         len(parts) == 5
         and "".join(parts).isdigit()
-        and all(p[:1] != "0" or p == "0" for p in parts)  # "" or leading zeros: rejected
+        and all(p and (p[0] != "0" or p == "0") for p in parts)  # no "", no leading zeros
     ):
         a, b, c, d, length = map(int, parts)
         if a < 256 and b < 256 and c < 256 and d < 256 and length <= 32:
