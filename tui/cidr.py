@@ -333,8 +333,6 @@ class _Entry(NamedTuple):
     prefix: str  # as written on the VNet
 
 
-
-
 @dataclass(frozen=True)
 class AddressIndex:
     """Everything `analyse` found about one inventory's address spaces. Never mutated.
