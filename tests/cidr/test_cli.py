@@ -250,3 +250,31 @@ def test_generated_estate_conflicts_match_brute_force(cli: Run, tmp_path: Path) 
     assert report["overlaps"], "150 random /16../20 prefixes in 10.0.0.0/8 collide"
     assert (code, err) == (1, "")
     check_against_brute_force(report, vnets)
+
+
+def test_spokes_of_one_hub_that_came_to_overlap_are_reported(cli: Run, tmp_path: Path) -> None:
+    cli("--sandbox", "conflicts")  # makes the showcase sandbox
+    # spoke1's space grows into spoke2's behind the peerings' back (an address-space edit)
+    with SandboxStore(tmp_path / "showcase.db") as store, store.write() as tx:
+        (spoke1,) = [
+            r for r in tx.all_of_type("Microsoft.Network/virtualNetworks")
+            if r.name == "spoke1-vnet"
+        ]
+        spoke1.properties["addressSpace"]["addressPrefixes"].append("10.102.5.0/24")
+        tx.put(spoke1)
+
+    code, out, _ = cli("--sandbox", "conflicts", "--json")
+    assert code == 1
+    report = json.loads(out)
+    assert [
+        (p["hubId"].rsplit("/", 1)[-1], p["aId"].rsplit("/", 1)[-1], p["bId"].rsplit("/", 1)[-1],
+         p["overlappingRanges"])
+        for p in report["peeredOverlaps"]
+    ] == [("hub-vnet", "spoke1-vnet", "spoke2-vnet", ["10.102.5.0/24"])]
+    # dr-vnet overlaps spoke1 now too, joining one group of three
+    assert sorted(
+        sorted(i.rsplit("/", 1)[-1] for i in g["vnetIds"]) for g in report["groups"]
+    ) == [["dr-vnet", "spoke1-vnet", "spoke2-vnet"], ["legacy-vnet", "vnet1"]]
+
+    code, out, _ = cli("--sandbox", "conflicts")
+    assert "  hub-vnet: spoke1-vnet and spoke2-vnet (10.102.5.0/24)" in out.splitlines()
