@@ -393,27 +393,25 @@ class AddressIndex:
     @cached_property
     def groups(self) -> tuple[ConflictGroup, ...]:
         """Connected components of the overlap graph, largest first, then by first VNet."""
-        parent = list(range(len(self.vnets)))
+        parent: dict[int, int] = {}
 
         def find(i: int) -> int:
+            parent.setdefault(i, i)
             while parent[i] != i:
                 parent[i] = parent[parent[i]]
                 i = parent[i]
             return i
 
-        for o in self.overlaps:
-            ra, rb = find(self._by_id[o.a.id.casefold()]), find(self._by_id[o.b.id.casefold()])
+        for a, b in self._pairs:
+            ra, rb = find(a), find(b)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
         members: dict[int, list[int]] = {}
+        for i in sorted(parent):
+            members.setdefault(find(i), []).append(i)
         edges: dict[int, list[Overlap]] = {}
-        for o in self.overlaps:
-            root = find(self._by_id[o.a.id.casefold()])
-            edges.setdefault(root, []).append(o)
-        for i in range(len(self.vnets)):
-            root = find(i)
-            if root in edges:
-                members.setdefault(root, []).append(i)
+        for pair, overlap in zip(sorted(self._pairs), self.overlaps, strict=True):
+            edges.setdefault(find(pair[0]), []).append(overlap)
         groups = [
             ConflictGroup(tuple(self.vnets[i] for i in members[root]), tuple(edges[root]))
             for root in sorted(members)
@@ -571,7 +569,7 @@ class AddressIndex:
                 if span and span[0] < _V6_OFFSET:
                     used.append(span[:2])
         if avoid == "all":
-            used.extend((e.start, e.end) for e in self._entries if e.start < _V6_OFFSET)
+            used.extend(self._v4_used)
         return _free_blocks(containers, used, prefix_length, count)
 
     def free_search_ranges(
@@ -598,7 +596,7 @@ class AddressIndex:
         containers = check_free_request(prefix_length, within=within)
         if within is None and peerable_with is not None:
             hub = self._hub_index(peerable_with)
-            spans = [(e.start, e.end) for e in self._entries if e.owner == hub]
+            spans = [sp[:2] for sp in map(_span, self.vnets[hub].address_prefixes) if sp]
             near = [
                 c for c in containers
                 if c[2] <= prefix_length and any(c[0] <= s and e <= c[1] for s, e in spans)
@@ -607,6 +605,21 @@ class AddressIndex:
         return [c for c in containers if c[2] <= prefix_length]
 
     # -- internals
+
+    @cached_property
+    def _v4_used(self) -> list[tuple[int, int]]:
+        """The IPv4 space of every VNet as merged (start, end) intervals, in order."""
+        merged: list[list[int]] = []
+        keys, ends, v6 = self._keys, self._ends, _V6_OFFSET << 8
+        for k in self._order:  # sorted by start, so IPv6 comes last
+            if keys[k] >= v6:
+                break
+            start, end = keys[k] >> 8, ends[k]
+            if merged and start <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        return [(start, end) for start, end in merged]
 
     @cached_property
     def _starts(self) -> list[int]:
