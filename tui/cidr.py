@@ -446,7 +446,7 @@ class AddressIndex:
         return self._adjacent.get(rid(vnet_id), ())
 
     def overlapping_ids(self, vnet_id: str) -> frozenset[ResourceId]:
-        """Ids of the VNets that overlap `vnet_id`: the ones a peering form greys out."""
+        """Ids of the VNets that overlap `vnet_id` (`peering_blockers` adds the peers' rule)."""
         return frozenset(o.other(vnet_id).id for o in self.overlapping(vnet_id))
 
     def vnets_overlapping(
@@ -459,6 +459,11 @@ class AddressIndex:
         VNet whose space is being edited). Bad prefixes raise InputError.
         """
         spans = [(text, _parse_input(text)) for text in prefixes]
+        return self._overlapping_spans(spans, exclude)
+
+    def _overlapping_spans(
+        self, spans: Sequence[tuple[str, tuple[int, int, int]]], exclude: str | None
+    ) -> tuple[Overlap, ...]:
         probe = VirtualNetwork(
             id=ResourceId("(new)"), name="(new)", resource_group="", subscription_id="",
             location="", address_prefixes=tuple(text for text, _ in spans),
@@ -486,6 +491,14 @@ class AddressIndex:
         subscriptions counts with the address space its peering record shows.
         """
         a, b = rid(vnet_id), rid(remote_id)
+        if a == b:
+            # [U] Azure's code for peering a VNet with itself is unconfirmed; its space
+            # overlaps itself, so the overlap refusal is the plausible answer.
+            own = self.vnet(a)
+            prefixes = own.address_prefixes if own else ()
+            ranges = tuple(PrefixOverlap(t, t, _format(sp[0], sp[2]))
+                           for t in prefixes if (sp := _span(t)))
+            return (PeeringRefusal(VNETS_OVERLAP, a, b, None, ranges),)
         refusals: list[PeeringRefusal] = []
         direct = next((o for o in self.overlapping(a) if o.other(a).id == b), None)
         if direct is not None:
@@ -507,7 +520,8 @@ class AddressIndex:
             if self.vnet(peer) is not None:
                 candidates |= self.overlapping_ids(peer)
             else:
-                candidates |= {o.b.id for o in self.vnets_overlapping(prefixes)}
+                spans = [(t, sp) for t in prefixes if (sp := _span(t))]
+                candidates |= {o.b.id for o in self._overlapping_spans(spans, None)}
         for other in self.overlapping_ids(a):  # a overlaps a peer of b
             candidates |= self._peers.get(other, frozenset())
         own = self.vnet(a)

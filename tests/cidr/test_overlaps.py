@@ -222,3 +222,11 @@ def test_peering_blockers_cover_peers_outside_the_inventory() -> None:
         vnet_id("near"), vnet_id("far2"), vnet_id("spoke"),
     )
     assert index.peering_blockers(vnet_id("fine")) == {}
+
+
+def test_peering_a_vnet_with_itself_is_refused_as_an_overlap() -> None:
+    index = cidr.analyse([vnet("a", "10.0.0.0/16", "fd00::/64")])
+    (refusal,) = index.peering_refusals(vnet_id("a"), vnet_id("A").upper())
+    assert refusal.code == "VnetAddressSpacesOverlap"
+    assert [r.overlap for r in refusal.ranges] == ["10.0.0.0/16", "fd00::/64"]
+    assert index.peering_blockers(vnet_id("a")) == {}
