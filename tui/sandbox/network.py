@@ -8,6 +8,7 @@ Choices where Azure's behaviour is unconfirmed ([U]) are named where they are ma
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable
@@ -50,12 +51,17 @@ def prefixes(vnet: Resource | dict[str, Any]) -> list[str]:
     return list(space.get("addressPrefixes") or [])
 
 
+@functools.lru_cache(maxsize=65536)
+def _network(prefix: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    return ipaddress.ip_network(prefix, strict=False)
+
+
 def overlaps(ours: list[str], theirs: list[str]) -> list[str]:
     """The prefixes of `theirs` that overlap any of `ours` (as Azure's message lists them)."""
-    mine = [ipaddress.ip_network(p, strict=False) for p in ours]
+    mine = [_network(p) for p in ours]
     found = []
     for prefix in theirs:
-        net = ipaddress.ip_network(prefix, strict=False)
+        net = _network(prefix)
         if any(net.version == m.version and net.overlaps(m) for m in mine):
             found.append(prefix)
     return found
@@ -315,34 +321,16 @@ def put_peering(
         programmed = prefixes(remote)
     else:
         programmed = _space(existing.properties, "remoteAddressSpace")
-    props: dict[str, Any] = {
-        **flags,
-        "doNotVerifyRemoteGateways": bool(props_in.get("doNotVerifyRemoteGateways", False)),
-        "remoteVirtualNetwork": {"id": remote.id},
-        "remoteAddressSpace": {"addressPrefixes": programmed},
-        "remoteVirtualNetworkAddressSpace": {"addressPrefixes": prefixes(remote)},
-        "localAddressSpace": {"addressPrefixes": prefixes(vnet)},
-        "localVirtualNetworkAddressSpace": {"addressPrefixes": prefixes(vnet)},
-        "peeringState": state,
-        "peeringSyncLevel": "FullyInSync",
-        "provisioningState": "Updating",
-        "resourceGuid": (
-            existing.properties.get("resourceGuid") if existing else stable_guid(peering_id)
-        ),
-        "peerCompleteVnets": bool(props_in.get("peerCompleteVnets", True)),
-        "enableOnlyIPv6Peering": bool(props_in.get("enableOnlyIPv6Peering", False)),
-    }
-    communities = remote.properties.get("bgpCommunities")
-    if isinstance(communities, dict) and communities.get("virtualNetworkCommunity"):
-        props["remoteBgpCommunities"] = {
-            "virtualNetworkCommunity": communities["virtualNetworkCommunity"],
-            "regionalCommunity": communities.get("regionalCommunity", "12076:50004"),
-        }
-    peering = Resource(
-        peering_id,
-        PEERING_TYPE,
-        {"id": peering_id, "name": name, "type": PEERING_TYPE, "properties": props},
-        ref=remote.id,
+    peering = peering_resource(
+        peering_id, vnet, remote, flags,
+        state=state,
+        programmed=programmed,
+        guid=existing.properties.get("resourceGuid") if existing else None,
+        extra={
+            "doNotVerifyRemoteGateways": bool(props_in.get("doNotVerifyRemoteGateways", False)),
+            "peerCompleteVnets": bool(props_in.get("peerCompleteVnets", True)),
+            "enableOnlyIPv6Peering": bool(props_in.get("enableOnlyIPv6Peering", False)),
+        },
     )
     tx.put(peering)
     if reverse is not None:
@@ -351,6 +339,67 @@ def put_peering(
         refresh(tx, reverse)
     refresh(tx, peering)
     return peering, existing is None
+
+
+def peering_resource(
+    peering_id: str,
+    vnet: Resource,
+    remote: Resource,
+    flags: dict[str, bool],
+    *,
+    state: str,
+    programmed: list[str],
+    provisioning: str = "Updating",
+    guid: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Resource:
+    """A peering's ARM body (the one place its shape is defined). Sync fields are
+    provisional; `refresh` sets them from both VNets and the reverse link."""
+    props: dict[str, Any] = {
+        **flags,
+        "doNotVerifyRemoteGateways": False,
+        "remoteVirtualNetwork": {"id": remote.id},
+        "remoteAddressSpace": {"addressPrefixes": programmed},
+        "remoteVirtualNetworkAddressSpace": {"addressPrefixes": prefixes(remote)},
+        "localAddressSpace": {"addressPrefixes": prefixes(vnet)},
+        "localVirtualNetworkAddressSpace": {"addressPrefixes": prefixes(vnet)},
+        "peeringState": state,
+        "peeringSyncLevel": "FullyInSync",
+        "provisioningState": provisioning,
+        "resourceGuid": guid or stable_guid(peering_id),
+        "peerCompleteVnets": True,
+        "enableOnlyIPv6Peering": False,
+        **(extra or {}),
+    }
+    communities = remote.properties.get("bgpCommunities")
+    if isinstance(communities, dict) and communities.get("virtualNetworkCommunity"):
+        props["remoteBgpCommunities"] = {
+            "virtualNetworkCommunity": communities["virtualNetworkCommunity"],
+            "regionalCommunity": communities.get("regionalCommunity", "12076:50004"),
+        }
+    name = peering_id.rsplit("/", 1)[-1]
+    return Resource(
+        peering_id,
+        PEERING_TYPE,
+        {"id": peering_id, "name": name, "type": PEERING_TYPE, "properties": props},
+        ref=remote.id,
+    )
+
+
+def connected_pair(
+    vnet: Resource, name: str, remote: Resource, remote_name: str
+) -> tuple[Resource, Resource]:
+    """Both links of a settled, in-sync pair, for generated estates whose address plan
+    already guarantees what `put_peering` would check (no overlaps, no duplicates)."""
+    flags = dict(FLAG_DEFAULTS)
+    return (
+        peering_resource(f"{vnet.id}/virtualNetworkPeerings/{name}", vnet, remote, flags,
+                         state="Connected", programmed=prefixes(remote),
+                         provisioning="Succeeded"),
+        peering_resource(f"{remote.id}/virtualNetworkPeerings/{remote_name}", remote, vnet,
+                         flags, state="Connected", programmed=prefixes(vnet),
+                         provisioning="Succeeded"),
+    )
 
 
 def _refuse_overlap_with_peered(tx: Tx, peering_id: str, vnet: Resource, remote: Resource) -> None:

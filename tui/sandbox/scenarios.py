@@ -78,8 +78,7 @@ from typing import Any
 
 from tui.sandbox import network
 from tui.sandbox.builders import Estate, rg_id, security_rule
-from tui.sandbox.errors import ArmError
-from tui.sandbox.store import SUBSCRIPTION_TYPE, SandboxStore, Tx
+from tui.sandbox.store import SUBSCRIPTION_TYPE, Resource, SandboxStore, Tx
 
 AZ303_SUBSCRIPTION = "3030a303-0000-4000-8000-000000000303"
 CONTOSO_SUBSCRIPTION = "c0c0a5e0-0000-4000-8000-00000000c0c0"
@@ -261,8 +260,15 @@ def _estate(tx: Tx, subscriptions: int = 3, vnets: int = 2000, seed: int = 1) ->
     for n in range(subscriptions):
         sub_id = f"e57a7e00-0000-4000-8000-{seed % 10**6:06d}{n:06d}"
         subs.append(estate.subscription(sub_id, f"Estate {n + 1:02d}"))
+    # Address plan: distinct /22 blocks of 10.0.0.0/8 in a seeded order, except every 40th
+    # VNet, which reuses an earlier VNet's block (the overlaps a real estate accumulates).
+    blocks = list(range(2**14))
+    rng.shuffle(blocks)
+    base = int(ipaddress.IPv4Address("10.0.0.0"))
+    prefixes: list[ipaddress.IPv4Network] = []
     groups: dict[tuple[str, int], str] = {}
-    vnet_ids: list[tuple[str, str]] = []  # (subscription, vnet id)
+    members: dict[str, list[str]] = {sub: [] for sub in subs}
+    clashing: set[str] = set()
     vm_count = 0
     regions = ("westeurope", "northeurope", "eastus", "westus2")
     for n in range(vnets):
@@ -272,14 +278,17 @@ def _estate(tx: Tx, subscriptions: int = 3, vnets: int = 2000, seed: int = 1) ->
         if rg is None:
             rg = estate.resource_group(sub, f"rg-estate-{group_no:03d}")
             groups[(sub, group_no)] = rg
-        length = rng.choice((16, 18, 20))
-        base = rng.randrange(0, 2 ** (length - 8)) << (32 - length)
-        net = ipaddress.IPv4Network((int(ipaddress.IPv4Address("10.0.0.0")) + base, length))
+        if n % 40 == 39 or n >= len(blocks):
+            net = prefixes[rng.randrange(len(prefixes))]
+        else:
+            net = ipaddress.IPv4Network((base + (blocks[n] << 10), 22))
+        prefixes.append(net)
         subnet = next(net.subnets(new_prefix=24))
-        location = regions[n % len(regions)]
         vnet = estate.vnet(sub, rg, f"vnet-{n:05d}", [str(net)], [("default", str(subnet))],
-                           location=location)
-        vnet_ids.append((sub, vnet))
+                           location=regions[n % len(regions)])
+        members[sub].append(vnet)
+        if n % 40 == 39 or n >= len(blocks):
+            clashing.add(vnet)
         if n % 4 == 0:
             nic = estate.nic(sub, rg, f"vm-{n:05d}-nic", f"{vnet}/subnets/default",
                              str(subnet.network_address + 4))
@@ -287,21 +296,24 @@ def _estate(tx: Tx, subscriptions: int = 3, vnets: int = 2000, seed: int = 1) ->
             estate.vm(sub, rg, f"vm-{n:05d}", nic, image="Ubuntu Server 22.04 LTS",
                       size="Standard_B1s", power=power)
             vm_count += 1
-    estate.save(tx)
-    links = 0
+    # Hub and spokes: the first VNet of each subscription peers with up to 200 others whose
+    # blocks are distinct, so the pairs are built settled and written in bulk.
+    pairs: list[Resource] = []
     for sub in subs:
-        members = [v for s, v in vnet_ids if s == sub]
-        hub, spokes = members[0], members[1:]
-        for spoke in spokes[: min(len(spokes), 40)]:
-            try:
-                peer(tx, hub, f"hub-to-{spoke.rsplit('/', 1)[-1]}", spoke)
-                peer(tx, spoke, "to-hub", hub)
-                links += 2
-            except ArmError:
-                continue  # overlapping spaces cannot be peered; the estate keeps them apart
+        hub, spokes = members[sub][0], [v for v in members[sub][1:] if v not in clashing]
+        if hub in clashing:
+            continue
+        for spoke in spokes[:200]:
+            pairs.extend(network.connected_pair(
+                estate.resources[hub.lower()], f"hub-to-{spoke.rsplit('/', 1)[-1]}",
+                estate.resources[spoke.lower()], "to-hub"))
+    estate.resources.update((p.key, p) for p in pairs)
+    estate.save(tx)
+    links = len(pairs)
     return Summary(
         "estate", [f"Estate {n + 1:02d}" for n in range(subscriptions)], vnets=vnets,
-        vms=vm_count, peerings=links, notes=[f"seed {seed}"],
+        vms=vm_count, peerings=links,
+        notes=[f"seed {seed}", f"{len(clashing)} VNets reuse another VNet's address space"],
     )
 
 
