@@ -413,6 +413,19 @@ class Estate:
         )
         return nid
 
+    def network_watcher(self, sub: str, location: str | None = None) -> str:
+        """What Azure creates on its own with a subscription's first VNet in a region."""
+        where = location or self.location
+        rg = "NetworkWatcherRG"
+        if rg_id(sub, rg).lower() not in self.resources:
+            self.resource_group(sub, rg, where)
+        wid = net_id(sub, rg, "networkWatchers", f"NetworkWatcher_{where}")
+        self._add(Resource(wid, WATCHER_TYPE, {
+            "name": f"NetworkWatcher_{where}", "id": wid, "type": WATCHER_TYPE,
+            "location": where, "properties": {"provisioningState": "Succeeded"},
+        }))
+        return wid
+
     # --- compute ------------------------------------------------------------------------
     def vm(
         self,

@@ -24,6 +24,7 @@ from tui.sandbox.store import (
     SandboxStore,
     Tx,
 )
+from tui.sandbox.watcher import check as watcher_check
 
 HOST = "https://management.azure.com"
 
@@ -163,8 +164,10 @@ class Router:
                 return self._only(req, "GET", lambda: self._subnets(resource_id, None))
             if len(segs) == 10:
                 return self._only(req, "GET", lambda: self._subnets(resource_id, segs[9]))
-        is_vm = kind == "microsoft.compute/virtualmachines"
-        if is_vm and child == "instanceview" and len(segs) == 9:
+        action = (kind, child, len(segs))
+        if action == ("microsoft.network/networkwatchers", "connectivitycheck", 9):
+            return self._only(req, "POST", lambda: self._connectivity(req, resource_id))
+        if action == ("microsoft.compute/virtualmachines", "instanceview", 9):
             return self._only(req, "GET", lambda: self._instance_view(resource_id))
         raise _no_route(req)
 
@@ -272,7 +275,22 @@ class Router:
             return Answer(202, None, {"Location": location, "Retry-After": "1"})
         if op.status == "Failed" and op.error is not None:
             return Answer(500, {"error": op.error})
-        return Answer(204 if op.kind == "delete" else 200, None)
+        return Answer(204 if op.kind == "delete" else 200, op.result)
+
+    def _connectivity(self, req: Request, watcher_id: str) -> Answer:
+        """POST connectivityCheck: 202 + Location; the Location answers the result."""
+        body = _object_body(req)
+        with self.store.write() as tx:
+            watcher = self._top_level(tx, "microsoft.network/networkwatchers", watcher_id)
+            result = watcher_check(tx, body)
+            op = tx.add_operation(
+                watcher.key, "post", region=_region(tx, watcher), namespace="Microsoft.Network",
+                subscription=IdParts.parse(watcher.id).subscription,
+                seconds=self.faults.operation_seconds, result=result,
+            )
+            _, location = operations.urls(op, req.host, req.api_version)
+        return Answer(202, None, {"Location": location, "Retry-After": "1",
+                                  "x-ms-request-id": op.id})
 
     # --- top-level resources ------------------------------------------------------------
     def _resource(self, req: Request, kind: str, resource_id: str) -> Answer:

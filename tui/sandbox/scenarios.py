@@ -15,6 +15,8 @@ az303 — the seed story, exactly:
              NIC NSG vm2-nsg (allow HTTP 80 priority 300, RDP 3389 priority 320)
       no peerings. vm1 -> vm2:80 is unreachable until vnet1 and vnet2 are peered both ways;
       then it is reachable (default AllowVnet rules + vm2-nsg's HTTP rule).
+    Also NetworkWatcherRG/NetworkWatcher_westeurope, which Azure creates by itself with the
+    first VNet of a region (the connectivity check is asked there).
 
 showcase — the default: az303 plus subscription "Contoso Platform"
     (c0c0a5e0-0000-4000-8000-00000000c0c0), region westeurope unless noted:
@@ -36,7 +38,8 @@ showcase — the default: az303 plus subscription "Contoso Platform"
       rg-spokes/spoke4-vnet 10.104.0.0/16, workload 10.104.1.0/24 with subnet NSG nsg-spoke4
           (DenyHttpInbound: Tcp 80 from VirtualNetwork, Deny, priority 100), api4 10.104.1.4
           (ports 80, 443)
-      rg-spokes/spoke5-vnet 10.105.0.0/16, workload 10.105.1.0/24, app5 10.105.1.4
+      rg-spokes/spoke5-vnet 10.105.0.0/16, workload 10.105.1.0/24, app5 10.105.1.4,
+          batch5 10.105.1.5 (power state stopped, port 80)
           spoke4-to-spoke5 / spoke5-to-spoke4 Connected
           spoke5-to-spoke6 Initiated (no return peering)
       rg-spokes/spoke6-vnet 10.106.0.0/16, workload 10.106.1.0/24, web6 10.106.1.4 (port 80)
@@ -51,8 +54,12 @@ showcase — the default: az303 plus subscription "Contoso Platform"
                        through nva1; rt-spoke2 routes 10.101.0.0/16 to it)
       app2 -> api4 :80 not reachable: rt-spoke2 drop-spoke4 sends 10.104.0.0/16 to None
                        (and no peering)
-      web1 -> db3 :80  not reachable: db3 is deallocated (and hub-to-spoke3 is Disconnected)
+      app5 -> batch5 :80 not reachable: batch5 is stopped (same VNet, nothing else in the way)
+      web1 -> db3 :80  not reachable: db3 is deallocated; spoke1 and spoke3 are not peered
+                       either (and hub-to-spoke3 is Disconnected)
       web1 -> nva1 :80 reachable (spoke1 <-> hub Connected, no NSG)
+    Network watchers: NetworkWatcherRG/NetworkWatcher_westeurope in both subscriptions (and
+    NetworkWatcher_northeurope in Contoso Platform), for the connectivity check.
 
 estate — generated from a seed for scale: `subscriptions` (default 3) subscriptions named
     "Estate NN", `vnets` (default 2000) VNets spread over them in rg-estate-<n> groups, /20 to
@@ -158,6 +165,7 @@ def _az303_into(estate: Estate) -> tuple[str, str]:
     nic2 = estate.nic(sub, rg, "vm2-nic", f"{vnet2}/subnets/default", "10.2.0.4", nsg_id=nsg2)
     estate.vm(sub, rg, "vm1", nic1)
     estate.vm(sub, rg, "vm2", nic2, tags={"workload": "IIS", "listeningPorts": "80"})
+    estate.network_watcher(sub)
     return vnet1, vnet2
 
 
@@ -200,6 +208,10 @@ def _showcase(tx: Tx) -> Summary:
         tags = {"listeningPorts": ports[n]} if n in ports else {}
         estate.vm(sub, "rg-spokes", vm_name, nic, image="Ubuntu Server 22.04 LTS",
                   size="Standard_B1s", power="deallocated" if n == 3 else "running", tags=tags)
+    batch = estate.nic(sub, "rg-spokes", "batch5-nic", f"{spokes[5]}/subnets/workload",
+                       "10.105.1.5")
+    estate.vm(sub, "rg-spokes", "batch5", batch, image="Ubuntu Server 22.04 LTS",
+              size="Standard_B1s", power="stopped", tags={"listeningPorts": "80"})
     table = estate.route_table(sub, "rg-spokes", "rt-spoke2", [
         ("to-spoke1-via-nva", "10.101.0.0/16", "VirtualAppliance", "10.100.1.4"),
         ("drop-spoke4", "10.104.0.0/16", "None", None),
@@ -215,6 +227,8 @@ def _showcase(tx: Tx) -> Summary:
     estate.vnet(sub, "rg-legacy", "legacy-vnet", ["10.1.0.0/16"], [("default", "10.1.0.0/24")])
     estate.vnet(sub, "rg-legacy", "dr-vnet", ["10.102.0.0/16"], [("default", "10.102.0.0/24")],
                 location="northeurope")
+    estate.network_watcher(sub)
+    estate.network_watcher(sub, "northeurope")
     estate.save(tx)
 
     # Peerings go through the same rules as the REST API.
@@ -237,12 +251,12 @@ def _showcase(tx: Tx) -> Summary:
         "addressSpace": {"addressPrefixes": ["10.102.0.0/16", "10.112.0.0/16"]}}})
     _settle_vnet(tx, spoke2.id)
     return Summary(
-        "showcase", ["AZ-303 Lab", "Contoso Platform"], vnets=2 + 9, vms=2 + 7, peerings=8,
+        "showcase", ["AZ-303 Lab", "Contoso Platform"], vnets=2 + 9, vms=2 + 8, peerings=8,
         notes=[
             "AZ-303 Lab: vnet1 + vm1 (10.1.0.4), vnet2 + vm2 (10.2.0.4, IIS :80), no peerings",
             "Contoso Platform: hub-vnet with VPN gateway hub-vpngw and NVA nva1 (10.100.1.4)",
             "spoke1 <-> hub Connected (gateway transit); spoke2 <-> hub Connected, needs sync",
-            "hub-to-spoke3 Disconnected; db3 (spoke3) deallocated",
+            "hub-to-spoke3 Disconnected; db3 (spoke3) deallocated; batch5 (spoke5) stopped",
             "spoke4 <-> spoke5 Connected; nsg-spoke4 denies port 80 into spoke4",
             "spoke5-to-spoke6 Initiated (no return peering)",
             "rt-spoke2: 10.101.0.0/16 -> VirtualAppliance 10.100.1.4, 10.104.0.0/16 -> None",

@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS operations (
     subscription TEXT NOT NULL,
     created      REAL NOT NULL,
     due          REAL NOT NULL,        -- when it settles
-    finished     REAL
+    finished     REAL,
+    result       TEXT                  -- JSON result of an action (POST)
 );
 CREATE INDEX IF NOT EXISTS operations_due ON operations(status, due);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -142,6 +143,7 @@ class Operation:
     subscription: str
     created: float
     due: float
+    result: dict[str, Any] | None = None
 
 
 class Tx:
@@ -266,32 +268,33 @@ class Tx:
         subscription: str,
         seconds: float,
         error: dict[str, Any] | None = None,
+        result: dict[str, Any] | None = None,
     ) -> Operation:
         op = Operation(
             id=str(uuid.uuid4()), resource_key=resource_key, kind=kind, status="InProgress",
             error=error, region=region, namespace=namespace, subscription=subscription.lower(),
-            created=self.now, due=self.now + max(seconds, 0.0),
+            created=self.now, due=self.now + max(seconds, 0.0), result=result,
         )
         self.conn.execute(
             "INSERT INTO operations (id, resource_key, kind, status, error, region, namespace,"
-            " subscription, created, due) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " subscription, created, due, result) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (op.id, op.resource_key, op.kind, op.status,
              json.dumps(error) if error else None, op.region, op.namespace, op.subscription,
-             op.created, op.due),
+             op.created, op.due, json.dumps(result) if result is not None else None),
         )
         return op
 
     def operation(self, op_id: str) -> Operation | None:
         row = self.conn.execute(
             "SELECT id, resource_key, kind, status, error, region, namespace, subscription,"
-            " created, due FROM operations WHERE lower(id) = ?",
+            " created, due, result FROM operations WHERE lower(id) = ?",
             (op_id.lower(),),
         ).fetchone()
         if row is None:
             return None
         return Operation(
             row[0], row[1], row[2], row[3], json.loads(row[4]) if row[4] else None,
-            row[5], row[6], row[7], row[8], row[9],
+            row[5], row[6], row[7], row[8], row[9], json.loads(row[10]) if row[10] else None,
         )
 
     def due_operations(self) -> list[Operation]:
@@ -352,6 +355,12 @@ class SandboxStore:
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = NORMAL")
         self._conn.executescript(SCHEMA)
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(operations)")}
+        if "result" not in columns:  # a file from before actions had results
+            try:
+                self._conn.execute("ALTER TABLE operations ADD COLUMN result TEXT")
+            except sqlite3.OperationalError:
+                pass  # another process added it first
 
     def close(self) -> None:
         self._conn.close()
