@@ -113,3 +113,25 @@ async def test_gateway_is_visible_on_the_vnet_body(showcase: Path) -> None:
     gateway_subnet = next(s for s in hub.subnets if s.name == "GatewaySubnet")
     assert any("/virtualNetworkGateways/" in c.id for c in gateway_subnet.ip_configurations)
     assert not any(s.name == "GatewaySubnet" for s in spoke.subnets)
+
+
+async def test_a_file_that_is_not_a_sandbox_is_a_connection_error(tmp_path: Path) -> None:
+    from azure.core.exceptions import ServiceRequestError
+
+    path = tmp_path / "notes.txt"
+    path.write_text("this is not a database\n" * 100)
+    async with network_client(path, retry_total=0) as client:
+        with pytest.raises(ServiceRequestError, match="cannot be used"):
+            await client.virtual_networks.get(RG, "vnet1")
+
+
+async def test_malformed_bodies_are_bad_requests(az303: Path) -> None:
+    async with network_client(az303, retry_total=0) as client:
+        url = (f"/subscriptions/{AZ303}/resourceGroups/{RG}/providers/Microsoft.Network/"
+               "virtualNetworks/vnet1?api-version=2026-03-01")
+        for body in ('{"properties": {"subnets": [1]}, "location": "westeurope"}', "{nope",
+                     "[]"):
+            answer = await client.send_request(HttpRequest("PUT", url, content=body))
+            assert answer.status_code == 400, body
+        no_version = await client.send_request(HttpRequest("GET", url.split("?")[0]))
+        assert no_version.json()["error"]["code"] == "MissingApiVersionParameter"

@@ -605,6 +605,11 @@ def _merge_subnets(
     else:
         result = []
         for item in new:
+            if not isinstance(item, dict) or not item.get("name") or not isinstance(
+                item.get("properties") or {}, dict
+            ):
+                raise bad_request("InvalidRequestFormat",
+                                  "Each subnet needs a name and a properties object.")
             subnet_name = str(item.get("name") or "")
             previous = old_by_name.get(subnet_name.lower(), {})
             props = dict(previous.get("properties") or {"provisioningState": "Succeeded"})

@@ -7,6 +7,8 @@ Paths follow azure-facts.md section 4. Lists are paged with a small page size an
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +29,7 @@ from tui.sandbox.store import (
 from tui.sandbox.watcher import check as watcher_check
 
 HOST = "https://management.azure.com"
+LOG = logging.getLogger(__name__)
 
 # Types the sandbox lists, keyed by lower-cased "namespace/type".
 LISTABLE = {
@@ -106,6 +109,15 @@ class Router:
             return self._route(request)
         except ArmError as error:
             return Answer(error.status, error.body(), dict(error.headers))
+        except (sqlite3.Error, MemoryError):
+            raise
+        except Exception as error:
+            # A request the sandbox cannot make sense of must not crash the client: answer
+            # as ARM does when it fails inside, and keep the details in the log.
+            LOG.exception("sandbox failed on %s %s", request.method, request.path)
+            failure = ArmError(500, "InternalServerError",
+                               f"The sandbox failed on this request ({type(error).__name__}).")
+            return Answer(500, failure.body())
 
     # --- dispatch -----------------------------------------------------------------------
     def _route(self, req: Request) -> Answer:

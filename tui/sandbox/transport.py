@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import threading
 import time
 from collections.abc import AsyncIterator, Mapping, MutableMapping
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from azure.core.credentials import AccessToken, AccessTokenInfo
-from azure.core.exceptions import ServiceResponseError
+from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 from azure.core.pipeline.transport import AsyncHttpTransport
 from azure.core.rest import AsyncHttpResponse, HttpRequest
 from azure.core.utils import case_insensitive_dict
@@ -148,16 +149,25 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
         await self.close()
 
     async def open(self) -> None:
-        self._open_store()
+        """Nothing to connect: the file is opened by the first request, so a file that
+        cannot serve fails that request like an unreachable cloud, not the set-up."""
 
     def _open_store(self) -> SandboxStore:
         if self._store is None:
             from tui.sandbox.scenarios import ensure
 
-            store = SandboxStore(self.path)
-            ensure(store)
+            try:
+                store = SandboxStore(self.path)
+                ensure(store)
+            except (sqlite3.Error, OSError) as error:
+                raise self._unusable(error) from error
             self._store = store
         return self._store
+
+    def _unusable(self, error: Exception) -> ServiceRequestError:
+        # The file cannot serve (not a sandbox, locked too long, disk full...): a
+        # connection-level failure, like an unreachable cloud.
+        return ServiceRequestError(f"The sandbox file {self.path} cannot be used: {error}")
 
     async def close(self) -> None:
         with self._lock:
@@ -177,7 +187,10 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
             count = self._count
             answer = self._fault(count)
             if answer is None:
-                answer = self._answer(request)
+                try:
+                    answer = self._answer(request)
+                except sqlite3.Error as error:
+                    raise self._unusable(error) from error
         if answer.status == -1:
             raise ServiceResponseError("Connection dropped by the sandbox (fault profile).")
         return _response(request, answer)
