@@ -62,9 +62,14 @@ showcase — the default: az303 plus subscription "Contoso Platform"
     NetworkWatcher_northeurope in Contoso Platform), for the connectivity check.
 
 estate — generated from a seed for scale: `subscriptions` (default 3) subscriptions named
-    "Estate NN", `vnets` (default 2000) VNets spread over them in rg-estate-<n> groups, /20 to
-    /16 prefixes drawn from 10.0.0.0/8 (so some overlap), a VM in every fourth VNet, and
-    hub-and-spoke peerings (one hub per subscription, Connected where the spaces allow).
+    "Estate NN" (ids e57a7e00-0000-4000-8000-<seed:06d><n:06d>), `vnets` (default 2000)
+    VNets `vnet-NNNNN` spread round-robin over them in groups rg-estate-NNN of 50, each a
+    distinct /22 of 10.0.0.0/8 in a seeded order except every 40th, which reuses an earlier
+    VNet's /22 (overlaps, also across subscriptions); every 10th VNet is dual-stack with a
+    ULA /48 (every fifth of those reuses an earlier one); a VM `vm-NNNNN` (10.x.y.4) in every
+    fourth VNet, about one in ten deallocated; the first VNet of each subscription is a hub
+    peered (Connected both ways, links `hub-to-vnet-NNNNN` / `to-hub`) with up to 200 of
+    that subscription's VNets that overlap nothing.
 
 Gateways: a VNet has a gateway when its subnet named GatewaySubnet lists, in
 `properties.subnets[].properties.ipConfigurations[].id`, an IP configuration of a
@@ -280,6 +285,8 @@ def _estate(tx: Tx, subscriptions: int = 3, vnets: int = 2000, seed: int = 1) ->
     rng.shuffle(blocks)
     base = int(ipaddress.IPv4Address("10.0.0.0"))
     prefixes: list[ipaddress.IPv4Network] = []
+    ula = int(ipaddress.IPv6Address("fd00::"))
+    v6_prefixes: list[ipaddress.IPv6Network] = []
     groups: dict[tuple[str, int], str] = {}
     members: dict[str, list[str]] = {sub: [] for sub in subs}
     clashing: set[str] = set()
@@ -298,10 +305,19 @@ def _estate(tx: Tx, subscriptions: int = 3, vnets: int = 2000, seed: int = 1) ->
             net = ipaddress.IPv4Network((base + (blocks[n] << 10), 22))
         prefixes.append(net)
         subnet = next(net.subnets(new_prefix=24))
-        vnet = estate.vnet(sub, rg, f"vnet-{n:05d}", [str(net)], [("default", str(subnet))],
+        space = [str(net)]
+        reused_v6 = False
+        if n % 10 == 5:
+            # Dual stack: a ULA /48; every fifth one reuses an earlier VNet's.
+            reused_v6 = bool(v6_prefixes) and len(v6_prefixes) % 5 == 4
+            v6 = (v6_prefixes[rng.randrange(len(v6_prefixes))] if reused_v6
+                  else ipaddress.IPv6Network((ula + (rng.getrandbits(40) << 80), 48)))
+            v6_prefixes.append(v6)
+            space.append(str(v6))
+        vnet = estate.vnet(sub, rg, f"vnet-{n:05d}", space, [("default", str(subnet))],
                            location=regions[n % len(regions)])
         members[sub].append(vnet)
-        if n % 40 == 39 or n >= len(blocks):
+        if n % 40 == 39 or n >= len(blocks) or reused_v6:
             clashing.add(vnet)
         if n % 4 == 0:
             nic = estate.nic(sub, rg, f"vm-{n:05d}-nic", f"{vnet}/subnets/default",
