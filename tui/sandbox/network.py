@@ -191,7 +191,7 @@ def put_peering(
     body: dict[str, Any],
     *,
     sync: bool,
-    is_forbidden: Callable[[str], bool] = lambda _sub: False,
+    check_linked: Callable[[Resource], None] = lambda _remote: None,
 ) -> tuple[Resource, bool]:
     """Create or update one peering (and the state of its reverse). Returns (peering, created).
 
@@ -233,17 +233,8 @@ def put_peering(
             "Please make sure that the referenced resource exists, and that both resources "
             "are in the same region.",
         )
-    remote_sub = IdParts.parse(remote.id).subscription
-    if remote_sub != IdParts.parse(vnet.id).subscription and is_forbidden(remote_sub):
-        raise ArmError(
-            403,
-            "LinkedAuthorizationFailed",
-            "The client has permission to perform action "
-            "'Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write' on scope "
-            f"'{peering_id}', however it does not have permission to perform action "
-            f"'Microsoft.Network/virtualNetworks/peer/action' on the linked scope(s) "
-            f"'{remote.id}' or the linked scope(s) are invalid.",
-        )
+    if IdParts.parse(remote.id).subscription != IdParts.parse(vnet.id).subscription:
+        check_linked(remote)  # rights on the remote side: `peer/action` there
     existing = tx.get(peering_id)
     if existing is not None and existing.ref != remote.key:
         raise bad_request(

@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from tui.sandbox import network, operations
 from tui.sandbox.builders import PEERING_TYPE, VM_TYPE, VNET_TYPE
-from tui.sandbox.errors import ArmError, bad_request, not_found
+from tui.sandbox.errors import ArmError, bad_request, linked_authorization_failed, not_found
 from tui.sandbox.faults import FaultProfile
 from tui.sandbox.store import (
     RESOURCE_GROUP_TYPE,
@@ -26,6 +26,7 @@ from tui.sandbox.store import (
     SandboxStore,
     Tx,
 )
+from tui.sandbox.tenants import HOME_TENANT, request_tenants
 from tui.sandbox.watcher import check as watcher_check
 
 HOST = "https://management.azure.com"
@@ -59,6 +60,8 @@ class Request:
     query: dict[str, str]  # parameter names lower-cased
     raw_query: list[tuple[str, str]]
     body: Any
+    tenant: str = HOME_TENANT  # of the bearer token
+    aux_tenants: frozenset[str] = frozenset()  # of x-ms-authorization-auxiliary tokens
 
     @property
     def api_version(self) -> str:
@@ -68,7 +71,9 @@ class Request:
         return self.query.get(name.lower(), "").lower() == "true"
 
 
-def parse(method: str, url: str, content: bytes | str | None) -> Request:
+def parse(
+    method: str, url: str, content: bytes | str | None, headers: Mapping[str, str] | None = None
+) -> Request:
     parts = urlsplit(url)
     raw_query = parse_qsl(parts.query, keep_blank_values=True)
     body: Any = None
@@ -81,9 +86,10 @@ def parse(method: str, url: str, content: bytes | str | None) -> Request:
                 "deserialized.",
             ) from None
     host = f"{parts.scheme}://{parts.netloc}" if parts.netloc else HOST
+    tenant, aux = request_tenants(headers or {})
     return Request(
         method.upper(), host, parts.path.rstrip("/") or "/",
-        {k.lower(): v for k, v in raw_query}, raw_query, body,
+        {k.lower(): v for k, v in raw_query}, raw_query, body, tenant, aux,
     )
 
 
@@ -135,10 +141,10 @@ class Router:
         sub = segs[1]
         if self.is_forbidden(sub):
             raise _forbidden(req, sub)
+        self._check_tenant(req, sub)
         if len(segs) == 2:
             return self._only(req, "GET", lambda: self._get_plain(f"/subscriptions/{sub}"))
         if low[2] == "providers" and len(segs) >= 5:
-            segs[3]
             if len(segs) == 8 and low[4] == "locations" and low[6] in (
                 "operations", "operationresults"
             ):
@@ -183,6 +189,38 @@ class Router:
             return self._only(req, "GET", lambda: self._instance_view(resource_id))
         raise _no_route(req)
 
+    def _check_tenant(self, req: Request, sub: str) -> None:
+        """A subscription answers tokens of its own tenant only (401 otherwise)."""
+        owner = self._tenant_of(sub)
+        if owner is not None and owner != req.tenant:
+            raise ArmError(
+                401, "InvalidAuthenticationTokenTenant",
+                f"The access token is from the wrong issuer 'https://sts.windows.net/"
+                f"{req.tenant}/'. It must match the tenant 'https://sts.windows.net/{owner}/' "
+                "associated with this subscription. Please use the authority (URL) "
+                f"'https://login.windows.net/{owner}' to get the token.",
+            )
+
+    def _tenant_of(self, sub: str) -> str | None:
+        owner = self.store.subscription_tenant(sub)
+        return None if owner is None else owner or HOME_TENANT
+
+    def _linked(self, req: Request, peering_id: str) -> Callable[[Resource], None]:
+        """Rights on a peering's remote VNet in another subscription."""
+        def check(remote: Resource) -> None:
+            sub = IdParts.parse(remote.id).subscription
+            if self.is_forbidden(sub):
+                raise linked_authorization_failed(peering_id, remote.id)
+            owner = self._tenant_of(sub) or HOME_TENANT
+            if owner != req.tenant and owner not in req.aux_tenants:
+                raise linked_authorization_failed(
+                    peering_id, remote.id,
+                    f"the current tenant '{req.tenant}' is not authorized to access linked "
+                    f"subscription '{sub}' (send a token for tenant '{owner}' in "
+                    "x-ms-authorization-auxiliary).",
+                )
+        return check
+
     @staticmethod
     def _only(req: Request, method: str, action: Callable[[], Answer]) -> Answer:
         if req.method != method:
@@ -206,7 +244,10 @@ class Router:
         with self.store.read() as tx:
             page = tx.page(SUBSCRIPTION_TYPE, after=req.query.get("$skiptoken", ""),
                            limit=self.page_size)
-        return self._paged(req, [r.body for r in page], page)
+        # A token sees the subscriptions of its own tenant.
+        mine = [r.body for r in page
+                if str(r.body.get("tenantId", HOME_TENANT)).lower() == req.tenant]
+        return self._paged(req, mine, page)
 
     def _list(
         self, req: Request, kind: str, sub: str, rg: str | None, location: str | None = None
@@ -337,7 +378,7 @@ class Router:
             with self.store.write() as tx:
                 peering, created = network.put_peering(
                     tx, peering_id, body, sync=req.flag("syncRemoteAddressSpace"),
-                    is_forbidden=self.is_forbidden,
+                    check_linked=self._linked(req, peering_id),
                 )
                 return self._accepted(req, tx, peering, created)
         if req.method == "DELETE":

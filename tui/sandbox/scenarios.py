@@ -60,6 +60,13 @@ showcase — the default: az303 plus subscription "Contoso Platform"
       web1 -> nva1 :80 reachable (spoke1 <-> hub Connected, no NSG)
     Network watchers: NetworkWatcherRG/NetworkWatcher_westeurope in both subscriptions (and
     NetworkWatcher_northeurope in Contoso Platform), for the connectivity check.
+    Another tenant: subscription "Fabrikam Partner" (fab5ab00-0000-4000-8000-00000000fab5) in
+    tenant fab71ca0-0000-4000-8000-0000000fab71, with rg-partner/partner-vnet 10.200.0.0/16
+    (subnet default 10.200.0.0/24). It is not listed for the home tenant's token (like a
+    subscription you are a guest of only via a resource id); its requests need a token for
+    its tenant (else 401 InvalidAuthenticationTokenTenant), and a peering from the home
+    tenant to partner-vnet needs that tenant's token in x-ms-authorization-auxiliary (else
+    403 LinkedAuthorizationFailed). `SandboxCredential(tenant_id)` issues such tokens.
 
 estate — generated from a seed for scale: `subscriptions` (default 3) subscriptions named
     "Estate NN" (ids e57a7e00-0000-4000-8000-<seed:06d><n:06d>), `vnets` (default 2000)
@@ -94,6 +101,8 @@ from tui.sandbox.store import SUBSCRIPTION_TYPE, Resource, SandboxStore, Tx
 
 AZ303_SUBSCRIPTION = "3030a303-0000-4000-8000-000000000303"
 CONTOSO_SUBSCRIPTION = "c0c0a5e0-0000-4000-8000-00000000c0c0"
+FABRIKAM_SUBSCRIPTION = "fab5ab00-0000-4000-8000-00000000fab5"
+FABRIKAM_TENANT = "fab71ca0-0000-4000-8000-0000000fab71"
 SCENARIOS = ("az303", "showcase", "estate")
 DEFAULT_SCENARIO = "showcase"
 
@@ -234,6 +243,13 @@ def _showcase(tx: Tx) -> Summary:
                 location="northeurope")
     estate.network_watcher(sub)
     estate.network_watcher(sub, "northeurope")
+    # Another tenant's subscription: not listed for the home tenant's token; reachable for
+    # peering with an auxiliary token for its tenant.
+    partner = estate.subscription(FABRIKAM_SUBSCRIPTION, "Fabrikam Partner",
+                                  tenant=FABRIKAM_TENANT)
+    estate.resource_group(partner, "rg-partner")
+    estate.vnet(partner, "rg-partner", "partner-vnet", ["10.200.0.0/16"],
+                [("default", "10.200.0.0/24")])
     estate.save(tx)
 
     # Peerings go through the same rules as the REST API.
@@ -266,6 +282,8 @@ def _showcase(tx: Tx) -> Summary:
             "spoke5-to-spoke6 Initiated (no return peering)",
             "rt-spoke2: 10.101.0.0/16 -> VirtualAppliance 10.100.1.4, 10.104.0.0/16 -> None",
             "overlaps: legacy-vnet 10.1.0.0/16 vs vnet1; dr-vnet 10.102.0.0/16 vs spoke2-vnet",
+            "another tenant: Fabrikam Partner/partner-vnet 10.200.0.0/16 (unlisted; peering "
+            "needs an auxiliary token)",
         ],
     )
 
@@ -352,6 +370,7 @@ def subscription_names(tx: Tx) -> list[str]:
 
 
 __all__ = [
-    "AZ303_SUBSCRIPTION", "CONTOSO_SUBSCRIPTION", "DEFAULT_SCENARIO", "SCENARIOS", "Summary",
+    "AZ303_SUBSCRIPTION", "CONTOSO_SUBSCRIPTION", "DEFAULT_SCENARIO", "FABRIKAM_SUBSCRIPTION",
+    "FABRIKAM_TENANT", "SCENARIOS", "Summary",
     "build", "ensure", "peer", "reset", "rg_id",
 ]

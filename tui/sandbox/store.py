@@ -399,6 +399,14 @@ class SandboxStore:
         ).fetchone()
         return row is not None
 
+    def subscription_tenant(self, subscription: str) -> str | None:
+        """The tenant of a subscription (a single read; fine inside or outside a transaction)."""
+        row = self._conn.execute(
+            "SELECT json_extract(body, '$.tenantId') FROM resources WHERE key = ?",
+            (key_of(f"/subscriptions/{subscription}"),),
+        ).fetchone()
+        return str(row[0] or "").lower() if row else None
+
     def is_empty(self) -> bool:
         return self._conn.execute("SELECT 1 FROM resources LIMIT 1").fetchone() is None
 

@@ -26,6 +26,7 @@ from tui.sandbox import routes
 from tui.sandbox.errors import ArmError
 from tui.sandbox.faults import FaultProfile
 from tui.sandbox.store import SUBSCRIPTION_TYPE, SandboxStore
+from tui.sandbox.tenants import token_for
 
 REASONS = {
     200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request",
@@ -215,7 +216,8 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
         store = self._open_store()
         content = _content_of(request)
         try:
-            parsed = routes.parse(request.method, str(request.url), content)
+            parsed = routes.parse(request.method, str(request.url), content,
+                                  dict(request.headers))
         except ArmError as error:
             return routes.Answer(error.status, error.body())
         router = routes.Router(
@@ -275,15 +277,24 @@ def _response(request: Any, answer: routes.Answer) -> SandboxResponse:
 
 
 class SandboxCredential:
-    """An async credential for the sandbox: a dummy bearer token, never a secret."""
+    """An async credential for the sandbox: a dummy bearer token, never a secret.
 
-    TOKEN = "sandbox-token"
+    The token names its tenant (`tenant_id` here or per call, as azure-identity's
+    credentials take it), so the sandbox can play cross-tenant rules: the default is the
+    sandbox's home tenant, where every listed subscription lives.
+    """
 
-    async def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
-        return AccessToken(self.TOKEN, int(time.time()) + 3600)
+    def __init__(self, tenant_id: str | None = None) -> None:
+        self.tenant_id = tenant_id
+
+    async def get_token(
+        self, *scopes: str, tenant_id: str | None = None, **kwargs: Any
+    ) -> AccessToken:
+        return AccessToken(token_for(tenant_id or self.tenant_id), int(time.time()) + 3600)
 
     async def get_token_info(self, *scopes: str, options: Any = None) -> AccessTokenInfo:
-        return AccessTokenInfo(self.TOKEN, int(time.time()) + 3600)
+        tenant = (options or {}).get("tenant_id") or self.tenant_id
+        return AccessTokenInfo(token_for(tenant), int(time.time()) + 3600)
 
     async def close(self) -> None:
         return None
