@@ -38,11 +38,12 @@ n prefixes and k overlapping prefix pairs, never the all-pairs loop.
 from __future__ import annotations
 
 import ipaddress
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, cast
 
 from tui.errors import InputError
 from tui.model import Inventory, ResourceId, VirtualNetwork, rid
@@ -167,15 +168,22 @@ def _span(text: str) -> tuple[int, int, int] | None:
     """(start, end, prefix length) of a CIDR block, IPv6 shifted by _V6_OFFSET; None if bad.
 
     Host bits are masked off (Azure stores canonical prefixes; a stray one still has a
-    well-defined block). The dotted-quad fast path matters: ipaddress costs ~6 µs a prefix.
+    well-defined block). The fast paths matter: ipaddress costs 6-15 µs a prefix; anything
+    unusual (embedded IPv4 in IPv6, odd spacing) goes to ipaddress, which has the last word.
     """
+    if not text.isascii():
+        return None
+    if ":" in text:
+        v6 = _v6_span(text)
+        if v6 is not None:
+            return v6
     parts = text.replace("/", ".").split(".")
     if (
         len(parts) == 5
-        and text.isascii()
-        and all(p.isdigit() and len(p) <= 3 and (p[0] != "0" or len(p) == 1) for p in parts)
+        and "".join(parts).isdigit()
+        and all(p[:1] != "0" or p == "0" for p in parts)  # "" or leading zeros: rejected
     ):
-        a, b, c, d, length = (int(p) for p in parts)
+        a, b, c, d, length = map(int, parts)
         if a < 256 and b < 256 and c < 256 and d < 256 and length <= 32:
             size = 1 << (32 - length)
             start = ((a << 24) | (b << 16) | (c << 8) | d) & ~(size - 1)
@@ -189,6 +197,90 @@ def _span(text: str) -> tuple[int, int, int] | None:
         return None  # a bare address is not an address space
     start = int(net.network_address) + (_V6_OFFSET if net.version == 6 else 0)
     return start, start + net.num_addresses - 1, net.prefixlen
+
+
+# Parsed prefixes by text, as (sort key, end): an inventory refresh re-analyses mostly
+# the same strings. The sort key is (start << 8) | length: start first, larger block first.
+_PARSED: dict[str, tuple[int, int]] = {}
+_PARSED_LIMIT = 1 << 20
+
+
+def clear_cache() -> None:
+    """Forget parsed prefixes (benchmarks use it to time a cold start)."""
+    _PARSED.clear()
+
+
+def _keys_of(texts: list[str]) -> list[tuple[int, int] | None]:
+    """(sort key, end) of every prefix, None for a bad one: cached, else parsed in bulk."""
+    if len(_PARSED) > _PARSED_LIMIT:
+        _PARSED.clear()
+    found = list(map(_PARSED.get, texts))
+    if None not in found:
+        return found
+    todo = [t for t, known in zip(texts, found, strict=True) if known is None]
+    quads = [t for t in todo if ":" not in t]
+    parsed = dict(zip(quads, _quad_batch(quads), strict=True))
+    for text in todo:
+        if parsed.get(text) is None:
+            span = _span(text)
+            parsed[text] = ((span[0] << 8) | span[2], span[1]) if span else None
+    _PARSED.update((t, key) for t, key in parsed.items() if key is not None)
+    return [known or parsed[t] for t, known in zip(texts, found, strict=True)]
+
+
+_OCTET = r"(?:0|[1-9]\d{0,2})"  # no leading zeros: ipaddress rejects them too
+_QUAD = rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}/(?:0|[1-9]\d?)"
+_QUADS = re.compile(rf"{_QUAD}(?:;{_QUAD})*", re.ASCII)
+
+
+def _quad_batch(texts: list[str]) -> list[tuple[int, int] | None]:
+    """Parse `a.b.c.d/n` prefixes together: one regex check, one split, one int() map.
+
+    Joined with `;` (which no valid prefix holds, and the count proves none does), a
+    single full match shows every text is a dotted quad with a length, so the split parts
+    line up five per prefix. If any text is odd, the batch is parsed one by one instead.
+    """
+    if not texts:
+        return []
+    joined = ";".join(texts)
+    if joined.count(";") != len(texts) - 1 or not _QUADS.fullmatch(joined):
+        return [None] * len(texts)
+    numbers = list(map(int, joined.replace("/", ".").replace(";", ".").split(".")))
+    a, b, c, d, lengths = (numbers[i::5] for i in range(5))
+    if max(max(a), max(b), max(c), max(d)) > 255 or max(lengths) > 32:
+        return [None] * len(texts)
+    sizes = [1 << (32 - n) for n in lengths]
+    starts = [
+        ((w << 24) | (x << 16) | (y << 8) | z) & -size
+        for w, x, y, z, size in zip(a, b, c, d, sizes, strict=True)
+    ]
+    keys = [(start << 8) | n for start, n in zip(starts, lengths, strict=True)]
+    ends = [start + size - 1 for start, size in zip(starts, sizes, strict=True)]
+    return list(zip(keys, ends, strict=True))
+
+
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _v6_span(text: str) -> tuple[int, int, int] | None:
+    """The common IPv6 spelling (hex groups, at most one `::`, `/len`); None to fall back."""
+    address, slash, length_text = text.partition("/")
+    if not slash or not length_text.isdigit() or len(length_text) > 3:
+        return None
+    head, gap, tail = address.partition("::")
+    groups = head.split(":") if head else []
+    later = tail.split(":") if tail else []
+    missing = 8 - len(groups) - len(later)
+    if (missing < 1 if gap else missing != 0) or "" in groups or "" in later:
+        return None
+    filled = [g.zfill(4) for g in groups] + ["0000"] * missing + [g.zfill(4) for g in later]
+    digits = "".join(filled)
+    length = int(length_text)
+    if len(digits) != 32 or not _HEX.issuperset(digits) or length > 128:
+        return None
+    size = 1 << (128 - length)
+    start = (int(digits, 16) & -size) + _V6_OFFSET
+    return start, start + size - 1, length
 
 
 def _format(start: int, length: int) -> str:
@@ -220,9 +312,6 @@ class _Entry(NamedTuple):
     prefix: str  # as written on the VNet
 
 
-# Parsed prefixes by text: an inventory refresh re-analyses mostly the same strings.
-_SPANS: dict[str, tuple[int, int, int]] = {}
-_SPANS_LIMIT = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -234,8 +323,12 @@ class AddressIndex:
 
     vnets: tuple[VirtualNetwork, ...]
     invalid: tuple[InvalidPrefix, ...]
-    _entries: list[_Entry] = field(repr=False)
-    _by_id: dict[ResourceId, int] = field(repr=False)
+    # One slot per parsed prefix, in parallel lists (the hot loop avoids object creation):
+    _keys: list[int] = field(repr=False)  # (start << 8) | prefix length
+    _ends: list[int] = field(repr=False)
+    _owners: list[int] = field(repr=False)  # index of the VNet in `vnets`
+    _texts: list[str] = field(repr=False)  # the prefix as written on the VNet
+    _by_id: dict[str, int] = field(repr=False)  # casefolded id -> first index in `vnets`
     # (VNet a, VNet b) -> [(entry on a, entry on b)], a < b in inventory order
     _pairs: dict[tuple[int, int], list[tuple[int, int]]] = field(repr=False)
     _order: list[int] = field(repr=False)  # entry indices sorted by (start, larger first)
@@ -245,18 +338,25 @@ class AddressIndex:
     @cached_property
     def overlaps(self) -> tuple[Overlap, ...]:
         """Every pair of VNets whose address spaces overlap, in inventory order."""
-        entries, vnets = self._entries, self.vnets
+        keys, texts, vnets = self._keys, self._texts, self.vnets
         found = []
         for (a, b), hits in sorted(self._pairs.items()):
             ranges = []
             for i, j in hits:
-                ea, eb = entries[i], entries[j]
-                inner = ea if ea.length >= eb.length else eb
-                ranges.append(
-                    PrefixOverlap(ea.prefix, eb.prefix, _format(inner.start, inner.length))
-                )
+                # the inner block is the overlap: the longer prefix (or either, when equal)
+                inner = keys[i] if keys[i] & 255 >= keys[j] & 255 else keys[j]
+                ranges.append(PrefixOverlap(texts[i], texts[j], _format(inner >> 8, inner & 255)))
             found.append(Overlap(vnets[a], vnets[b], tuple(ranges)))
         return tuple(found)
+
+    @cached_property
+    def _entries(self) -> list[_Entry]:
+        return [
+            _Entry(key >> 8, end, key & 255, owner, text)
+            for key, end, owner, text in zip(
+                self._keys, self._ends, self._owners, self._texts, strict=True
+            )
+        ]
 
     @cached_property
     def _adjacent(self) -> dict[ResourceId, tuple[Overlap, ...]]:
@@ -283,13 +383,13 @@ class AddressIndex:
             return i
 
         for o in self.overlaps:
-            ra, rb = find(self._by_id[o.a.id]), find(self._by_id[o.b.id])
+            ra, rb = find(self._by_id[o.a.id.casefold()]), find(self._by_id[o.b.id.casefold()])
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
         members: dict[int, list[int]] = {}
         edges: dict[int, list[Overlap]] = {}
         for o in self.overlaps:
-            root = find(self._by_id[o.a.id])
+            root = find(self._by_id[o.a.id.casefold()])
             edges.setdefault(root, []).append(o)
         for i in range(len(self.vnets)):
             root = find(i)
@@ -321,7 +421,7 @@ class AddressIndex:
     # -- questions about one VNet
 
     def vnet(self, vnet_id: str) -> VirtualNetwork | None:
-        i = self._by_id.get(rid(vnet_id))
+        i = self._by_id.get(vnet_id.casefold())
         return self.vnets[i] if i is not None else None
 
     def overlapping(self, vnet_id: str) -> tuple[Overlap, ...]:
@@ -346,7 +446,7 @@ class AddressIndex:
             id=ResourceId("(new)"), name="(new)", resource_group="", subscription_id="",
             location="", address_prefixes=tuple(text for text, _ in spans),
         )
-        skip = self._by_id.get(rid(exclude)) if exclude else None
+        skip = self._by_id.get(exclude.casefold()) if exclude else None
         hits: dict[int, list[PrefixOverlap]] = {}
         for text, (start, end, length) in spans:
             for j in self._query(start, end, length):
@@ -428,7 +528,7 @@ class AddressIndex:
         used: list[tuple[int, int]] = []
         hub_spans: list[tuple[int, int, int]] = []
         if peerable_with is not None:
-            hub_index = self._by_id.get(rid(peerable_with))
+            hub_index = self._by_id.get(peerable_with.casefold())
             if hub_index is None:
                 raise InputError(f"no loaded VNet has the id {peerable_with!r}")
             for text in self._peer_scope_prefixes(hub_index):
@@ -456,7 +556,8 @@ class AddressIndex:
 
     @cached_property
     def _starts(self) -> list[int]:
-        return [self._entries[k].start for k in self._order]
+        keys = self._keys
+        return [keys[k] >> 8 for k in self._order]
 
     @cached_property
     def _blocks(self) -> dict[tuple[int, int], list[int]]:
@@ -631,37 +732,28 @@ def _aligned_blocks(start: int, end: int, min_size: int) -> Iterator[tuple[int, 
 def analyse(source: Inventory | Iterable[VirtualNetwork]) -> AddressIndex:
     """Find every overlap in an inventory (or any VNets) and index them for queries."""
     vnets = _vnets_of(source)
-    by_id: dict[ResourceId, int] = {}
-    for i, v in enumerate(vnets):
-        by_id.setdefault(v.id, i)
-
-    entries: list[_Entry] = []
+    # Flat lists over every prefix, built with comprehensions: at 100k prefixes the
+    # per-item cost of an ordinary loop is most of the time.
+    by_id: dict[str, int] = {}
+    owner_of = [by_id.setdefault(v.id.casefold(), i) for i, v in enumerate(vnets)]
+    texts = [t for v in vnets for t in v.address_prefixes]
+    owners = [o for o, v in zip(owner_of, vnets, strict=True) for _ in v.address_prefixes]
+    parsed = _keys_of(texts)
     invalid: list[InvalidPrefix] = []
-    append, spans = entries.append, _SPANS
-    for v in vnets:
-        owner = by_id[v.id]
-        for text in v.address_prefixes:
-            span = spans.get(text)
-            if span is None:
-                span = _span(text)
-                if span is None:
-                    invalid.append(InvalidPrefix(v, text))
-                    continue
-            append(_Entry(span[0], span[1], span[2], owner, text))
-    if len(_SPANS) > _SPANS_LIMIT:
-        _SPANS.clear()
-    _SPANS.update((e.prefix, e[:3]) for e in entries)
+    if None in parsed:
+        keep = [i for i, known in enumerate(parsed) if known is not None]
+        where = [v for v in vnets for _ in v.address_prefixes]
+        invalid = [InvalidPrefix(where[i], texts[i]) for i, p in enumerate(parsed) if not p]
+        texts, owners = [texts[i] for i in keep], [owners[i] for i in keep]
+        parsed = [parsed[i] for i in keep]
+    keys: list[int] = [k for k, _ in cast(list[tuple[int, int]], parsed)]
+    ends: list[int] = [e for _, e in cast(list[tuple[int, int]], parsed)]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
 
-    # Sort by start, larger block first at the same start: (start << 8) | length does both.
-    keys = [(e[0] << 8) | e[2] for e in entries]
-    order = sorted(range(len(entries)), key=keys.__getitem__)
-
-    pairs: dict[tuple[int, int], list[tuple[int, int]]] = {}  # VNet pair -> (outer, inner)
+    pairs: dict[tuple[int, int], list[tuple[int, int]]] = {}  # VNet pair -> (entry, entry)
     stack: list[int] = []  # open blocks, each nested in the one below
-    ends = [e[1] for e in entries]
-    owners = [e[3] for e in entries]
     for k in order:
-        start = entries[k][0]
+        start = keys[k] >> 8
         while stack and ends[stack[-1]] < start:
             stack.pop()
         if stack:
@@ -678,7 +770,10 @@ def analyse(source: Inventory | Iterable[VirtualNetwork]) -> AddressIndex:
     return AddressIndex(
         vnets=vnets,
         invalid=tuple(invalid),
-        _entries=entries,
+        _keys=keys,
+        _ends=ends,
+        _owners=owners,
+        _texts=texts,
         _by_id=by_id,
         _pairs=pairs,
         _order=order,

@@ -1,1 +1,26 @@
-"""The only code that talks to Azure: SDK clients in, `tui.model` objects out."""
+"""The only code that talks to Azure: SDK clients in, `tui.model` objects out.
+
+Importing this package is cheap; the SDK itself is imported when the first client is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tui.azure.backend import AzureBackend, ProgressCallback
+from tui.azure.connection import make_connection
+from tui.settings import Settings
+
+__all__ = ["AzureBackend", "ProgressCallback", "open_backend"]
+
+
+def open_backend(
+    settings: Settings, *, device_code: Callable[[Any], None] | None = None
+) -> AzureBackend:
+    """The backend for these settings: the sandbox transport with `--sandbox`, else Azure.
+
+    `device_code` shows a device-code sign-in prompt (`--auth device-code`); the command
+    line's default prints it on stderr.
+    """
+    return AzureBackend(settings, make_connection(settings, device_code=device_code))

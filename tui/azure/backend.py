@@ -1,0 +1,342 @@
+"""`AzureBackend`: the one object through which vnettui reads and writes Azure.
+
+Bulk reads go out as raw pages (see `paging.py`); single reads, writes and long-running
+operations use the SDK's typed operations, whose polling follows ARM's async protocol.
+Both go through the same clients, so credential, retry and transport are shared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from tui.azure import mappers
+from tui.azure.connection import Connection
+from tui.azure.error_map import azure_errors, translate
+from tui.azure.inventory import SubscriptionContents, read_subscription
+from tui.azure.paging import SUBSCRIPTIONS_API_VERSION, list_all
+from tui.errors import InputError
+from tui.model import (
+    Inventory,
+    LoadError,
+    Peering,
+    PeeringFlags,
+    ResourceId,
+    Subscription,
+    VirtualNetwork,
+    rid,
+)
+from tui.settings import Settings
+
+if TYPE_CHECKING:
+    from azure.mgmt.compute.aio import ComputeManagementClient
+    from azure.mgmt.network.aio import NetworkManagementClient
+    from azure.mgmt.network.models import VirtualNetworkPeering
+    from azure.mgmt.resource.subscriptions.aio import SubscriptionClient
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[Subscription, LoadError | None], None]
+
+# The client packages take about a second to import (DESIGN.md "Measured costs"); they are
+# imported in a worker thread before first use, so a TUI's event loop keeps drawing.
+SDK_MODULES = (
+    "azure.core.rest",
+    "azure.mgmt.resource.subscriptions.aio",
+    "azure.mgmt.network.aio",
+    "azure.mgmt.network.models",
+    "azure.mgmt.compute.aio",
+)
+
+
+def _import_sdk() -> None:
+    for name in SDK_MODULES:
+        importlib.import_module(name)
+
+
+# Subscriptions read at once: enough to hide latency, few enough to stay under ARM's
+# per-principal read budget when a tenant has hundreds of them.
+MAX_CONCURRENT_SUBSCRIPTIONS = 8
+
+
+def _vnet_parts(vnet_id: str) -> tuple[str, str, str]:
+    """(subscription, resource group, VNet name) of a VNet id, or InputError."""
+    value = rid(vnet_id)
+    parts = value.parts
+    segs = [s.lower() for s in value.split("/") if s]
+    if (
+        len(segs) != 8 or segs[0] != "subscriptions" or segs[2] != "resourcegroups"
+        or segs[4] != "providers" or segs[5] != "microsoft.network"
+        or segs[6] != "virtualnetworks"
+    ):
+        raise InputError(f"Not a virtual network id: {vnet_id!r}.")
+    return parts["subscriptions"], parts["resourcegroups"], parts["virtualnetworks"]
+
+
+def _peering_parts(peering_id: str) -> tuple[str, str, str, str]:
+    """(subscription, resource group, VNet name, peering name) of a peering id."""
+    value = rid(peering_id)
+    segs = [s.lower() for s in value.split("/") if s]
+    if len(segs) != 10 or segs[8] != "virtualnetworkpeerings":
+        raise InputError(f"Not a virtual network peering id: {peering_id!r}.")
+    sub, rg, vnet = _vnet_parts(value.parent)
+    return sub, rg, vnet, value.name
+
+
+def peering_body(remote_vnet_id: str, flags: PeeringFlags) -> dict[str, Any]:
+    """The PUT body of one peering direction, with every flag stated explicitly."""
+    return {
+        "properties": {
+            "allowVirtualNetworkAccess": flags.allow_virtual_network_access,
+            "allowForwardedTraffic": flags.allow_forwarded_traffic,
+            "allowGatewayTransit": flags.allow_gateway_transit,
+            "useRemoteGateways": flags.use_remote_gateways,
+            "remoteVirtualNetwork": {"id": str(remote_vnet_id)},
+        }
+    }
+
+
+def _peering_model(body: dict[str, Any]) -> VirtualNetworkPeering:
+    from azure.mgmt.network.models import VirtualNetworkPeering
+
+    return VirtualNetworkPeering(body)
+
+
+class AzureBackend:
+    """Reads inventory and manages peerings. Use as `async with open_backend(s) as b:`."""
+
+    def __init__(self, settings: Settings, connection: Connection) -> None:
+        self.settings = settings
+        self.connection = connection
+        self._subscription_client: SubscriptionClient | None = None
+        self._network: dict[str, NetworkManagementClient] = {}
+        self._compute: dict[str, ComputeManagementClient] = {}
+        self._closed = False
+        self._sdk_loaded = False
+        # One transport for every client: one sandbox connection (or one fault counter),
+        # closed once at the end.
+        factory = connection.transport_factory
+        self._transport: Any = factory() if factory is not None else None
+
+    async def __aenter__(self) -> AzureBackend:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close every client (and its transport) and the credential; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        clients: list[Any] = [*self._network.values(), *self._compute.values()]
+        if self._subscription_client is not None:
+            clients.append(self._subscription_client)
+        self._network.clear()
+        self._compute.clear()
+        self._subscription_client = None
+        for client in clients:
+            try:
+                await client.close()
+            except Exception:  # closing must not hide the result that came before it
+                log.warning("closing an Azure client failed", exc_info=True)
+        if self._transport is not None:
+            try:
+                await self._transport.close()
+            except Exception:
+                log.warning("closing the transport failed", exc_info=True)
+        close = getattr(self.connection.credential, "close", None)
+        if close is not None:
+            try:
+                await close()
+            except Exception:
+                log.warning("closing the credential failed", exc_info=True)
+
+    async def _ready(self) -> None:
+        """Import the SDK's clients off the event loop, once."""
+        if not self._sdk_loaded:
+            await asyncio.to_thread(_import_sdk)
+            self._sdk_loaded = True
+
+    # Clients, one per subscription (the SDK binds the subscription into its operations).
+
+    def _client_kwargs(self) -> dict[str, Any]:
+        if self._closed:
+            raise RuntimeError("the backend is closed")
+        return self.connection.client_kwargs(self._transport)
+
+    @property
+    def base_url(self) -> str:
+        return self.connection.base_url.rstrip("/")
+
+    def _subscriptions_client(self) -> SubscriptionClient:
+        if self._subscription_client is None:
+            from azure.mgmt.resource.subscriptions.aio import SubscriptionClient
+
+            self._subscription_client = SubscriptionClient(
+                self.connection.credential, **self._client_kwargs()
+            )
+        return self._subscription_client
+
+    def network(self, subscription_id: str) -> NetworkManagementClient:
+        key = subscription_id.lower()
+        if key not in self._network:
+            from azure.mgmt.network.aio import NetworkManagementClient
+
+            self._network[key] = NetworkManagementClient(
+                self.connection.credential, subscription_id, **self._client_kwargs()
+            )
+        return self._network[key]
+
+    def compute(self, subscription_id: str) -> ComputeManagementClient:
+        key = subscription_id.lower()
+        if key not in self._compute:
+            from azure.mgmt.compute.aio import ComputeManagementClient
+
+            self._compute[key] = ComputeManagementClient(
+                self.connection.credential, subscription_id, **self._client_kwargs()
+            )
+        return self._compute[key]
+
+    # Bulk reads.
+
+    async def list_subscriptions(self) -> list[Subscription]:
+        """Readable subscriptions, narrowed to `settings.subscriptions` (ids or names).
+
+        A `--subscription` that matches nothing readable is an InputError naming it.
+        """
+        await self._ready()
+        url = f"{self.base_url}/subscriptions?api-version={SUBSCRIPTIONS_API_VERSION}"
+        bodies = await list_all(self._subscriptions_client(), url)
+        subs = [mappers.subscription_from_json(b) for b in bodies]
+        wanted = self.settings.subscriptions
+        if not wanted:
+            return subs
+        chosen: list[Subscription] = []
+        missing: list[str] = []
+        for want in wanted:
+            key = want.strip().lower()
+            matches = [s for s in subs if key in (s.id.lower(), s.name.lower())]
+            if not matches:
+                missing.append(want)
+            chosen.extend(s for s in matches if s not in chosen)
+        if missing:
+            known = ", ".join(f"{s.name} ({s.id})" for s in subs) or "none"
+            raise InputError(
+                f"No readable subscription matches {', '.join(map(repr, missing))}; "
+                f"readable: {known}."
+            )
+        return chosen
+
+    async def load_subscription(self, sub: Subscription) -> SubscriptionContents:
+        """One subscription's VNets, VMs, NSGs and route tables (raises on failure)."""
+        await self._ready()
+        return await read_subscription(
+            self.network(sub.id), self.compute(sub.id), self.base_url, sub.id
+        )
+
+    async def load_inventory(self, on_progress: ProgressCallback | None = None) -> Inventory:
+        """Everything readable, subscriptions concurrently (bounded).
+
+        A subscription that cannot be read becomes a `LoadError` in `Inventory.errors`;
+        only the subscription list itself failing raises.
+        """
+        subs = await self.list_subscriptions()
+        gate = asyncio.Semaphore(MAX_CONCURRENT_SUBSCRIPTIONS)
+
+        async def one(sub: Subscription) -> SubscriptionContents | LoadError:
+            async with gate:
+                try:
+                    result: SubscriptionContents | LoadError = await self.load_subscription(sub)
+                except Exception as exc:
+                    error = translate(exc)
+                    log.warning("subscription %s not loaded: %s", sub.id, error)
+                    result = LoadError(sub.id, error.code or "Unknown", error.message)
+            if on_progress is not None:
+                on_progress(sub, result if isinstance(result, LoadError) else None)
+            return result
+
+        results = await asyncio.gather(*(one(s) for s in subs))
+        contents = [r for r in results if isinstance(r, SubscriptionContents)]
+        return Inventory(
+            subscriptions=tuple(subs),
+            vnets=tuple(v for c in contents for v in c.vnets),
+            vms=tuple(vm for c in contents for vm in c.vms),
+            nsgs=tuple(n for c in contents for n in c.nsgs),
+            route_tables=tuple(t for c in contents for t in c.route_tables),
+            errors=tuple(r for r in results if isinstance(r, LoadError)),
+            loaded_at=datetime.now(UTC),
+        )
+
+    # Typed single reads.
+
+    async def get_vnet(self, vnet_id: str) -> VirtualNetwork:
+        await self._ready()
+        sub, rg, name = _vnet_parts(vnet_id)
+        with azure_errors():
+            model = await self.network(sub).virtual_networks.get(rg, name)
+        return mappers.vnet_from_json(model.as_dict())
+
+    async def list_peerings(self, vnet_id: str) -> list[Peering]:
+        await self._ready()
+        sub, rg, name = _vnet_parts(vnet_id)
+        vnet = rid(vnet_id)
+        with azure_errors():
+            return [
+                mappers.peering_from_json(p.as_dict(), vnet)
+                async for p in self.network(sub).virtual_network_peerings.list(rg, name)
+            ]
+
+    async def get_peering(self, peering_id: str) -> Peering:
+        await self._ready()
+        sub, rg, vnet, name = _peering_parts(peering_id)
+        with azure_errors():
+            model = await self.network(sub).virtual_network_peerings.get(rg, vnet, name)
+        return mappers.peering_from_json(model.as_dict())
+
+    # Writes: long-running operations, awaited to the end. `--read-only` is enforced by the
+    # guard policy in every client's pipeline (tui.azure.guard), where requests leave.
+
+    async def put_peering(
+        self, vnet_id: str, name: str, remote_vnet_id: str, flags: PeeringFlags
+    ) -> Peering:
+        """Create or update one direction of a peering; returns it once ARM settles."""
+        await self._ready()
+        sub, rg, vnet = _vnet_parts(vnet_id)
+        body = _peering_model(peering_body(remote_vnet_id, flags))
+        with azure_errors():
+            poller = await self.network(sub).virtual_network_peerings.begin_create_or_update(
+                rg, vnet, name, body
+            )
+            model = await poller.result()
+        return mappers.peering_from_json(model.as_dict(), rid(vnet_id))
+
+    async def delete_peering(self, peering_id: str) -> None:
+        await self._ready()
+        sub, rg, vnet, name = _peering_parts(peering_id)
+        with azure_errors():
+            poller = await self.network(sub).virtual_network_peerings.begin_delete(rg, vnet, name)
+            await poller.result()
+
+    async def sync_peering(self, peering_id: str) -> Peering:
+        """Re-read the remote address space: PUT the current body with syncRemoteAddressSpace.
+
+        As `az network vnet peering sync` does: GET, then PUT the same flags and remote.
+        """
+        sub, rg, vnet, name = _peering_parts(peering_id)
+        current = await self.get_peering(peering_id)
+        body = _peering_model(peering_body(current.remote_vnet_id, current.flags))
+        with azure_errors():
+            poller = await self.network(sub).virtual_network_peerings.begin_create_or_update(
+                rg, vnet, name, body, sync_remote_address_space="true"
+            )
+            model = await poller.result()
+        return mappers.peering_from_json(model.as_dict(), ResourceId(peering_id).parent)

@@ -1,0 +1,97 @@
+"""What every SDK client of one backend is built from: credential, endpoint, transport,
+and the safety policies (read-only guard, audit) in each client's pipeline.
+
+Sign-in and clouds live in `tui.azure.auth`, the rails in `tui.azure.guard`; this module
+only puts them together, and swaps in the sandbox's credential and transport for
+`--sandbox`. The SDK is imported on call, never at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tui.errors import InputError
+from tui.settings import Settings
+
+PUBLIC_ARM = "https://management.azure.com"
+
+
+@dataclass(frozen=True)
+class Connection:
+    """The parts a backend builds its clients from.
+
+    `transport_factory` builds the one `AsyncHttpTransport` a backend shares among its
+    clients (None: each client uses the SDK's default aiohttp transport).
+    `policies_factory` returns fresh per-retry policies for each client: a policy instance
+    is linked into exactly one pipeline, so clients cannot share them; the state behind
+    them (write rules, audit log) is shared through the factory's closure.
+    """
+
+    credential: Any
+    base_url: str = PUBLIC_ARM
+    credential_scopes: tuple[str, ...] = (f"{PUBLIC_ARM}/.default",)
+    transport_factory: Callable[[], Any] | None = None
+    policies_factory: Callable[[], list[Any]] | None = None
+    # The sandbox sends Retry-After; Azure's network RP says 10 s. This is only the
+    # fallback when an answer carries no Retry-After (the SDK's own default is 30 s).
+    polling_interval: float = 1.0
+
+    def client_kwargs(self, transport: Any = None) -> dict[str, Any]:
+        """Keyword arguments for any azure-mgmt async client."""
+        kwargs: dict[str, Any] = {
+            "base_url": self.base_url,
+            "credential_scopes": list(self.credential_scopes),
+            "polling_interval": self.polling_interval,
+        }
+        if transport is not None:
+            kwargs["transport"] = transport
+        if self.policies_factory is not None:
+            kwargs["per_retry_policies"] = self.policies_factory()
+        return kwargs
+
+
+def make_connection(
+    settings: Settings, *, device_code: Callable[[Any], None] | None = None
+) -> Connection:
+    """Credential and endpoint per `--auth`/`--cloud` (or the sandbox), with the rails.
+
+    `device_code` receives a device-code prompt (`tui.azure.auth.DeviceCodePrompt`); the
+    TUI passes a handler that shows it in a modal.
+    """
+    from tui.azure import auth
+    from tui.azure.guard import Safety
+
+    safety = Safety.from_settings(settings)
+    if settings.sandbox:
+        # The sandbox answers at the public cloud's address; skipping auth's cloud tables
+        # also keeps azure.identity (0.2 s of imports) out of sandbox runs.
+        from tui.sandbox import SandboxCredential
+
+        path = settings.sandbox_path()
+        return Connection(
+            credential=SandboxCredential(),
+            transport_factory=lambda: sandbox_transport(path),
+            policies_factory=safety.policies,
+        )
+    options = auth.client_options(settings)
+    return Connection(
+        credential=auth.make_credential(settings, device_code=device_code),
+        base_url=str(options["base_url"]),
+        credential_scopes=tuple(options["credential_scopes"]),
+        policies_factory=safety.policies,
+    )
+
+
+def sandbox_transport(
+    path: Path, faults: Mapping[str, Any] | None = None, **options: Any
+) -> Any:
+    """The sandbox under the SDK; a bad fault profile or file is the person's to fix."""
+    from tui.sandbox import SandboxTransport
+
+    try:
+        return SandboxTransport(path, faults=faults, **options)
+    except ValueError as error:  # e.g. $VNETTUI_SANDBOX_FAULTS is not valid JSON
+        raise InputError(f"Cannot open the sandbox: {error}") from None

@@ -1,0 +1,69 @@
+"""Reading one subscription's networking in five concurrent raw lists, joined into the model."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from tui.azure import mappers
+from tui.azure.paging import (
+    COMPUTE_API_VERSION,
+    NETWORK_API_VERSION,
+    list_all,
+    subscription_list_url,
+)
+from tui.errors import VnettuiError
+from tui.model import NetworkSecurityGroup, RouteTable, VirtualMachine, VirtualNetwork
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionContents:
+    vnets: tuple[VirtualNetwork, ...]
+    vms: tuple[VirtualMachine, ...]
+    nsgs: tuple[NetworkSecurityGroup, ...]
+    route_tables: tuple[RouteTable, ...]
+
+
+async def read_subscription(
+    network: Any, compute: Any, base_url: str, sub_id: str
+) -> SubscriptionContents:
+    """VNets, NICs, NSGs, route tables and VMs of one subscription, read concurrently.
+
+    The first list that fails cancels the others and its error is raised, so the caller
+    records one reason per subscription.
+    """
+
+    def net(kind: str) -> str:
+        return subscription_list_url(base_url, sub_id, f"Microsoft.Network/{kind}",
+                                     NETWORK_API_VERSION)
+
+    # statusOnly=true adds each VM's instance view (power state) to the list; whether ARM
+    # then leaves out other properties is unconfirmed, so every field is read leniently.
+    vms_url = subscription_list_url(base_url, sub_id, "Microsoft.Compute/virtualMachines",
+                                    COMPUTE_API_VERSION, "statusOnly=true")
+    try:
+        async with asyncio.TaskGroup() as group:
+            vnets = group.create_task(list_all(network, net("virtualNetworks")))
+            nics = group.create_task(list_all(network, net("networkInterfaces")))
+            nsgs = group.create_task(list_all(network, net("networkSecurityGroups")))
+            tables = group.create_task(list_all(network, net("routeTables")))
+            vms = group.create_task(list_all(compute, vms_url))
+    except BaseExceptionGroup as group_error:
+        raise _first_error(group_error) from None
+    return SubscriptionContents(
+        vnets=tuple(mappers.vnet_from_json(b) for b in vnets.result()),
+        vms=tuple(mappers.vms_from_json(vms.result(), nics.result())),
+        nsgs=tuple(mappers.nsg_from_json(b) for b in nsgs.result()),
+        route_tables=tuple(mappers.route_table_from_json(b) for b in tables.result()),
+    )
+
+
+def _first_error(group_error: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The project error inside a TaskGroup failure, else the first exception."""
+    for exc in group_error.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            return _first_error(exc)
+        if isinstance(exc, VnettuiError):
+            return exc
+    return group_error.exceptions[0]

@@ -1,0 +1,70 @@
+"""Raw ARM reads through a client's own pipeline, following `nextLink`.
+
+`client.send_request` runs the request through the same policies as the typed operations
+(credential, retry with Retry-After, the transport), but returns the JSON untouched, so
+bulk lists skip the SDK's per-item deserialization.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.azure.error_map import azure_errors, error_from_response
+from tui.errors import CloudError
+
+# The api-versions the pinned SDK sends for these lists (a test compares them with the
+# SDK's own request builders, so an SDK upgrade cannot silently drift from them).
+NETWORK_API_VERSION = "2026-03-01"
+COMPUTE_API_VERSION = "2026-04-01"
+SUBSCRIPTIONS_API_VERSION = "2022-12-01"
+
+# Guards against a service that keeps answering with a nextLink (a bug, not a big estate).
+MAX_PAGES = 10_000
+
+
+async def get_json(client: Any, url: str) -> dict[str, Any]:
+    """GET one ARM URL; a non-2xx answer becomes a project error."""
+    from azure.core.rest import HttpRequest
+
+    with azure_errors():
+        response = await client.send_request(HttpRequest("GET", url))
+        if response.status_code >= 400:
+            raise error_from_response(response)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+    if not isinstance(body, dict):
+        raise CloudError(
+            f"Azure answered {url.split('?')[0]} with something that is not a JSON object.",
+            code="InvalidResponse", status=response.status_code,
+        )
+    return body
+
+
+async def list_all(client: Any, url: str) -> list[dict[str, Any]]:
+    """Every item of an ARM list, page after page."""
+    items: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    next_url: str | None = url
+    while next_url and len(seen) < MAX_PAGES:
+        seen.add(next_url)
+        page = await get_json(client, next_url)
+        value = page.get("value")
+        if not isinstance(value, list):
+            raise CloudError(
+                f"Azure answered a list request ({url.split('?')[0]}) without a `value` list.",
+                code="InvalidResponse",
+            )
+        items.extend(item for item in value if isinstance(item, dict))
+        link = page.get("nextLink")
+        next_url = link if isinstance(link, str) and link and link not in seen else None
+    return items
+
+
+def subscription_list_url(base: str, sub_id: str, provider_path: str, api_version: str,
+                          query: str = "") -> str:
+    """`{base}/subscriptions/{sub}/providers/{provider_path}?api-version=...`."""
+    extra = f"&{query}" if query else ""
+    return (f"{base.rstrip('/')}/subscriptions/{sub_id}/providers/{provider_path}"
+            f"?api-version={api_version}{extra}")

@@ -1,0 +1,257 @@
+"""`vnettui list subscriptions|vnets|vms|peerings [--json]`: the inventory for people and scripts.
+
+A table by default; `--json` prints one JSON array with camelCase keys (README "Command
+line" documents the shapes). Subscriptions that could not be read are reported on stderr
+after the rest is printed, and the exit code is then 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from tui.model import (
+    Inventory,
+    LoadError,
+    NetworkInterface,
+    Peering,
+    Subnet,
+    Subscription,
+    VirtualMachine,
+    VirtualNetwork,
+    rid,
+)
+from tui.settings import Settings
+
+KINDS = ("subscriptions", "vnets", "vms", "peerings")
+EXIT_OK, EXIT_PARTIAL = 0, 3
+
+
+def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser(
+        "list", parents=parents, help="list subscriptions, VNets, VMs or peerings",
+        description="List what vnettui can read: a table, or JSON with --json.",
+    )
+    p.add_argument("what", choices=KINDS, help="what to list")
+    p.add_argument("--json", action="store_true", help="print JSON (camelCase keys, as ARM's)")
+    p.set_defaults(handler=run)
+
+
+# JSON shapes (one function per kind, shared by other commands that print resources).
+
+def subscription_json(sub: Subscription) -> dict[str, Any]:
+    return {"id": sub.id, "name": sub.name, "state": sub.state, "tenantId": sub.tenant_id}
+
+
+def subnet_json(subnet: Subnet) -> dict[str, Any]:
+    return {
+        "id": subnet.id,
+        "name": subnet.name,
+        "addressPrefixes": list(subnet.address_prefixes),
+        "networkSecurityGroupId": subnet.nsg_id,
+        "routeTableId": subnet.route_table_id,
+    }
+
+
+def peering_json(peering: Peering) -> dict[str, Any]:
+    flags = peering.flags
+    return {
+        "id": peering.id,
+        "name": peering.name,
+        "vnetId": peering.vnet_id,
+        "remoteVnetId": peering.remote_vnet_id,
+        "peeringState": peering.state.value,
+        "peeringSyncLevel": peering.sync_level.value,
+        "allowVirtualNetworkAccess": flags.allow_virtual_network_access,
+        "allowForwardedTraffic": flags.allow_forwarded_traffic,
+        "allowGatewayTransit": flags.allow_gateway_transit,
+        "useRemoteGateways": flags.use_remote_gateways,
+        "remoteAddressPrefixes": list(peering.remote_address_prefixes),
+        "remoteVnetAddressPrefixes": list(peering.remote_vnet_address_prefixes),
+        "provisioningState": peering.provisioning_state,
+    }
+
+
+def vnet_json(vnet: VirtualNetwork) -> dict[str, Any]:
+    return {
+        "id": vnet.id,
+        "name": vnet.name,
+        "resourceGroup": vnet.resource_group,
+        "subscriptionId": vnet.subscription_id,
+        "location": vnet.location,
+        "addressPrefixes": list(vnet.address_prefixes),
+        "subnets": [subnet_json(s) for s in vnet.subnets],
+        "peerings": [peering_json(p) for p in vnet.peerings],
+        "hasGateway": vnet.has_gateway,
+        "provisioningState": vnet.provisioning_state,
+    }
+
+
+def nic_json(nic: NetworkInterface) -> dict[str, Any]:
+    return {
+        "id": nic.id,
+        "name": nic.name,
+        "primary": nic.primary,
+        "privateIps": list(nic.private_ips),
+        "subnetId": nic.subnet_id,
+        "networkSecurityGroupId": nic.nsg_id,
+        "ipForwarding": nic.ip_forwarding,
+    }
+
+
+def vm_json(vm: VirtualMachine) -> dict[str, Any]:
+    return {
+        "id": vm.id,
+        "name": vm.name,
+        "resourceGroup": vm.resource_group,
+        "subscriptionId": vm.subscription_id,
+        "location": vm.location,
+        "size": vm.size,
+        "osType": vm.os_type,
+        "powerState": vm.power_state.value,
+        "privateIp": vm.private_ip,
+        "vnetId": vm.vnet_id,
+        "subnetId": vm.subnet_id,
+        "nics": [nic_json(n) for n in vm.nics],
+    }
+
+
+# Tables.
+
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns padded to their widest cell, two spaces apart; no trailing blanks."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+        for line in (headers, *rows)
+    ]
+    return "\n".join(lines)
+
+
+def _sub_name(inventory: Inventory, sub_id: str) -> str:
+    sub = inventory.subscription(sub_id)
+    return sub.name if sub else sub_id
+
+
+def _vnet_label(inventory: Inventory, vnet_id: str, relative_to: str = "") -> str:
+    """`rg/name` (with the subscription when it differs from `relative_to`'s)."""
+    vnet = inventory.vnet(vnet_id)
+    ident = rid(vnet_id)
+    name = vnet.name if vnet else ident.name
+    label = f"{ident.resource_group}/{name}"
+    if relative_to and ident.subscription_id.lower() != rid(relative_to).subscription_id.lower():
+        label = f"{_sub_name(inventory, ident.subscription_id)}/{label}"
+    return label
+
+
+def _flags_text(peering: Peering) -> str:
+    f = peering.flags
+    names = [
+        name for name, on in (
+            ("access", f.allow_virtual_network_access),
+            ("forwarded", f.allow_forwarded_traffic),
+            ("gateway-transit", f.allow_gateway_transit),
+            ("remote-gateways", f.use_remote_gateways),
+        ) if on
+    ]
+    return ",".join(names) or "-"
+
+
+def subscriptions_table(subs: Sequence[Subscription]) -> str:
+    rows = [(s.name, s.id, s.state, s.tenant_id or "-") for s in subs]
+    return render_table(("NAME", "ID", "STATE", "TENANT"), rows)
+
+
+def vnets_table(inventory: Inventory) -> str:
+    rows = [
+        (
+            v.name, v.resource_group, _sub_name(inventory, v.subscription_id), v.location,
+            ", ".join(v.address_prefixes) or "-", str(len(v.subnets)), str(len(v.peerings)),
+        )
+        for v in inventory.vnets
+    ]
+    headers = ("NAME", "RESOURCE GROUP", "SUBSCRIPTION", "LOCATION", "ADDRESS SPACE",
+               "SUBNETS", "PEERINGS")
+    return render_table(headers, rows)
+
+
+def vms_table(inventory: Inventory) -> str:
+    rows = []
+    for vm in inventory.vms:
+        subnet = vm.subnet_id
+        where = f"{subnet.parent.name}/{subnet.name}" if subnet else "-"
+        rows.append((
+            vm.name, vm.resource_group, _sub_name(inventory, vm.subscription_id), vm.location,
+            vm.size or "-", vm.os_type or "-", vm.power_state.value, vm.private_ip or "-", where,
+        ))
+    headers = ("NAME", "RESOURCE GROUP", "SUBSCRIPTION", "LOCATION", "SIZE", "OS", "POWER",
+               "PRIVATE IP", "VNET/SUBNET")
+    return render_table(headers, rows)
+
+
+def all_peerings(inventory: Inventory) -> list[Peering]:
+    return [p for v in inventory.vnets for p in v.peerings]
+
+
+def peerings_table(inventory: Inventory) -> str:
+    rows = [
+        (
+            _vnet_label(inventory, p.vnet_id), p.name,
+            _vnet_label(inventory, p.remote_vnet_id, relative_to=p.vnet_id),
+            p.state.value, p.sync_level.value, _flags_text(p),
+        )
+        for p in all_peerings(inventory)
+    ]
+    return render_table(("VNET", "PEERING", "REMOTE VNET", "STATE", "SYNC", "ALLOWS"), rows)
+
+
+# Running.
+
+def report_errors(inventory: Inventory, errors: Sequence[LoadError]) -> None:
+    for error in errors:
+        name = _sub_name(inventory, error.subscription_id)
+        label = name if name == error.subscription_id else f"{name} ({error.subscription_id})"
+        print(f"vnettui: subscription {label} could not be read: {error.message} ({error.code})",
+              file=sys.stderr)
+
+
+def _emit(as_json: bool, items: list[dict[str, Any]], table: Callable[[], str], kind: str) -> None:
+    if as_json:
+        print(json.dumps(items, indent=2))
+    elif items:
+        print(table())
+    else:
+        print(f"No {kind}.")
+
+
+async def _list(what: str, as_json: bool, settings: Settings) -> int:
+    from tui.azure import open_backend
+
+    async with open_backend(settings) as backend:
+        if what == "subscriptions":
+            subs = await backend.list_subscriptions()
+            _emit(as_json, [subscription_json(s) for s in subs], lambda: subscriptions_table(subs),
+                  "subscriptions")
+            return EXIT_OK
+        inventory = await backend.load_inventory()
+    if what == "vnets":
+        _emit(as_json, [vnet_json(v) for v in inventory.vnets], lambda: vnets_table(inventory),
+              "virtual networks")
+    elif what == "vms":
+        _emit(as_json, [vm_json(v) for v in inventory.vms], lambda: vms_table(inventory),
+              "virtual machines")
+    else:
+        _emit(as_json, [peering_json(p) for p in all_peerings(inventory)],
+              lambda: peerings_table(inventory), "peerings")
+    report_errors(inventory, inventory.errors)
+    return EXIT_PARTIAL if inventory.errors else EXIT_OK
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_list(args.what, bool(args.json), settings))
