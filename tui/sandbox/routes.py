@@ -50,6 +50,7 @@ class Answer:
     status: int
     body: Any = None  # JSON-able, or None for an empty body
     headers: dict[str, str] = field(default_factory=dict)
+    raw: str | None = None  # the body as JSON text already (bulk lists)
 
 
 @dataclass(frozen=True)
@@ -258,28 +259,41 @@ class Router:
             if not tx.exists(f"/subscriptions/{sub}"):
                 raise ArmError(404, "SubscriptionNotFound",
                                f"The subscription '{sub}' could not be found.")
-            page = tx.page(kind, subscription=sub, resource_group=rg, location=location,
-                           after=req.query.get("$skiptoken", ""), limit=self.page_size)
-            bodies = self._views(tx, req, kind, page)
-        return self._paged(req, bodies, page)
+            rows = tx.page_raw(kind, subscription=sub, resource_group=rg, location=location,
+                               after=req.query.get("$skiptoken", ""), limit=self.page_size)
+            parts = self._views(tx, req, kind, rows)
+        raw = '{"value":[' + ",".join(parts) + "]"
+        if len(rows) == self.page_size:
+            raw += ',"nextLink":' + json.dumps(self._next_link(req, rows[-1][0]))
+        return Answer(200, raw=raw + "}")
 
-    def _views(self, tx: Tx, req: Request, kind: str, page: list[Resource]) -> list[Any]:
+    def _views(self, tx: Tx, req: Request, kind: str, rows: list[tuple[str, str]]) -> list[str]:
+        """Each row's JSON as served; decoded only where the stored body is not the answer
+        (a VNet with peerings to list inside it, a VM whose instance view is not wanted)."""
         if kind == VNET_TYPE.lower():
-            links = tx.children_of_many([r.id for r in page], PEERING_TYPE)
+            links = tx.children_of_many([key for key, _ in rows], PEERING_TYPE)
             by_parent: dict[str, list[Resource]] = {}
             for link in links:
                 by_parent.setdefault(IdParts.parse(link.id).parent, []).append(link)
-            return [network.vnet_view(r, by_parent.get(r.key, [])) for r in page]
-        if kind == VM_TYPE.lower():
-            return [vm_view(r, with_instance_view=_wants_instance_view(req)) for r in page]
-        return [r.body for r in page]
+            return [
+                json.dumps(network.vnet_view(_resource(key, text, VNET_TYPE), by_parent[key]))
+                if key in by_parent else text
+                for key, text in rows
+            ]
+        if kind == VM_TYPE.lower() and not _wants_instance_view(req):
+            return [json.dumps(vm_view(_resource(key, text, VM_TYPE), with_instance_view=False))
+                    for key, text in rows]
+        return [text for _, text in rows]
+
+    def _next_link(self, req: Request, last_key: str) -> str:
+        params = [(k, v) for k, v in req.raw_query if k.lower() != "$skiptoken"]
+        params.append(("$skiptoken", last_key))
+        return f"{req.host}{quote(req.path)}?{urlencode(params)}"
 
     def _paged(self, req: Request, bodies: list[Any], page: list[Resource]) -> Answer:
         body: dict[str, Any] = {"value": bodies}
         if len(page) == self.page_size:
-            params = [(k, v) for k, v in req.raw_query if k.lower() != "$skiptoken"]
-            params.append(("$skiptoken", page[-1].key))
-            body["nextLink"] = f"{req.host}{quote(req.path)}?{urlencode(params)}"
+            body["nextLink"] = self._next_link(req, page[-1].key)
         return Answer(200, body)
 
     def _list_peerings(self, req: Request, vnet_id: str) -> Answer:
@@ -426,6 +440,11 @@ class Router:
             )
             headers = operations.headers(op, req.host, req.api_version, location=True)
         return Answer(202, None, headers)
+
+
+def _resource(key: str, text: str, resource_type: str) -> Resource:
+    body = json.loads(text)
+    return Resource(str(body.get("id") or key), resource_type, body)
 
 
 def vm_view(vm: Resource, *, with_instance_view: bool) -> dict[str, Any]:

@@ -235,20 +235,25 @@ class Tx:
         limit: int = 50,
     ) -> list[Resource]:
         """One page of a type, in key order after `after` (keyset paging: stable under writes)."""
-        sql = f"SELECT {_COLUMNS} FROM resources WHERE type = ? AND key > ?"
-        args: list[Any] = [resource_type.lower(), after]
-        if location is not None:
-            sql += " AND lower(json_extract(body, '$.location')) = ?"
-            args.append(location.replace(" ", "").lower())
-        if subscription is not None:
-            sql += " AND subscription = ?"
-            args.append(subscription.lower())
-        if resource_group is not None:
-            sql += " AND resource_group = ?"
-            args.append(resource_group.lower())
-        sql += " ORDER BY key LIMIT ?"
-        args.append(limit)
+        sql, args = _page_query(_COLUMNS, resource_type, subscription, resource_group,
+                                location, after, limit)
         return [_row(r) for r in self.conn.execute(sql, args).fetchall()]
+
+    def page_raw(
+        self,
+        resource_type: str,
+        *,
+        subscription: str | None = None,
+        resource_group: str | None = None,
+        location: str | None = None,
+        after: str = "",
+        limit: int = 50,
+    ) -> list[tuple[str, str]]:
+        """The same page as (key, JSON text) pairs: bulk lists splice stored JSON as is,
+        never decoding bodies they serve unchanged."""
+        sql, args = _page_query("key, body", resource_type, subscription, resource_group,
+                                location, after, limit)
+        return [(str(k), str(b)) for k, b in self.conn.execute(sql, args).fetchall()]
 
     def all_of_type(self, resource_type: str) -> list[Resource]:
         rows = self.conn.execute(
@@ -330,6 +335,26 @@ class Tx:
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return str(row[0]) if row else None
+
+
+def _page_query(
+    columns: str, resource_type: str, subscription: str | None, resource_group: str | None,
+    location: str | None, after: str, limit: int,
+) -> tuple[str, list[Any]]:
+    sql = f"SELECT {columns} FROM resources WHERE type = ? AND key > ?"
+    args: list[Any] = [resource_type.lower(), after]
+    if subscription is not None:
+        sql += " AND subscription = ?"
+        args.append(subscription.lower())
+    if resource_group is not None:
+        sql += " AND resource_group = ?"
+        args.append(resource_group.lower())
+    if location is not None:
+        sql += " AND lower(json_extract(body, '$.location')) = ?"
+        args.append(location.replace(" ", "").lower())
+    sql += " ORDER BY key LIMIT ?"
+    args.append(limit)
+    return sql, args
 
 
 def _values(resource: Resource, now: float) -> tuple[Any, ...]:

@@ -269,8 +269,11 @@ def _response(request: Any, answer: routes.Answer) -> SandboxResponse:
 
         headers["x-ms-request-id"] = str(uuid.uuid4())
     content = b""
-    if answer.body is not None:
+    if answer.raw is not None:
+        content = answer.raw.encode()
+    elif answer.body is not None:
         content = json.dumps(answer.body).encode()
+    if content:
         headers["Content-Type"] = "application/json; charset=utf-8"
     headers["Content-Length"] = str(len(content))
     return SandboxResponse(request, answer.status, headers, content)
