@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.sandbox import network
+from tui.sandbox import peerings, vnets
 from tui.sandbox.builders import PEERING_TYPE, VNET_TYPE
 from tui.sandbox.store import Operation, SandboxStore, Tx
 
@@ -35,9 +35,9 @@ def complete(tx: Tx, op: Operation) -> None:
         if resource is not None:
             kind = resource.type.lower()
             if kind == PEERING_TYPE.lower():
-                network.finish_delete_peering(tx, resource.id)
+                peerings.finish_delete_peering(tx, resource.id)
             elif kind == VNET_TYPE.lower():
-                network.finish_delete_vnet(tx, resource.id)
+                vnets.finish_delete_vnet(tx, resource.id)
             else:
                 tx.delete(resource.id)
     elif resource is not None and resource.provisioning_state in ("Updating", "Creating"):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
-from tui.sandbox import network, operations
+from tui.sandbox import operations, peerings, vnets
 from tui.sandbox.builders import PEERING_TYPE, VM_TYPE, VNET_TYPE
 from tui.sandbox.errors import ArmError, bad_request, linked_authorization_failed, not_found
 from tui.sandbox.faults import FaultProfile
@@ -167,7 +167,7 @@ class Router:
         kind = f"{low[5]}/{low[6]}"
         if len(segs) == 7:
             with self.store.read() as tx:
-                network.require_group(tx, "/" + "/".join(segs))
+                peerings.require_group(tx, "/" + "/".join(segs))
             return self._only(req, "GET", lambda: self._list(req, kind, sub, rg))
         resource_id = "/" + "/".join(segs[:8])
         if len(segs) == 8:
@@ -276,7 +276,7 @@ class Router:
             for link in links:
                 by_parent.setdefault(IdParts.parse(link.id).parent, []).append(link)
             return [
-                json.dumps(network.vnet_view(_resource(key, text, VNET_TYPE), by_parent[key]))
+                json.dumps(vnets.vnet_view(_resource(key, text, VNET_TYPE), by_parent[key]))
                 if key in by_parent else text
                 for key, text in rows
             ]
@@ -298,7 +298,7 @@ class Router:
 
     def _list_peerings(self, req: Request, vnet_id: str) -> Answer:
         with self.store.read() as tx:
-            network.require_parent(tx, vnet_id)
+            peerings.require_parent(tx, vnet_id)
             links = [link for link in tx.children(vnet_id, PEERING_TYPE)
                      if link.key > req.query.get("$skiptoken", "")][: self.page_size]
             bodies = [link.body for link in links]
@@ -306,7 +306,7 @@ class Router:
 
     def _subnets(self, vnet_id: str, name: str | None) -> Answer:
         with self.store.read() as tx:
-            vnet = network.require_parent(tx, vnet_id)
+            vnet = peerings.require_parent(tx, vnet_id)
         subnets = vnet.properties.get("subnets") or []
         if name is None:
             return Answer(200, {"value": subnets})
@@ -321,7 +321,7 @@ class Router:
         return Answer(200, vm.properties.get("instanceView") or {"statuses": []})
 
     def _top_level(self, tx: Tx, kind: str, resource_id: str) -> Resource:
-        network.require_group(tx, resource_id)
+        peerings.require_group(tx, resource_id)
         found = tx.get(resource_id)
         if found is None or found.type.lower() != kind:
             namespace_type = "/".join(resource_id.split("/")[6:8])
@@ -365,7 +365,7 @@ class Router:
             with self.store.read() as tx:
                 found = self._top_level(tx, kind, resource_id)
                 if kind == VNET_TYPE.lower():
-                    return Answer(200, network.vnet_view(
+                    return Answer(200, vnets.vnet_view(
                         found, tx.children(found.id, PEERING_TYPE)))
             if kind == VM_TYPE.lower():
                 return Answer(200, vm_view(found, with_instance_view=_wants_instance_view(req)))
@@ -373,30 +373,30 @@ class Router:
         if kind == VNET_TYPE.lower() and req.method == "PUT":
             return self._put_vnet(req, resource_id)
         if kind == VNET_TYPE.lower() and req.method == "DELETE":
-            return self._delete(req, resource_id, network.begin_delete_vnet)
+            return self._delete(req, resource_id, vnets.begin_delete_vnet)
         raise _method_not_allowed(req)
 
     def _put_vnet(self, req: Request, vnet_id: str) -> Answer:
         body = _object_body(req)
         with self.store.write() as tx:
-            vnet, created = network.put_vnet(tx, vnet_id, body)
+            vnet, created = vnets.put_vnet(tx, vnet_id, body)
             return self._accepted(req, tx, vnet, created)
 
     # --- peerings -----------------------------------------------------------------------
     def _peering(self, req: Request, peering_id: str) -> Answer:
         if req.method == "GET":
             with self.store.read() as tx:
-                return Answer(200, network.get_peering(tx, peering_id).body)
+                return Answer(200, peerings.get_peering(tx, peering_id).body)
         if req.method == "PUT":
             body = _object_body(req)
             with self.store.write() as tx:
-                peering, created = network.put_peering(
+                peering, created = peerings.put_peering(
                     tx, peering_id, body, sync=req.flag("syncRemoteAddressSpace"),
                     check_linked=self._linked(req, peering_id),
                 )
                 return self._accepted(req, tx, peering, created)
         if req.method == "DELETE":
-            return self._delete(req, peering_id, network.begin_delete_peering)
+            return self._delete(req, peering_id, peerings.begin_delete_peering)
         raise _method_not_allowed(req)
 
     # --- long-running writes ------------------------------------------------------------

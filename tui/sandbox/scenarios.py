@@ -95,7 +95,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.sandbox import network
+from tui.sandbox import peerings, vnets
 from tui.sandbox.builders import Estate, rg_id, security_rule
 from tui.sandbox.store import SUBSCRIPTION_TYPE, Resource, SandboxStore, Tx
 
@@ -154,7 +154,7 @@ def peer(
 ) -> dict[str, Any]:
     """Create one link through the same rules as a PUT, settled at once."""
     body = {"properties": {"remoteVirtualNetwork": {"id": remote_id}, **flags}}
-    peering, _ = network.put_peering(tx, f"{vnet_id}/virtualNetworkPeerings/{name}", body,
+    peering, _ = peerings.put_peering(tx, f"{vnet_id}/virtualNetworkPeerings/{name}", body,
                                      sync=False)
     peering.properties["provisioningState"] = "Succeeded"
     tx.put(peering)
@@ -261,14 +261,14 @@ def _showcase(tx: Tx) -> Summary:
     peer(tx, spokes[2], "spoke2-to-hub", hub, allowForwardedTraffic=True)
     peer(tx, hub, "hub-to-spoke3", spokes[3])
     peer(tx, spokes[3], "spoke3-to-hub", hub)
-    network.finish_delete_peering(tx, f"{spokes[3]}/virtualNetworkPeerings/spoke3-to-hub")
+    peerings.finish_delete_peering(tx, f"{spokes[3]}/virtualNetworkPeerings/spoke3-to-hub")
     peer(tx, spokes[4], "spoke4-to-spoke5", spokes[5])
     peer(tx, spokes[5], "spoke5-to-spoke4", spokes[4])
     peer(tx, spokes[5], "spoke5-to-spoke6", spokes[6])
     # spoke2 grows a second prefix after peering: hub-to-spoke2 must be synced.
     spoke2 = tx.get(spokes[2])
     assert spoke2 is not None
-    network.put_vnet(tx, spoke2.id, {"properties": {
+    vnets.put_vnet(tx, spoke2.id, {"properties": {
         "addressSpace": {"addressPrefixes": ["10.102.0.0/16", "10.112.0.0/16"]}}})
     _settle_vnet(tx, spoke2.id)
     return Summary(
@@ -352,7 +352,7 @@ def _estate(tx: Tx, subscriptions: int = 3, vnets: int = 2000, seed: int = 1) ->
         if hub in clashing:
             continue
         for spoke in spokes[:200]:
-            pairs.extend(network.connected_pair(
+            pairs.extend(peerings.connected_pair(
                 estate.resources[hub.lower()], f"hub-to-{spoke.rsplit('/', 1)[-1]}",
                 estate.resources[spoke.lower()], "to-hub"))
     estate.resources.update((p.key, p) for p in pairs)

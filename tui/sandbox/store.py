@@ -459,14 +459,14 @@ class SandboxStore:
 
     def delete_peering(self, peering_id: str) -> None:
         """Remove one link at once; its reverse goes Disconnected."""
-        from tui.sandbox.network import finish_delete_peering
+        from tui.sandbox.peerings import finish_delete_peering
 
         with self.write() as tx:
             finish_delete_peering(tx, peering_id)
 
     def set_address_space(self, vnet_id: str, prefixes: list[str]) -> None:
         """Change a VNet's prefixes at once; its peerings' sync levels follow."""
-        from tui.sandbox.network import put_vnet
+        from tui.sandbox.vnets import put_vnet
 
         with self.write() as tx:
             vnet, _ = put_vnet(tx, vnet_id, {"properties": {
@@ -476,7 +476,7 @@ class SandboxStore:
 
     def delete_vnet(self, vnet_id: str) -> None:
         """Remove a VNet and its links at once; links pointing at it go Disconnected."""
-        from tui.sandbox.network import finish_delete_vnet
+        from tui.sandbox.vnets import finish_delete_vnet
 
         with self.write() as tx:
             finish_delete_vnet(tx, vnet_id)

@@ -22,9 +22,9 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.sandbox.addresses import prefixes
 from tui.sandbox.builders import NIC_TYPE, PEERING_TYPE, VM_TYPE
 from tui.sandbox.errors import ArmError, bad_request
-from tui.sandbox.network import prefixes
 from tui.sandbox.store import Resource, Tx
 
 PRIVATE = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
