@@ -390,6 +390,10 @@ class SandboxStore:
     def close(self) -> None:
         self._conn.close()
 
+    def fast_for_tests(self) -> None:
+        """Skip fsync: for throw-away files in tests, where durability does not matter."""
+        self._conn.execute("PRAGMA synchronous = OFF")
+
     def __enter__(self) -> SandboxStore:
         return self
 
