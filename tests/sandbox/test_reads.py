@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from azure.core.exceptions import ResourceNotFoundError
+from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.core.rest import HttpRequest
 
 from tests.sandbox.conftest import (
@@ -135,3 +135,39 @@ async def test_malformed_bodies_are_bad_requests(az303: Path) -> None:
             assert answer.status_code == 400, body
         no_version = await client.send_request(HttpRequest("GET", url.split("?")[0]))
         assert no_version.json()["error"]["code"] == "MissingApiVersionParameter"
+
+
+async def test_vm_power_actions_are_long_running(showcase: Path) -> None:
+    async with compute_client(showcase, CONTOSO) as compute:
+        await (await compute.virtual_machines.begin_deallocate("rg-spokes", "web1")).result()
+        view = await compute.virtual_machines.instance_view("rg-spokes", "web1")
+        assert "PowerState/deallocated" in [s.code for s in view.statuses]
+        with pytest.raises(HttpResponseError) as refused:
+            await compute.virtual_machines.begin_restart("rg-spokes", "web1")
+        assert refused.value.status_code == 409
+        await (await compute.virtual_machines.begin_start("rg-spokes", "db3")).result()
+        await (await compute.virtual_machines.begin_power_off("rg-spokes", "app2")).result()
+        states = {v.name: [s.code for s in v.instance_view.statuses] async for v in
+                  compute.virtual_machines.list_all(status_only="true")}
+    assert "PowerState/running" in states["db3"]
+    assert "PowerState/stopped" in states["app2"]
+
+
+async def test_if_match_guards_writes(az303: Path) -> None:
+    async with network_client(az303, retry_total=0) as client:
+        url = (f"/subscriptions/{AZ303}/resourceGroups/{RG}/providers/Microsoft.Network/"
+               "virtualNetworks/vnet1/virtualNetworkPeerings/1and2?api-version=2026-03-01")
+        body = {"properties": {"remoteVirtualNetwork": {"id": url.split(
+            "/virtualNetworks/")[0] + "/virtualNetworks/vnet2"}}}
+        created = await client.send_request(HttpRequest(
+            "PUT", url, json=body, headers={"If-None-Match": "*"}))
+        assert created.status_code == 201
+        again = await client.send_request(HttpRequest(
+            "PUT", url, json=body, headers={"If-None-Match": "*"}))
+        assert again.status_code == 412
+        stale = await client.send_request(HttpRequest(
+            "DELETE", url, headers={"If-Match": 'W/"00000000-0000-0000-0000-000000000000"'}))
+        assert stale.json()["error"]["code"] == "PreconditionFailed"
+        etag = (await client.send_request(HttpRequest("GET", url))).json()["etag"]
+        fresh = await client.send_request(HttpRequest("DELETE", url, headers={"If-Match": etag}))
+        assert fresh.status_code == 202

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tui.sandbox import peerings, vnets
-from tui.sandbox.builders import PEERING_TYPE, VNET_TYPE
+from tui.sandbox.builders import PEERING_TYPE, VNET_TYPE, instance_view
 from tui.sandbox.store import Operation, SandboxStore, Tx
 
 
@@ -31,7 +31,11 @@ def complete(tx: Tx, op: Operation) -> None:
         tx.finish_operation(op.id, "Failed")
         return
     resource = tx.get(op.resource_key)
-    if op.kind == "delete":
+    if op.kind.startswith("power:"):
+        if resource is not None:
+            resource.properties["instanceView"] = instance_view(op.kind.split(":", 1)[1])
+            tx.put(resource)
+    elif op.kind == "delete":
         if resource is not None:
             kind = resource.type.lower()
             if kind == PEERING_TYPE.lower():

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from tui.sandbox import operations, peerings, vnets
-from tui.sandbox.builders import PEERING_TYPE, VM_TYPE, VNET_TYPE
+from tui.sandbox.builders import PEERING_TYPE, VM_TYPE, VNET_TYPE, instance_view
 from tui.sandbox.errors import ArmError, bad_request, linked_authorization_failed, not_found
 from tui.sandbox.faults import FaultProfile
 from tui.sandbox.store import (
@@ -28,9 +28,18 @@ from tui.sandbox.store import (
 )
 from tui.sandbox.tenants import HOME_TENANT, request_tenants
 from tui.sandbox.watcher import check as watcher_check
+from tui.sandbox.watcher import power_state
 
 HOST = "https://management.azure.com"
 LOG = logging.getLogger(__name__)
+
+# VM power actions: (state while the operation runs, state when it settles).
+POWER = {
+    "start": ("starting", "running"),
+    "restart": ("starting", "running"),
+    "poweroff": ("stopping", "stopped"),
+    "deallocate": ("deallocating", "deallocated"),
+}
 
 # Types the sandbox lists, keyed by lower-cased "namespace/type".
 LISTABLE = {
@@ -63,6 +72,8 @@ class Request:
     body: Any
     tenant: str = HOME_TENANT  # of the bearer token
     aux_tenants: frozenset[str] = frozenset()  # of x-ms-authorization-auxiliary tokens
+    if_match: str | None = None
+    if_none_match: str | None = None
 
     @property
     def api_version(self) -> str:
@@ -88,9 +99,11 @@ def parse(
             ) from None
     host = f"{parts.scheme}://{parts.netloc}" if parts.netloc else HOST
     tenant, aux = request_tenants(headers or {})
+    lowered = {k.lower(): v for k, v in (headers or {}).items()}
     return Request(
         method.upper(), host, parts.path.rstrip("/") or "/",
         {k.lower(): v for k, v in raw_query}, raw_query, body, tenant, aux,
+        lowered.get("if-match"), lowered.get("if-none-match"),
     )
 
 
@@ -188,6 +201,8 @@ class Router:
             return self._only(req, "POST", lambda: self._connectivity(req, resource_id))
         if action == ("microsoft.compute/virtualmachines", "instanceview", 9):
             return self._only(req, "GET", lambda: self._instance_view(resource_id))
+        if kind == "microsoft.compute/virtualmachines" and child in POWER and len(segs) == 9:
+            return self._only(req, "POST", lambda: self._power(req, resource_id, child))
         raise _no_route(req)
 
     def _check_tenant(self, req: Request, sub: str) -> None:
@@ -344,6 +359,28 @@ class Router:
             return Answer(500, {"error": op.error})
         return Answer(204 if op.kind == "delete" else 200, op.result)
 
+    def _power(self, req: Request, vm_id: str, action: str) -> Answer:
+        """start / restart / powerOff / deallocate: 202, transitional power state, then final."""
+        during, after = POWER[action]
+        with self.store.write() as tx:
+            vm = self._top_level(tx, VM_TYPE.lower(), vm_id)
+            if action == "restart" and power_state(vm) != "running":
+                raise ArmError(409, "OperationNotAllowed",  # [U] code for this refusal
+                               f"Cannot restart VM '{vm.name}' because it is not running.")
+            error = None
+            if self.faults.fails_write(vm.id):
+                error = _planned_failure(vm.id)
+            else:
+                vm.properties["instanceView"] = instance_view(during)
+                tx.put(vm)
+            op = tx.add_operation(
+                vm.key, f"power:{after}", region=_region(tx, vm), namespace="Microsoft.Compute",
+                subscription=IdParts.parse(vm.id).subscription,
+                seconds=self.faults.operation_seconds, error=error,
+            )
+            headers = operations.headers(op, req.host, req.api_version, location=True)
+        return Answer(202, None, headers)
+
     def _connectivity(self, req: Request, watcher_id: str) -> Answer:
         """POST connectivityCheck: 202 + Location; the Location answers the result."""
         body = _object_body(req)
@@ -379,6 +416,7 @@ class Router:
     def _put_vnet(self, req: Request, vnet_id: str) -> Answer:
         body = _object_body(req)
         with self.store.write() as tx:
+            _preconditions(req, tx.get(vnet_id))
             vnet, created = vnets.put_vnet(tx, vnet_id, body)
             return self._accepted(req, tx, vnet, created)
 
@@ -390,6 +428,7 @@ class Router:
         if req.method == "PUT":
             body = _object_body(req)
             with self.store.write() as tx:
+                _preconditions(req, tx.get(peering_id))
                 peering, created = peerings.put_peering(
                     tx, peering_id, body, sync=req.flag("syncRemoteAddressSpace"),
                     check_linked=self._linked(req, peering_id),
@@ -425,6 +464,7 @@ class Router:
         self, req: Request, resource_id: str, begin: Callable[[Tx, str], Resource | None]
     ) -> Answer:
         with self.store.write() as tx:
+            _preconditions(req, tx.get(resource_id))
             doomed = begin(tx, resource_id)
             if doomed is None:
                 return Answer(204, None)
@@ -440,6 +480,20 @@ class Router:
             )
             headers = operations.headers(op, req.host, req.api_version, location=True)
         return Answer(202, None, headers)
+
+
+def _preconditions(req: Request, current: Resource | None) -> None:
+    """If-Match / If-None-Match, as ARM honours them for optimistic concurrency."""
+    if req.if_match is not None and req.if_match != "*" and (
+        current is None or current.etag != req.if_match
+    ):
+        raise ArmError(412, "PreconditionFailed",
+                       "The resource was changed since the ETag given in If-Match was read.")
+    if req.if_match == "*" and current is None:
+        raise ArmError(412, "PreconditionFailed", "If-Match: * but the resource does not exist.")
+    if req.if_none_match == "*" and current is not None:
+        raise ArmError(412, "PreconditionFailed",
+                       "If-None-Match: * but the resource already exists.")
 
 
 def _resource(key: str, text: str, resource_type: str) -> Resource:
