@@ -19,7 +19,6 @@ from tui.sandbox.builders import PEERING_TYPE, VM_TYPE, VNET_TYPE, instance_view
 from tui.sandbox.errors import ArmError, bad_request, linked_authorization_failed, not_found
 from tui.sandbox.faults import FaultProfile
 from tui.sandbox.store import (
-    RESOURCE_GROUP_TYPE,
     SUBSCRIPTION_TYPE,
     IdParts,
     Resource,
@@ -574,4 +573,4 @@ def _forbidden(req: Request, sub: str) -> ArmError:
     )
 
 
-__all__ = ["HOST", "LISTABLE", "RESOURCE_GROUP_TYPE", "Answer", "Request", "Router", "parse"]
+__all__ = ["HOST", "LISTABLE", "Answer", "Request", "Router", "parse"]
