@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -115,13 +116,11 @@ async def test_gateway_is_visible_on_the_vnet_body(showcase: Path) -> None:
     assert not any(s.name == "GatewaySubnet" for s in spoke.subnets)
 
 
-async def test_a_file_that_is_not_a_sandbox_is_a_connection_error(tmp_path: Path) -> None:
-    from azure.core.exceptions import ServiceRequestError
-
+async def test_a_file_that_is_not_a_sandbox_says_so(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("this is not a database\n" * 100)
-    async with network_client(path, retry_total=0) as client:
-        with pytest.raises(ServiceRequestError, match="cannot be used"):
+    async with network_client(path) as client:
+        with pytest.raises(sqlite3.DatabaseError, match=f"sandbox file {path} cannot be used"):
             await client.virtual_networks.get(RG, "vnet1")
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from azure.core.credentials import AccessToken, AccessTokenInfo
-from azure.core.exceptions import ServiceRequestError, ServiceResponseError
+from azure.core.exceptions import ServiceResponseError
 from azure.core.pipeline.transport import AsyncHttpTransport
 from azure.core.rest import AsyncHttpResponse, HttpRequest
 from azure.core.utils import case_insensitive_dict
@@ -34,6 +34,14 @@ REASONS = {
     409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error",
     502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
 }
+
+
+class SandboxFileError(sqlite3.DatabaseError):
+    """The sandbox file cannot serve (not a sandbox, locked too long, disk full...).
+
+    Still an `sqlite3.Error`, and not an azure-core error on purpose: retrying cannot help,
+    so the SDK's retry policy passes it straight to the caller, who can say "reset it".
+    """
 
 
 class SandboxResponse(AsyncHttpResponse):
@@ -165,10 +173,8 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
             self._store = store
         return self._store
 
-    def _unusable(self, error: Exception) -> ServiceRequestError:
-        # The file cannot serve (not a sandbox, locked too long, disk full...): a
-        # connection-level failure, like an unreachable cloud.
-        return ServiceRequestError(f"The sandbox file {self.path} cannot be used: {error}")
+    def _unusable(self, error: Exception) -> SandboxFileError:
+        return SandboxFileError(f"The sandbox file {self.path} cannot be used: {error}")
 
     async def close(self) -> None:
         with self._lock:
