@@ -116,6 +116,10 @@ class AzureBackend:
         self._subscription_client: SubscriptionClient | None = None
         self._network: dict[str, NetworkManagementClient] = {}
         self._compute: dict[str, ComputeManagementClient] = {}
+        # Clients that add a remote tenant's token (x-ms-authorization-auxiliary), keyed
+        # by (subscription, tenant), and the tenant of every subscription listed so far.
+        self._aux_network: dict[tuple[str, str], NetworkManagementClient] = {}
+        self._tenants: dict[str, str] = {}
         self._closed = False
         self._sdk_loaded = False
         # One transport for every client: one sandbox connection (or one fault counter),
@@ -137,10 +141,13 @@ class AzureBackend:
         if self._closed:
             return
         self._closed = True
-        clients: list[Any] = [*self._network.values(), *self._compute.values()]
+        clients: list[Any] = [
+            *self._network.values(), *self._aux_network.values(), *self._compute.values()
+        ]
         if self._subscription_client is not None:
             clients.append(self._subscription_client)
         self._network.clear()
+        self._aux_network.clear()
         self._compute.clear()
         self._subscription_client = None
         for client in clients:
@@ -206,6 +213,31 @@ class AzureBackend:
             )
         return self._compute[key]
 
+    def _writer(
+        self, subscription_id: str, remote_vnet_id: str, remote_tenant: str | None
+    ) -> NetworkManagementClient:
+        """The client for a peering write: with the remote tenant's token when the remote
+        VNet lives in another tenant (ARM checks `peer/action` there)."""
+        local = self._tenants.get(subscription_id.lower()) or self.settings.tenant or ""
+        remote = remote_tenant or self._tenants.get(rid(remote_vnet_id).subscription_id.lower())
+        if not remote or not local or remote.lower() == local.lower():
+            return self.network(subscription_id)
+        key = (subscription_id.lower(), remote.lower())
+        if key not in self._aux_network:
+            from azure.mgmt.network.aio import NetworkManagementClient
+
+            from tui.azure import auth
+
+            kwargs = self._client_kwargs()
+            kwargs["per_retry_policies"] = [
+                *kwargs.get("per_retry_policies", []),
+                auth.auxiliary_policy(self.connection.credential, [remote], self.settings),
+            ]
+            self._aux_network[key] = NetworkManagementClient(
+                self.connection.credential, subscription_id, **kwargs
+            )
+        return self._aux_network[key]
+
     # Bulk reads.
 
     async def list_subscriptions(self) -> list[Subscription]:
@@ -217,6 +249,7 @@ class AzureBackend:
         url = f"{self.base_url}/subscriptions?api-version={SUBSCRIPTIONS_API_VERSION}"
         bodies = await list_all(self._subscriptions_client(), url)
         subs = [mappers.subscription_from_json(b) for b in bodies]
+        self._tenants.update((s.id.lower(), s.tenant_id) for s in subs if s.tenant_id)
         wanted = self.settings.subscriptions
         if not wanted:
             return subs
@@ -306,14 +339,21 @@ class AzureBackend:
     # guard policy in every client's pipeline (tui.azure.guard), where requests leave.
 
     async def put_peering(
-        self, vnet_id: str, name: str, remote_vnet_id: str, flags: PeeringFlags
+        self, vnet_id: str, name: str, remote_vnet_id: str, flags: PeeringFlags,
+        *, remote_tenant: str | None = None,
     ) -> Peering:
-        """Create or update one direction of a peering; returns it once ARM settles."""
+        """Create or update one direction of a peering; returns it once ARM settles.
+
+        When the remote VNet's subscription is in another tenant (known from the
+        subscription list, or `remote_tenant` for a pasted id), the request carries that
+        tenant's token in `x-ms-authorization-auxiliary`.
+        """
         await self._ready()
         sub, rg, vnet = _vnet_parts(vnet_id)
         body = _peering_model(peering_body(remote_vnet_id, flags))
+        client = self._writer(sub, remote_vnet_id, remote_tenant)
         with azure_errors():
-            poller = await self.network(sub).virtual_network_peerings.begin_create_or_update(
+            poller = await client.virtual_network_peerings.begin_create_or_update(
                 rg, vnet, name, body
             )
             model = await poller.result()
@@ -326,7 +366,9 @@ class AzureBackend:
             poller = await self.network(sub).virtual_network_peerings.begin_delete(rg, vnet, name)
             await poller.result()
 
-    async def sync_peering(self, peering_id: str) -> Peering:
+    async def sync_peering(
+        self, peering_id: str, *, remote_tenant: str | None = None
+    ) -> Peering:
         """Re-read the remote address space: PUT the current body with syncRemoteAddressSpace.
 
         As `az network vnet peering sync` does: GET, then PUT the same flags and remote.
@@ -334,8 +376,9 @@ class AzureBackend:
         sub, rg, vnet, name = _peering_parts(peering_id)
         current = await self.get_peering(peering_id)
         body = _peering_model(peering_body(current.remote_vnet_id, current.flags))
+        client = self._writer(sub, current.remote_vnet_id, remote_tenant)
         with azure_errors():
-            poller = await self.network(sub).virtual_network_peerings.begin_create_or_update(
+            poller = await client.virtual_network_peerings.begin_create_or_update(
                 rg, vnet, name, body, sync_remote_address_space="true"
             )
             model = await poller.result()

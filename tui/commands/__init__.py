@@ -4,5 +4,6 @@ its parser and sets `handler` to a function `(args, settings) -> int` (the exit 
 MODULES: tuple[str, ...] = (
     "tui.commands.sandbox_cmd",
     "tui.commands.list_cmd",
+    "tui.commands.peer_cmd",
     "tui.commands.check_cmd",
 )

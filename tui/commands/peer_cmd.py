@@ -1,0 +1,197 @@
+"""`vnettui peer`, `unpeer` and `sync`: the peering workflow of the TUI, for scripts.
+
+Same preflight, same plan, same apply and roll back as the form (`tui.peering`). A refusal
+(preflight, `--read-only`, a name that resolves to nothing) exits 2 before anything is sent;
+a cloud failure exits 3 and says exactly which links exist now. When only one side of a
+new peering could be created, the created link is rolled back (deleted), as the TUI does by
+default, and the command says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+from tui.config import add_production_argument, confirm_production
+from tui.errors import RefusedError
+from tui.model import Inventory, PeeringFlags, VirtualNetwork
+from tui.peering import (
+    PeeringBackend,
+    PeeringRequest,
+    ProgressEvent,
+    Stage,
+    create_peering,
+    default_names,
+    delete_peering,
+    ensure_writable,
+    plan_delete,
+    plan_peering,
+    sync_peering,
+)
+from tui.resolve import find_peering, find_vnet
+from tui.settings import Settings
+
+_MARKS = {Stage.SENDING: "…", Stage.RETRYING: "↻", Stage.DONE: "✓", Stage.FAILED: "✗",
+          Stage.STATE: "●", Stage.DELETING: "…", Stage.DELETED: "✓", Stage.SYNCING: "…",
+          Stage.INFO: "·"}
+
+
+def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+    peer = subparsers.add_parser(
+        "peer", parents=parents, help="peer two VNets (both links, checked first)",
+        description="Create both links of a peering between VNET and REMOTE_VNET (or only "
+                    "VNET's with --one-side), after the same checks as the TUI's form.")
+    peer.add_argument("vnet", metavar="VNET", help="name, rg/name, sub/rg/name or id")
+    peer.add_argument("remote", metavar="REMOTE_VNET", help="the VNet to peer with")
+    peer.add_argument("--name", metavar="N", help="link name on VNET (default VNET-to-REMOTE)")
+    peer.add_argument("--remote-name", metavar="N",
+                      help="link name on REMOTE_VNET (default REMOTE-to-VNET)")
+    peer.add_argument("--allow-forwarded-traffic", action="store_true",
+                      help="both links accept traffic forwarded by the other VNet")
+    peer.add_argument("--allow-gateway-transit", action="store_true",
+                      help="let REMOTE_VNET use VNET's gateway")
+    peer.add_argument("--use-remote-gateways", action="store_true",
+                      help="VNET uses REMOTE_VNET's gateway (REMOTE_VNET's link then allows "
+                           "gateway transit)")
+    peer.add_argument("--no-vnet-access", action="store_true",
+                      help="block traffic between the two VNets (both links)")
+    peer.add_argument("--one-side", action="store_true",
+                      help="only create the link on VNET")
+    add_production_argument(peer)
+    peer.set_defaults(handler=run_peer)
+
+    unpeer = subparsers.add_parser(
+        "unpeer", parents=parents, help="delete a peering link (and with --both its reverse)")
+    unpeer.add_argument("vnet", metavar="VNET")
+    unpeer.add_argument("peering", metavar="PEERING", help="the link's name on VNET")
+    unpeer.add_argument("--both", action="store_true",
+                        help="also delete the link back from the remote VNet")
+    add_production_argument(unpeer)
+    unpeer.set_defaults(handler=run_unpeer)
+
+    sync = subparsers.add_parser(
+        "sync", parents=parents, help="sync a peering whose address space changed")
+    sync.add_argument("vnet", metavar="VNET")
+    sync.add_argument("peering", metavar="PEERING", help="the link's name on VNET")
+    add_production_argument(sync)
+    sync.set_defaults(handler=run_sync)
+
+
+def _print_event(event: ProgressEvent) -> None:
+    print(f"  {_MARKS.get(event.stage, '·')} {event.message}", flush=True)
+
+
+def request_from(args: argparse.Namespace, local: VirtualNetwork,
+                 remote: VirtualNetwork) -> PeeringRequest:
+    """The command line's flags as a request; see the option help for who gets which flag."""
+    access = not args.no_vnet_access
+    local_name, remote_name = default_names(local, remote)
+    return PeeringRequest(
+        local.id, remote.id,
+        args.name if args.name is not None else local_name,
+        args.remote_name if args.remote_name is not None else remote_name,
+        PeeringFlags(access, args.allow_forwarded_traffic, args.allow_gateway_transit,
+                     args.use_remote_gateways),
+        PeeringFlags(access, args.allow_forwarded_traffic, args.use_remote_gateways, False),
+        args.one_side,
+    )
+
+
+async def _inventory(backend: Any) -> Inventory:
+    inventory: Inventory = await backend.load_inventory()
+    for error in inventory.errors:
+        print(f"vnettui: subscription {error.subscription_id} could not be read: "
+              f"{error.message} ({error.code})", file=sys.stderr)
+    return inventory
+
+
+def _confirm(args: argparse.Namespace, settings: Settings, inventory: Inventory,
+             vnets: list[VirtualNetwork]) -> None:
+    """Production VNets need their name typed (`--yes-production NAME`, or at a prompt)."""
+    ask = input if sys.stdin.isatty() else None
+    confirm_production([(v, inventory.subscription(v.subscription_id)) for v in vnets],
+                       settings, args.yes_production, ask)
+
+
+def run_peer(args: argparse.Namespace, settings: Settings) -> int:
+    ensure_writable(settings.read_only, f"peer {args.vnet} with {args.remote}")
+    return asyncio.run(_peer(args, settings))
+
+
+async def _peer(args: argparse.Namespace, settings: Settings) -> int:
+    from tui.azure import open_backend
+
+    async with open_backend(settings) as backend:
+        inventory = await _inventory(backend)
+        local, remote = find_vnet(inventory, args.vnet), find_vnet(inventory, args.remote)
+        plan = plan_peering(inventory, request_from(args, local, remote))
+        for note in plan.preflight.notes:
+            print(f"note: {note}")
+        if not plan.ok:
+            raise plan.preflight.refusal()
+        _confirm(args, settings, inventory, [local] if args.one_side else [local, remote])
+        print(f"Peering {local.name} with {remote.name}:")
+        for line in plan.describe():
+            print(f"  {line}")
+        typed: PeeringBackend = backend
+        outcome = await create_peering(typed, plan, _print_event)
+    text = outcome.describe()
+    if outcome.ok:
+        print(text)
+        return 0
+    print(text, file=sys.stderr)
+    # Refused before leaving the process (the guard: a read-only subscription) and nothing
+    # went through: a refusal, not a cloud failure.
+    result = outcome.result
+    refused = all(isinstance(r.error, RefusedError) for r in result.failed)
+    return 2 if refused and not result.succeeded else 3
+
+
+def run_unpeer(args: argparse.Namespace, settings: Settings) -> int:
+    ensure_writable(settings.read_only, f"delete {args.peering} on {args.vnet}")
+    return asyncio.run(_unpeer(args, settings))
+
+
+async def _unpeer(args: argparse.Namespace, settings: Settings) -> int:
+    from tui.azure import open_backend
+
+    async with open_backend(settings) as backend:
+        inventory = await _inventory(backend)
+        vnet = find_vnet(inventory, args.vnet)
+        peering = find_peering(inventory, args.peering, vnet)
+        plan = plan_delete(inventory, peering, both=args.both)
+        targets = [inventory.vnet(p.vnet_id) for p in plan.targets]
+        _confirm(args, settings, inventory, [v for v in targets if v is not None])
+        print(f"{plan.question()[:-1]}: {plan.consequence()}")
+        typed: PeeringBackend = backend
+        result = await delete_peering(typed, plan, _print_event)
+    if result.ok:
+        print(result.describe())
+        return 0
+    print(result.describe(), file=sys.stderr)
+    return 3
+
+
+def run_sync(args: argparse.Namespace, settings: Settings) -> int:
+    ensure_writable(settings.read_only, f"sync {args.peering} on {args.vnet}")
+    return asyncio.run(_sync(args, settings))
+
+
+async def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    from tui.azure import open_backend
+
+    async with open_backend(settings) as backend:
+        inventory = await _inventory(backend)
+        vnet = find_vnet(inventory, args.vnet)
+        peering = find_peering(inventory, args.peering, vnet)
+        pair = [inventory.vnet(peering.vnet_id), inventory.vnet(peering.remote_vnet_id)]
+        _confirm(args, settings, inventory, [v for v in pair if v is not None])
+        typed: PeeringBackend = backend
+        result = await sync_peering(typed, peering.id, _print_event)
+    if result.ok:
+        print(result.describe())
+        return 0
+    print(result.describe(), file=sys.stderr)
+    return 3

@@ -1,0 +1,130 @@
+"""Change the four settings of an existing link, with the same gateway rules as creating.
+
+Usage: ``self.push_screen(PeeringEditForm(inventory, peering), callback)``; the callback
+gets a `tui.peering.EditRequest` or None. Keys: tab between settings, space/enter toggles,
+ctrl+s or the Save button saves, esc cancels. ``confirm=`` as in PeeringForm.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Static
+
+from tui.model import Inventory, Peering, PeeringFlags
+from tui.peering import Check, EditRequest, Plan, plan_edit
+from widgets.peering_form import FLAG_KEYS, flag_labels
+from widgets.peering_typed import Confirm, TypedConfirmation
+
+
+class PeeringEditForm(ModalScreen[EditRequest | None]):
+    """The settings of one link (the link on `peering.vnet_id`)."""
+
+    DEFAULT_CSS = """
+    PeeringEditForm { align: center middle; }
+    PeeringEditForm #dialog {
+        overflow-y: auto;
+        width: 88; max-width: 100%; height: auto; border: round $accent;
+        background: $surface; padding: 1 2;
+    }
+    PeeringEditForm Checkbox { border: none; padding: 0; height: 1; }
+    PeeringEditForm #state { color: $text-muted; margin: 0 0 1 0; }
+    PeeringEditForm #checks { margin: 1 0 0 0; }
+    PeeringEditForm #problems { color: $error; }
+    PeeringEditForm #notes { color: $warning; }
+    PeeringEditForm #commands { color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+    PeeringEditForm #buttons { height: auto; align-horizontal: right; margin: 1 0 0 0; }
+    PeeringEditForm #buttons Button { margin: 0 0 0 2; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self, inventory: Inventory, peering: Peering, *,
+                 confirm: Confirm | None = None) -> None:
+        super().__init__()
+        self.inventory = inventory
+        self.peering = peering
+        self.confirm = confirm  # production VNets: the text to type before a write
+        vnet = inventory.vnet(peering.vnet_id)
+        remote = inventory.vnet(peering.remote_vnet_id)
+        self.vnet_name = vnet.name if vnet else peering.vnet_id.name
+        self.remote_name = remote.name if remote else peering.remote_vnet_id.name
+        self.plan: Plan | None = None
+
+    def compose(self) -> ComposeResult:
+        p = self.peering
+        labels = flag_labels(self.vnet_name, self.remote_name)
+        values = {"access": p.flags.allow_virtual_network_access,
+                  "forwarded": p.flags.allow_forwarded_traffic,
+                  "transit": p.flags.allow_gateway_transit,
+                  "remote-gw": p.flags.use_remote_gateways}
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = f"Settings of {p.name} on {self.vnet_name}"
+            yield Static(f"{p.name}: {self.vnet_name} -> {self.remote_name} · {p.state.value}",
+                         id="state", markup=False)
+            for key in FLAG_KEYS:
+                yield Checkbox(Content(labels[key]), values[key], id=f"flag-{key}")
+            yield Static("", id="checks")
+            yield Static("", id="problems", markup=False)
+            yield Static("", id="notes", markup=False)
+            yield Static("", id="commands", markup=False)
+            yield TypedConfirmation(id="confirm-local")
+            with Horizontal(id="buttons"):
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Save", id="save", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(TypedConfirmation).require(self.inventory.vnet(self.peering.vnet_id),
+                                                  self.confirm)
+        self._revalidate()
+        self.query_one("#flag-access", Checkbox).focus()
+
+    def flags(self) -> PeeringFlags:
+        value = {k: self.query_one(f"#flag-{k}", Checkbox).value for k in FLAG_KEYS}
+        return PeeringFlags(value["access"], value["forwarded"], value["transit"],
+                            value["remote-gw"])
+
+    @on(Checkbox.Changed)
+    def _revalidate(self) -> Plan:
+        plan = plan_edit(self.inventory, EditRequest(self.peering.id, self.flags()))
+        self.plan = plan
+        ok = plan.preflight.passed(Check.GATEWAY)
+        line = Text("✓ " if ok else "✗ ", style="bold green" if ok else "bold red")
+        line.append("gateway settings valid" if ok else "gateway settings invalid")
+        self.query_one("#checks", Static).update(line)
+        for selector, lines in (("#problems", [p.message for p in plan.preflight.problems]),
+                                ("#notes", list(plan.preflight.notes))):
+            box = self.query_one(selector, Static)
+            box.update("\n".join(lines))
+            box.display = bool(lines)
+        self.query_one("#commands", Static).update("\n".join(plan.commands()))
+        return plan
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        plan = self._revalidate()
+        typed = self.query_one(TypedConfirmation)
+        if not plan.ok:
+            self.query_one("#flag-remote-gw", Checkbox).focus()
+        elif not typed.ok:
+            box = self.query_one("#problems", Static)
+            box.update(typed.problem() or "")
+            box.display = True
+            typed.focus_input()
+        else:
+            self.dismiss(EditRequest(self.peering.id, self.flags()))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
