@@ -77,13 +77,15 @@ def bad_request(code: str, message: str) -> ArmError:
 
 def linked_authorization_failed(peering_id: str, remote_id: str, why: str = "") -> ArmError:
     """The caller may write the peering but not `peer/action` on the remote VNet."""
-    tail = why or f"does not have permission to perform action " \
-        f"'Microsoft.Network/virtualNetworks/peer/action' on the linked scope(s) " \
+    tail = why or (
+        "it does not have permission to perform action "
+        "'Microsoft.Network/virtualNetworks/peer/action' on the linked scope(s) "
         f"'{remote_id}' or the linked scope(s) are invalid."
+    )
     return ArmError(
         403,
         "LinkedAuthorizationFailed",
         "The client has permission to perform action "
         "'Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write' on scope "
-        f"'{peering_id}', however it {tail}",
+        f"'{peering_id}', however {tail}",
     )

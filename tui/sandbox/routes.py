@@ -25,7 +25,7 @@ from tui.sandbox.store import (
     SandboxStore,
     Tx,
 )
-from tui.sandbox.tenants import HOME_TENANT, request_tenants
+from tui.sandbox.tenants import ANY_TENANT, HOME_TENANT, request_tenants
 from tui.sandbox.watcher import check as watcher_check
 from tui.sandbox.watcher import power_state
 
@@ -207,7 +207,7 @@ class Router:
     def _check_tenant(self, req: Request, sub: str) -> None:
         """A subscription answers tokens of its own tenant only (401 otherwise)."""
         owner = self._tenant_of(sub)
-        if owner is not None and owner != req.tenant:
+        if owner is not None and req.tenant != ANY_TENANT and owner != req.tenant:
             raise ArmError(
                 401, "InvalidAuthenticationTokenTenant",
                 f"The access token is from the wrong issuer 'https://sts.windows.net/"
@@ -221,16 +221,19 @@ class Router:
         return None if owner is None else owner or HOME_TENANT
 
     def _linked(self, req: Request, peering_id: str) -> Callable[[Resource], None]:
-        """Rights on a peering's remote VNet in another subscription."""
+        """Rights on a peering's remote VNet in another subscription: `peer/action` there,
+        and, when it lives in another tenant, a token of that tenant among the auxiliary
+        tokens."""
         def check(remote: Resource) -> None:
             sub = IdParts.parse(remote.id).subscription
             if self.is_forbidden(sub):
                 raise linked_authorization_failed(peering_id, remote.id)
             owner = self._tenant_of(sub) or HOME_TENANT
-            if owner != req.tenant and owner not in req.aux_tenants:
+            local = self._tenant_of(IdParts.parse(peering_id).subscription) or HOME_TENANT
+            if owner != local and not req.aux_tenants & {owner, ANY_TENANT}:
                 raise linked_authorization_failed(
                     peering_id, remote.id,
-                    f"the current tenant '{req.tenant}' is not authorized to access linked "
+                    f"the current tenant '{local}' is not authorized to access linked "
                     f"subscription '{sub}' (send a token for tenant '{owner}' in "
                     "x-ms-authorization-auxiliary).",
                 )
@@ -259,9 +262,10 @@ class Router:
         with self.store.read() as tx:
             page = tx.page(SUBSCRIPTION_TYPE, after=req.query.get("$skiptoken", ""),
                            limit=self.page_size)
-        # A token sees the subscriptions of its own tenant.
+        # A token sees the subscriptions of its own tenant (one the sandbox did not issue
+        # names no tenant: it sees them all).
         mine = [r.body for r in page
-                if str(r.body.get("tenantId", HOME_TENANT)).lower() == req.tenant]
+                if req.tenant in (ANY_TENANT, str(r.body.get("tenantId", HOME_TENANT)).lower())]
         return self._paged(req, mine, page)
 
     def _list(
