@@ -49,6 +49,17 @@ class AuditEntry:
     request_id: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
+    def describe(self) -> str:
+        """One line for the activity view: `12:04:05 ada@contoso.com write peering
+        vnet1/1and2: succeeded`."""
+        when = self.time[11:19] if len(self.time) >= 19 else self.time
+        verb = self.operation.rsplit("/", 1)[-1] if self.operation else self.method
+        if self.extra.get("sync") == "true":
+            verb = "sync"
+        target = _short_name(self.ids[0]) if self.ids else "?"
+        result = self.result + (f" ({self.code})" if self.code else "")
+        return f"{when} {self.who} {verb} {target}: {result}"
+
     def to_json(self) -> str:
         data = asdict(self)
         data["ids"] = list(self.ids)
@@ -112,12 +123,15 @@ class AuditLog:
         extra: dict[str, str] | None = None,
     ) -> AuditEntry:
         operation, ids = describe_request(method, url)
+        extra = dict(extra or {})
+        if "syncremoteaddressspace=true" in urlsplit(url).query.lower():
+            extra["sync"] = "true"  # a peering sync is a PUT of the same body
         entry = AuditEntry(
             time=datetime.now(UTC).isoformat(timespec="milliseconds"),
             who=self.principal or self.fallback_who,
             method=method.upper(), operation=operation, ids=ids, result=result,
             status=status, code=code, message=message[:500], tenant=self.tenant,
-            request_id=request_id, extra=dict(extra or {}),
+            request_id=request_id, extra=extra,
         )
         self.append(entry)
         return entry
@@ -186,6 +200,17 @@ def principal_from_claims(claims: dict[str, Any]) -> str | None:
 
 
 _VERBS = {"PUT": "write", "PATCH": "write", "DELETE": "delete"}
+
+
+def _short_name(resource_id: str) -> str:
+    """`vnet1/1and2` for a peering id, `vnet1` for a VNet, the id itself otherwise."""
+    segs = [s for s in resource_id.split("/") if s]
+    lowered = [s.lower() for s in segs]
+    if "providers" not in lowered:
+        return resource_id
+    p = len(lowered) - 1 - lowered[::-1].index("providers")
+    names = segs[p + 3 :: 2]
+    return "/".join(names) or resource_id
 
 
 def describe_request(method: str, url: str) -> tuple[str, tuple[str, ...]]:

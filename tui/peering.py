@@ -126,9 +126,6 @@ class Preflight:
     def passed(self, check: Check) -> bool:
         return all(p.check is not check for p in self.problems)
 
-    def for_field(self, name: Field) -> list[Problem]:
-        return [p for p in self.problems if p.field is name]
-
     def summary(self, remote_name: str) -> list[tuple[bool, str]]:
         """The check line: (passed, label) for each group, worded as the storyboard shows."""
         labels = {
@@ -137,11 +134,10 @@ class Preflight:
             Check.EXISTING: (f"no link to {remote_name} yet", f"link to {remote_name} exists"),
             Check.GATEWAY: ("gateway settings valid", "gateway settings invalid"),
         }
-        line = [(self.passed(c), good if self.passed(c) else bad) for c, (good, bad) in
-                labels.items()]
         if not self.passed(Check.REMOTE):
-            line.insert(0, (False, "remote VNet"))
-        return line
+            return [(False, "remote VNet")]  # nothing else can be checked yet
+        return [(self.passed(c), good if self.passed(c) else bad)
+                for c, (good, bad) in labels.items()]
 
     def refusal(self) -> RefusedError:
         return RefusedError("\n".join(p.message for p in self.problems), code="PreflightFailed")
@@ -513,14 +509,24 @@ def is_retryable(error: VnettuiError) -> bool:
             or error.code in RETRYABLE_CODES or error.status == 429)
 
 
+def pause_of(backend: object, sleep: Sleep | None = None) -> Sleep:
+    """How to wait between attempts: `sleep` if given, else the backend's own `sleep` when it
+    has one (the sandbox's clock, which never waits longer than its writes take), else
+    asyncio.sleep."""
+    if sleep is not None:
+        return sleep
+    own = getattr(backend, "sleep", None)
+    return own if callable(own) else asyncio.sleep
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff for writes; `sleep` is swappable so tests wait on nothing."""
+    """Exponential backoff for writes (1, 2, 4 s: about 7 s before giving up)."""
 
-    attempts: int = 6
+    attempts: int = 4
     base_delay: float = 1.0
     max_delay: float = 30.0
-    sleep: Sleep = asyncio.sleep
+    sleep: Sleep | None = None  # see pause_of
 
     def delay(self, attempt: int, error: VnettuiError) -> float:
         hinted = error.retry_after if isinstance(error, ThrottledError) else None
@@ -534,7 +540,7 @@ class PollPolicy:
 
     polls: int = 30
     interval: float = 1.0
-    sleep: Sleep = asyncio.sleep
+    sleep: Sleep | None = None  # see pause_of
 
 
 def _emit(on_progress: ProgressCallback | None, event: ProgressEvent) -> None:
@@ -543,6 +549,7 @@ def _emit(on_progress: ProgressCallback | None, event: ProgressEvent) -> None:
 
 
 async def _with_retry(
+    backend: PeeringBackend,
     call: Callable[[], Awaitable[Peering | None]],
     what: str,
     policy: RetryPolicy,
@@ -560,7 +567,7 @@ async def _with_retry(
             _emit(on_progress, ProgressEvent(Stage.RETRYING, (
                 f"{what}: {error.code or 'busy'}; trying again in {wait:g}s "
                 f"(attempt {attempt + 1} of {policy.attempts})"), link))
-            await policy.sleep(wait)
+            await pause_of(backend, policy.sleep)(wait)
             attempt += 1
 
 
@@ -680,6 +687,7 @@ async def _put(backend: PeeringBackend, link: PlannedLink, policy: RetryPolicy,
     _emit(on_progress, ProgressEvent(Stage.SENDING, f"{link.action.value} {link.label}", link))
     try:
         peering = await _with_retry(
+            backend,
             lambda: backend.put_peering(link.vnet_id, link.name, link.remote_vnet_id, link.flags),
             link.label, policy, on_progress, link)
     except VnettuiError as error:
@@ -711,9 +719,14 @@ async def _settle(backend: PeeringBackend, plan: Plan, poll: PollPolicy,
         expected = _expected_state(plan, now)
         settled = all(p.state is expected and p.provisioning_state.lower() == "succeeded"
                       for p in now.links())
-        if settled or now.unreadable or poll_no == poll.polls - 1:
+        if settled or now.unreadable:
             break
-        await poll.sleep(poll.interval)
+        if poll_no == poll.polls - 1:
+            _emit(on_progress, ProgressEvent(Stage.INFO, (
+                f"still settling after {poll.polls} reads (expected {expected.value}); "
+                f"Azure finishes on its own, so read the links again later")))
+            break
+        await pause_of(backend, poll.sleep)(poll.interval)
         now = await read_pair(backend, plan.local_vnet_id, plan.local_name,
                               plan.remote_vnet_id, plan.remote_name)
     return now
@@ -791,7 +804,7 @@ async def roll_back(
         _emit(on_progress, ProgressEvent(Stage.DELETING, f"rolling back: delete {label}",
                                          peering=peering))
         try:
-            await _with_retry(_deleting(backend, peering.id), label, retry, on_progress)
+            await _with_retry(backend, _deleting(backend, peering.id), label, retry, on_progress)
         except VnettuiError as error:
             errors.append((peering, error))
             _emit(on_progress, ProgressEvent(Stage.FAILED, f"{label}: {error}", peering=peering))
@@ -998,7 +1011,7 @@ async def delete_peering(
         label = f"{peering.name} on {peering.vnet_id.name}"
         _emit(on_progress, ProgressEvent(Stage.DELETING, f"delete {label}", peering=peering))
         try:
-            await _with_retry(_deleting(backend, peering.id), label, retry, on_progress)
+            await _with_retry(backend, _deleting(backend, peering.id), label, retry, on_progress)
         except VnettuiError as error:
             errors.append((peering, error))
             _emit(on_progress, ProgressEvent(Stage.FAILED, f"{label}: {error}", peering=peering))
@@ -1087,8 +1100,8 @@ async def sync_peering(
         label = f"{peering.name} on {peering.vnet_id.name}"
         _emit(on_progress, ProgressEvent(Stage.SYNCING, f"sync {label}", peering=peering))
         try:
-            done = await _with_retry(lambda: backend.sync_peering(peering.id), label, retry,
-                                     on_progress)
+            done = await _with_retry(backend, lambda: backend.sync_peering(peering.id), label,
+                                     retry, on_progress)
         except VnettuiError as error:
             errors.append((peering, error))
             _emit(on_progress, ProgressEvent(Stage.FAILED, f"{label}: {error}", peering=peering))
@@ -1241,6 +1254,24 @@ def describe_request(inventory: Inventory, request: Request) -> list[str]:
             for p in plan_delete(inventory, peering, request.both).targets]
 
 
+def write_targets(inventory: Inventory, request: Request) -> list[VirtualNetwork]:
+    """The VNets a request writes to (for read-only subscriptions and production checks)."""
+    if isinstance(request, PeeringRequest):
+        ids = [request.local_vnet_id] + ([] if request.one_side else [request.remote_vnet_id])
+    elif isinstance(request, DeleteRequest):
+        peering = find_peering(inventory, request.peering_id)
+        plan = plan_delete(inventory, peering, request.both) if peering else None
+        ids = [p.vnet_id for p in plan.targets] if plan else [request.peering_id.parent]
+    elif isinstance(request, SyncRequest):
+        # Which side gets synced is decided on fresh data, so both may be written.
+        peering = find_peering(inventory, request.peering_id)
+        ids = [request.peering_id.parent] + ([peering.remote_vnet_id] if peering else [])
+    else:
+        ids = [request.peering_id.parent]
+    found = [inventory.vnet(i) for i in ids]
+    return [v for v in found if v is not None]
+
+
 async def perform(
     backend: PeeringBackend,
     inventory: Inventory,
@@ -1253,7 +1284,8 @@ async def perform(
     poll: PollPolicy | None = None,
 ) -> Outcome:
     """Carry out what a peering modal returned. Never raises a `VnettuiError`: a refusal
-    or a failure to start comes back as a `Refused` outcome, so the app only shows it."""
+    or a failure to start comes back as a `Refused` outcome, so the app only shows it.
+    """
     try:
         ensure_writable(read_only, title_of(inventory, request).lower())
         if isinstance(request, PeeringRequest):

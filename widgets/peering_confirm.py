@@ -3,7 +3,8 @@
 Usage: ``self.push_screen(DeletePeeringConfirm(inventory, peering), callback)``; the callback
 gets a `tui.peering.DeleteRequest` (with `both` as ticked; default both) or None.
 Keys: tab moves between the "also delete" box and the buttons, enter presses the focused
-button (Delete is focused first), y deletes, n or esc cancels.
+button (Delete is focused first), y deletes, n or esc cancels. ``confirm=`` as in
+PeeringForm asks for typed confirmation of production VNets.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.model import Inventory, Peering
 from tui.peering import DeletePlan, DeleteRequest, plan_delete
+from widgets.peering_typed import Confirm, TypedConfirmation
 
 
 class DeletePeeringConfirm(ModalScreen[DeleteRequest | None]):
@@ -28,12 +30,14 @@ class DeletePeeringConfirm(ModalScreen[DeleteRequest | None]):
     DEFAULT_CSS = """
     DeletePeeringConfirm { align: center middle; }
     DeletePeeringConfirm #dialog {
+        overflow-y: auto;
         width: 80; max-width: 100%; height: auto; border: round $error;
         background: $surface; padding: 1 2;
     }
     DeletePeeringConfirm #question { text-style: bold; }
     DeletePeeringConfirm #consequence { margin: 1 0; }
     DeletePeeringConfirm Checkbox { border: none; padding: 0; height: 1; }
+    DeletePeeringConfirm #problems { color: $error; }
     DeletePeeringConfirm #commands { color: $text-muted; margin: 1 0 0 0;
         text-wrap: nowrap; text-overflow: ellipsis; }
     DeletePeeringConfirm #buttons { height: auto; align-horizontal: right; margin: 1 0 0 0; }
@@ -45,8 +49,11 @@ class DeletePeeringConfirm(ModalScreen[DeleteRequest | None]):
         Binding("y", "delete", "Delete", show=False),
     ]
 
-    def __init__(self, inventory: Inventory, peering: Peering, both: bool = True) -> None:
+    def __init__(self, inventory: Inventory, peering: Peering, both: bool = True, *,
+                 confirm: Confirm | None = None) -> None:
         super().__init__()
+        self.inventory = inventory
+        self.confirm = confirm  # production VNets: the text to type before a write
         self.plan: DeletePlan = plan_delete(inventory, peering, both)
 
     def compose(self) -> ComposeResult:
@@ -59,12 +66,25 @@ class DeletePeeringConfirm(ModalScreen[DeleteRequest | None]):
                 yield Checkbox(Content(f"also delete {plan.reverse.name} on "
                                        f"{plan.remote_vnet_name}"), plan.both, id="both")
             yield Static("\n".join(plan.commands()), id="commands", markup=False)
+            yield TypedConfirmation(id="confirm-local")
+            yield TypedConfirmation(id="confirm-remote")
+            yield Static("", id="problems", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
                 yield Button("Delete", id="delete", variant="error", compact=True)
 
     def on_mount(self) -> None:
+        self._require()
         self.query_one("#delete", Button).focus()
+
+    def _boxes(self) -> list[TypedConfirmation]:
+        return [self.query_one("#confirm-local", TypedConfirmation),
+                self.query_one("#confirm-remote", TypedConfirmation)]
+
+    def _require(self) -> None:
+        vnets = [self.inventory.vnet(p.vnet_id) for p in self.plan.targets]
+        for box, vnet in zip(self._boxes(), [*vnets, None, None], strict=False):
+            box.require(vnet, self.confirm)
 
     @property
     def both(self) -> bool:
@@ -77,9 +97,17 @@ class DeletePeeringConfirm(ModalScreen[DeleteRequest | None]):
                                self.plan.remote_vnet_name, self.plan.reverse, self.both)
         self.query_one("#consequence", Static).update(self.plan.consequence())
         self.query_one("#commands", Static).update("\n".join(self.plan.commands()))
+        self._require()
 
     @on(Button.Pressed, "#delete")
+    @on(Input.Submitted)
     def action_delete(self) -> None:
+        unconfirmed = [box for box in self._boxes() if not box.ok]
+        if unconfirmed:
+            self.query_one("#problems", Static).update(
+                "\n".join(box.problem() or "" for box in unconfirmed))
+            unconfirmed[0].focus_input()
+            return
         self.dismiss(DeleteRequest(self.plan.peering.id, self.both))
 
     @on(Button.Pressed, "#cancel")

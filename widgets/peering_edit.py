@@ -2,7 +2,7 @@
 
 Usage: ``self.push_screen(PeeringEditForm(inventory, peering), callback)``; the callback
 gets a `tui.peering.EditRequest` or None. Keys: tab between settings, space/enter toggles,
-ctrl+s or the Save button saves, esc cancels.
+ctrl+s or the Save button saves, esc cancels. ``confirm=`` as in PeeringForm.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.model import Inventory, Peering, PeeringFlags
 from tui.peering import Check, EditRequest, Plan, plan_edit
 from widgets.peering_form import FLAG_KEYS, flag_labels
+from widgets.peering_typed import Confirm, TypedConfirmation
 
 
 class PeeringEditForm(ModalScreen[EditRequest | None]):
@@ -29,6 +30,7 @@ class PeeringEditForm(ModalScreen[EditRequest | None]):
     DEFAULT_CSS = """
     PeeringEditForm { align: center middle; }
     PeeringEditForm #dialog {
+        overflow-y: auto;
         width: 88; max-width: 100%; height: auto; border: round $accent;
         background: $surface; padding: 1 2;
     }
@@ -47,10 +49,12 @@ class PeeringEditForm(ModalScreen[EditRequest | None]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, inventory: Inventory, peering: Peering) -> None:
+    def __init__(self, inventory: Inventory, peering: Peering, *,
+                 confirm: Confirm | None = None) -> None:
         super().__init__()
         self.inventory = inventory
         self.peering = peering
+        self.confirm = confirm  # production VNets: the text to type before a write
         vnet = inventory.vnet(peering.vnet_id)
         remote = inventory.vnet(peering.remote_vnet_id)
         self.vnet_name = vnet.name if vnet else peering.vnet_id.name
@@ -74,11 +78,14 @@ class PeeringEditForm(ModalScreen[EditRequest | None]):
             yield Static("", id="problems", markup=False)
             yield Static("", id="notes", markup=False)
             yield Static("", id="commands", markup=False)
+            yield TypedConfirmation(id="confirm-local")
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
                 yield Button("Save", id="save", variant="primary", compact=True)
 
     def on_mount(self) -> None:
+        self.query_one(TypedConfirmation).require(self.inventory.vnet(self.peering.vnet_id),
+                                                  self.confirm)
         self._revalidate()
         self.query_one("#flag-access", Checkbox).focus()
 
@@ -104,12 +111,19 @@ class PeeringEditForm(ModalScreen[EditRequest | None]):
         return plan
 
     @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
     def action_save(self) -> None:
         plan = self._revalidate()
-        if plan.ok:
-            self.dismiss(EditRequest(self.peering.id, self.flags()))
-        else:
+        typed = self.query_one(TypedConfirmation)
+        if not plan.ok:
             self.query_one("#flag-remote-gw", Checkbox).focus()
+        elif not typed.ok:
+            box = self.query_one("#problems", Static)
+            box.update(typed.problem() or "")
+            box.display = True
+            typed.focus_input()
+        else:
+            self.dismiss(EditRequest(self.peering.id, self.flags()))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -2,7 +2,9 @@
 
 Usage (from the app): ``self.push_screen(PeeringForm(inventory, vnet), callback)``; the
 callback gets a `tui.peering.PeeringRequest`, or None when the person cancelled. The form
-only decides *what* to ask for; the app sends it (`tui.peering.create_peering`).
+only decides *what* to ask for; the app sends it (`tui.peering.perform`). Pass
+``confirm=`` (VNet -> the text to type, or None) to ask for typed confirmation of writes
+to production VNets.
 
 Keyboard: type in the picker to search (up/down move through matches, enter picks), tab
 moves on through both names, the four settings of each side and the one-side toggle;
@@ -33,6 +35,7 @@ from tui.peering import (
     overlapping_vnets,
     plan_peering,
 )
+from widgets.peering_typed import Confirm, TypedConfirmation
 
 MAX_SHOWN = 200  # matches listed at once; typing narrows the rest
 
@@ -73,6 +76,7 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     DEFAULT_CSS = """
     PeeringForm { align: center middle; }
     PeeringForm #dialog {
+        overflow-y: auto;
         width: 104; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; background: $surface; padding: 0 1;
     }
@@ -81,7 +85,10 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     PeeringForm #remote-row Label { width: 13; }
     PeeringForm #remote-search { width: 30; }
     PeeringForm #remote-summary { width: 1fr; padding: 0 0 0 2; color: $text-muted; }
-    PeeringForm #remote-list { height: auto; max-height: 7; margin: 0 0 0 13; }
+    PeeringForm #remote-list {
+        height: auto; max-height: 6; margin: 1 0 0 13; border: none; padding: 0;
+        background: $boost;
+    }
     PeeringForm .side { width: 1fr; height: auto; }
     PeeringForm .head { text-style: bold; padding: 1 0 0 0; }
     PeeringForm .name-label { width: 11; }
@@ -102,10 +109,11 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     ]
 
     def __init__(self, inventory: Inventory, local: VirtualNetwork,
-                 remote: VirtualNetwork | None = None) -> None:
+                 remote: VirtualNetwork | None = None, *, confirm: Confirm | None = None) -> None:
         super().__init__()
         self.inventory = inventory
         self.local = local
+        self.confirm = confirm  # production VNets: the text to type before a write
         self.remote: VirtualNetwork | None = None
         self._preset = remote
         self._names_edited = False
@@ -143,6 +151,8 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
                     yield Checkbox(Content(locals_[key]), key == "access", id=f"local-{key}")
                     yield Checkbox(Content(remotes[key]), key == "access", id=f"remote-{key}")
             yield Checkbox(Content(f"only create the link on {name}"), id="one-side")
+            yield TypedConfirmation(id="confirm-local")
+            yield TypedConfirmation(id="confirm-remote")
             yield Static("", id="checks")
             yield Static("", id="problems", markup=False)
             yield Static("", id="notes", markup=False)
@@ -318,9 +328,17 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
             self.query_one("#one-side", Checkbox).value,
         )
 
+    def _confirmations(self) -> list[TypedConfirmation]:
+        return [self.query_one("#confirm-local", TypedConfirmation),
+                self.query_one("#confirm-remote", TypedConfirmation)]
+
     def _revalidate(self) -> Plan:
-        plan = plan_peering(self.inventory, self.request())
+        request = self.request()
+        plan = plan_peering(self.inventory, request)
         self.plan = plan
+        mine, theirs = self._confirmations()
+        mine.require(self.local, self.confirm)
+        theirs.require(None if request.one_side else self.remote, self.confirm)
         remote = self.remote.name if self.remote else "the remote VNet"
         self.query_one("#checks", Static).update(check_line(plan, remote))
         for selector, lines in (("#problems", [p.message for p in plan.preflight.problems]),
@@ -362,10 +380,17 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     @on(Button.Pressed, "#create")
     def action_submit(self) -> None:
         plan = self._revalidate()
-        if plan.ok:
-            self.dismiss(self.request())
-        else:
+        if not plan.ok:
             self._focus_problem(plan)
+            return
+        unconfirmed = [box for box in self._confirmations() if not box.ok]
+        if unconfirmed:
+            problems = self.query_one("#problems", Static)
+            problems.update("\n".join(box.problem() or "" for box in unconfirmed))
+            problems.display = True
+            unconfirmed[0].focus_input()
+            return
+        self.dismiss(self.request())
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -15,8 +15,8 @@ the screen's `report` as the progress callback and `ask` as the half-failure dec
         # then re-read the two VNets' peerings
 
 `ask` shows what exists now with three buttons: roll back (focused: the default), retry
-the failed side, keep what exists. Esc closes the screen once the work is finished (or
-while it runs, leaving it to finish in the background); it cannot skip the choice.
+the failed side, keep what exists. Esc or Close closes the screen once the work is
+finished; until then (and through the choice) it stays.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ class PeeringProgress(ModalScreen[None]):
     DEFAULT_CSS = """
     PeeringProgress { align: center middle; }
     PeeringProgress #dialog {
+        overflow-y: auto;
         width: 96; max-width: 100%; height: auto; max-height: 90%;
         border: round $accent; background: $surface; padding: 1 2;
     }
@@ -187,7 +188,9 @@ class PeeringProgress(ModalScreen[None]):
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
-        if self._decision is not None:
-            self.app.bell()  # the choice must be made: nothing may be left half done silently
+        if not self.finished:
+            # Stays until the work is done (and a half failure decided): nothing may be left
+            # half done without the person seeing it.
+            self.app.bell()
             return
         self.dismiss(None)

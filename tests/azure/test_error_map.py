@@ -77,6 +77,7 @@ def test_class_and_code(status: int, code: str, expected: type[VnettuiError]) ->
     assert error.code == code
     assert error.message == f"Something about {code}."
     assert error.exit_code == 3
+    assert error.status == (status if status >= 300 else None)
 
 
 def test_throttle_carries_retry_after() -> None:

@@ -163,3 +163,42 @@ async def test_subscription_filter_by_name_or_id(
     async with open_sandbox_backend(sandbox_path, subscriptions=("nope",)) as backend:
         with pytest.raises(InputError, match=r"'nope'.*AZ-303 Lab"):
             await backend.load_inventory()
+
+
+async def test_subscriptions_load_concurrently_but_bounded(
+    make_sandbox: Callable[..., Path], env: dict[str, str]
+) -> None:
+    from dataclasses import replace
+
+    from tui.azure.backend import MAX_CONCURRENT_SUBSCRIPTIONS
+    from tui.azure.connection import make_connection
+    from tui.sandbox import SandboxTransport
+    from tui.settings import Settings
+
+    class Watching(SandboxTransport):
+        """Counts the subscriptions with a request in flight (latency keeps them open)."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.in_flight: dict[str, int] = {}
+            self.most = 0
+
+        async def send(self, request: Any, **kwargs: Any) -> Any:
+            parts = request.url.split("/")
+            sub = parts[4] if len(parts) > 5 and parts[3] == "subscriptions" else ""
+            self.in_flight[sub] = self.in_flight.get(sub, 0) + 1
+            self.most = max(self.most, len([s for s, n in self.in_flight.items() if n and s]))
+            try:
+                return await super().send(request, **kwargs)
+            finally:
+                self.in_flight[sub] -= 1
+
+    path = make_sandbox("estate", subscriptions=12, vnets=24, seed=3)
+    transport = Watching(path, faults={"operation_seconds": 0, "latency_ms": 5})
+    settings = Settings(sandbox=True, sandbox_state=path)
+    connection = replace(make_connection(settings), transport_factory=lambda: transport)
+    async with AzureBackend(settings, connection) as backend:
+        inventory = await backend.load_inventory()
+    assert len(inventory.subscriptions) == 12
+    assert inventory.errors == ()
+    assert transport.most == MAX_CONCURRENT_SUBSCRIPTIONS

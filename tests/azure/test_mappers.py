@@ -319,3 +319,17 @@ def test_published_examples_map_without_loss() -> None:
         for b in _example("resources.GetSubscriptions.json")["value"]
     )
     assert sub.name == "Example Subscription"
+
+
+def test_power_state_joined_from_the_status_list_by_id() -> None:
+    model = json.loads(json.dumps(VM))
+    del model["properties"]["instanceView"]
+    status = {
+        "id": VM["id"].upper(),
+        "properties": {"instanceView": {"statuses": [{"code": "PowerState/stopped"}]}},
+    }
+    (vm,) = mappers.vms_from_json([model], [NIC], [status])
+    assert vm.power_state is PowerState.STOPPED
+    assert vm.private_ip == "172.20.2.4"
+    (alone,) = mappers.vms_from_json([model], [NIC])
+    assert alone.power_state is PowerState.UNKNOWN

@@ -35,6 +35,9 @@ def test_compute_and_subscriptions() -> None:
                                  COMPUTE_API_VERSION, "statusOnly=true")
     sdk = build_virtual_machines_list_all_request(subscription_id="sub1", status_only="true")
     assert ours == BASE + sdk.url
+    plain = subscription_list_url(BASE, "sub1", "Microsoft.Compute/virtualMachines",
+                                  COMPUTE_API_VERSION)
+    assert plain == BASE + build_virtual_machines_list_all_request(subscription_id="sub1").url
     assert build_subscriptions_list_request().url.endswith(
         f"api-version={SUBSCRIPTIONS_API_VERSION}"
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui.errors import InputError
 from tui.model import (
@@ -139,3 +141,37 @@ def test_peering_by_name_on_its_vnet_or_by_id() -> None:
         find_peering(INVENTORY, "2and1", vnet1)
     with pytest.raises(InputError, match="Name the virtual network"):
         find_peering(INVENTORY, "1and2")
+
+
+# Names from a tiny alphabet, so generated estates are full of collisions.
+_names = st.sampled_from(["a", "b", "A"])
+_vnet_keys = st.lists(st.tuples(st.sampled_from([S1, S2]), _names, _names), min_size=1,
+                      max_size=12, unique_by=lambda k: (k[0], k[1].lower(), k[2].lower()))
+
+
+@given(keys=_vnet_keys, data=st.data())
+def test_every_form_finds_exactly_what_it_names(
+    keys: list[tuple[str, str, str]], data: st.DataObject
+) -> None:
+    inventory = Inventory(
+        subscriptions=INVENTORY.subscriptions,
+        vnets=tuple(make_vnet(sub, rg, name) for sub, rg, name in keys),
+    )
+    target = data.draw(st.sampled_from(inventory.vnets))
+    sub_name = inventory.subscription(target.subscription_id)
+    assert sub_name is not None
+    assert find_vnet(inventory, target.id.swapcase()) == target
+    assert find_vnet(inventory, f"{sub_name.name}/{target.resource_group}/{target.name}") == target
+
+    def same(v: VirtualNetwork, rg: bool) -> bool:
+        return v.name.lower() == target.name.lower() and (
+            not rg or v.resource_group.lower() == target.resource_group.lower())
+
+    for ref, rg in ((target.name, False), (f"{target.resource_group}/{target.name}", True)):
+        matching = [v for v in inventory.vnets if same(v, rg)]
+        if len(matching) == 1:
+            assert find_vnet(inventory, ref) == target
+        else:
+            with pytest.raises(InputError, match="ambiguous") as caught:
+                find_vnet(inventory, ref)
+            assert caught.value.message.count("/") >= 2 * len(matching)

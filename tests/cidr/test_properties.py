@@ -102,8 +102,15 @@ def test_sweep_finds_the_pairs_of_the_all_pairs_loop(vnets: list[VirtualNetwork]
                 }
             assert refusals == want
 
+    # the bulk answer for a peering form is the pairwise answer for every loaded VNet
+    for a in vnets[:4]:
+        blockers = index.peering_blockers(a.id)
+        assert set(blockers) == {
+            b.id for b in vnets if b.id != a.id and index.peering_refusals(a.id, b.id)
+        }
 
-@FAST
+
+@settings(max_examples=60, deadline=None)
 @given(estates(), st.lists(PREFIX, min_size=1, max_size=3))
 def test_a_prospective_space_hits_what_brute_force_hits(
     vnets: list[VirtualNetwork], prefixes: list[str]
@@ -171,7 +178,7 @@ CONTAINER = st.tuples(st.integers(20, 24), st.integers(0, (1 << 14) - 1)).map(
 )
 
 
-@FAST
+@settings(max_examples=60, deadline=None)
 @given(
     estates(max_vnets=10),
     st.lists(CONTAINER, min_size=1, max_size=3),

@@ -26,6 +26,7 @@ from tui.peering import (
 from tui.peering import PeeringRequest as Req
 from widgets.peering_confirm import DeletePeeringConfirm
 from widgets.peering_edit import PeeringEditForm
+from widgets.peering_form import PeeringForm
 from widgets.peering_progress import PeeringProgress
 
 
@@ -145,3 +146,51 @@ async def test_progress_retry_is_one_tab_away() -> None:
         await pilot.pause()
         await pilot.press("tab", "enter")
         assert await asked is Decision.RETRY
+
+
+def production(vnet: VirtualNetwork) -> str | None:
+    """vnet2 sits in a production subscription: writes to it need its name typed."""
+    return vnet.name if vnet.name == "vnet2" else None
+
+
+async def test_form_asks_for_the_production_vnets_name() -> None:
+    inv, v1, v2 = az303()
+    app = Harness(lambda: PeeringForm(inv, v1, v2, confirm=production))
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = app.modal
+        assert isinstance(form, PeeringForm)
+        await pilot.press("enter")  # names are the defaults; vnet2 not confirmed yet
+        assert app.result is NOTHING
+        problems = str(form.query_one("#problems", Static).render())
+        assert problems == "Type vnet2 to confirm the write to production VNet vnet2."
+        await pilot.press(*"vnet2", "enter")
+        await pilot.pause()
+    assert isinstance(app.result, Req)
+    assert app.result.remote_vnet_id == v2.id
+
+
+async def test_one_side_on_a_non_production_vnet_needs_no_typing() -> None:
+    inv, v1, v2 = az303()
+    app = Harness(lambda: PeeringForm(inv, v1, v2, confirm=production))
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = app.modal
+        assert isinstance(form, PeeringForm)
+        form.query_one("#one-side", Checkbox).value = True
+        await pilot.pause()
+        form.action_submit()
+        await pilot.pause()
+    assert isinstance(app.result, Req)
+    assert app.result.one_side
+
+
+async def test_delete_confirm_asks_for_the_production_vnets_name() -> None:
+    inv, v1, _ = peered()
+    app = Harness(lambda: DeletePeeringConfirm(inv, v1.peerings[0], confirm=production))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.modal
+        assert isinstance(screen, DeletePeeringConfirm)
+        await pilot.press("enter")
+        assert app.result is NOTHING
+        await pilot.press(*"vnet2", "enter")
+        await pilot.pause()
+    assert app.result == DeleteRequest(v1.peerings[0].id, True)

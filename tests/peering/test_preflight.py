@@ -14,9 +14,11 @@ from tui.model import Inventory, PeeringFlags, PeeringState, SyncLevel
 from tui.peering import (
     Action,
     Check,
+    DeleteRequest,
     EditRequest,
     Field,
     PeeringRequest,
+    SyncRequest,
     check_edit,
     default_names,
     find_peering,
@@ -27,6 +29,7 @@ from tui.peering import (
     preflight,
     sides_to_sync,
     valid_name_problem,
+    write_targets,
 )
 
 GW = PeeringFlags(use_remote_gateways=True)
@@ -296,3 +299,18 @@ def test_sync_chooses_the_stale_side() -> None:
     assert sides_to_sync(replace(changed, sync_level=SyncLevel.LOCAL_AND_REMOTE_NOT_IN_SYNC),
                          both) == [replace(changed, sync_level=both.sync_level), both]
     assert sides_to_sync(link(v1, v2, "a"), link(v2, v1, "b")) == []
+
+
+def test_write_targets_name_the_vnets_written_to() -> None:
+    inv, v1, v2 = az303()
+    v1 = linked(v1, link(v1, v2, "1and2"))
+    v2 = linked(v2, link(v2, v1, "2and1"))
+    inv = inventory(v1, v2)
+    both = PeeringRequest(v1.id, v2.id, "a", "b")
+    assert [v.name for v in write_targets(inv, both)] == ["vnet1", "vnet2"]
+    assert [v.name for v in write_targets(inv, replace(both, one_side=True))] == ["vnet1"]
+    one = v1.peerings[0].id
+    assert [v.name for v in write_targets(inv, DeleteRequest(one, both=False))] == ["vnet1"]
+    assert [v.name for v in write_targets(inv, DeleteRequest(one))] == ["vnet1", "vnet2"]
+    assert [v.name for v in write_targets(inv, SyncRequest(one))] == ["vnet1", "vnet2"]
+    assert [v.name for v in write_targets(inv, EditRequest(one, PeeringFlags()))] == ["vnet1"]

@@ -384,3 +384,17 @@ async def test_read_only_sends_nothing(az303: Cloud) -> None:
     assert isinstance(outcome, Refused)
     assert outcome.error.code == "ReadOnly"
     assert await az303.backend.list_peerings(req.local_vnet_id) == []
+
+
+async def test_guard_refusal_of_a_read_only_subscription_sends_nothing(
+        cloud_factory: Callable[..., Any]) -> None:
+    """A read-only subscription from the config is enforced by the backend's guard; the
+    workflow reports both links refused and nothing to roll back."""
+    cloud: Cloud = await cloud_factory("az303")
+    guarded = cloud.open_backend(cloud.path, read_only_subscriptions=("AZ-303 Lab",))
+    req = await request(cloud, "vnet1", "vnet2", ("1and2", "2and1"))
+    outcome = await perform(guarded, await cloud.inventory(), req, retry=FAST_RETRY,
+                            poll=FAST_POLL)
+    assert not outcome.ok
+    assert "Now vnet1 has no link to vnet2; vnet2 has no link to vnet1." in outcome.describe()
+    assert await cloud.backend.list_peerings(req.local_vnet_id) == []

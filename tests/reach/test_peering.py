@@ -50,6 +50,9 @@ def test_disconnected_survivor_says_the_other_side_was_deleted() -> None:
     world = seed().link("vnet1", "vnet2", name="1and2", state=PeeringState.DISCONNECTED)
     assert reason_of(world) == (
         "1and2 on vnet1 is Disconnected: vnet2 has no link back to vnet1 (it was deleted)")
+    reason = check(world.build(), vm_id("vm1"), vm_id("vm2")).reason
+    assert reason is not None
+    assert reason.command == "vnettui peer vnet1 vnet2 --name 1and2"  # revives it, then links
 
 
 def test_both_links_present_but_one_not_connected() -> None:

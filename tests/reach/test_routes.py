@@ -1,11 +1,15 @@
 """Effective routes: longest prefix wins, a UDR beats a system route of equal prefix, None
 drops, a virtual appliance is followed as far as vnettui can see."""
 
+import ipaddress
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.reach.world import World, rule, seed, subnet_id, table_id, vm_id
 from tui.model import PeeringState, Route
-from tui.reach import StepStatus, check, route_for
+from tui.reach import StepStatus, check, effective_routes, route_for
 
 
 def test_udr_to_none_names_the_route_table_and_route() -> None:
@@ -22,6 +26,19 @@ def test_udr_to_none_names_the_route_table_and_route() -> None:
                            "10.2.0.0/16 → None drops the traffic")
     assert reason.resource_id == table_id("rt-vnet1")
     assert reason.hint == "change or remove route blackhole in rt-vnet1"
+
+
+def test_a_udr_to_none_is_the_reason_even_without_peering() -> None:
+    # Peering would not help: the UDR overrides the route a peering adds.
+    world = (seed().routes("rt", Route("drop-vnet2", "10.2.0.0/16", "None"))
+             .subnet("vnet1", "s", "10.1.9.0/24", routes="rt")
+             .vm("vm9", "vnet1", "10.1.9.4", subnet="s"))
+    verdict = check(world.build(), vm_id("vm9"), vm_id("vm2"))
+    assert verdict.reason is not None
+    assert verdict.reason.text == ("vnet1/s to 10.2.0.4: route drop-vnet2 in rt: 10.2.0.0/16 → "
+                                   "None drops the traffic (and vnet1 and vnet2 are not peered "
+                                   "either)")
+    assert [s.status for s in verdict.steps] == [StepStatus.OK, StepStatus.OK, StepStatus.FAIL]
 
 
 def test_udr_wins_over_a_system_route_of_equal_prefix() -> None:
@@ -173,7 +190,11 @@ def test_appliance_path_without_return_route_fails() -> None:
     assert verdict.conclusive
     assert verdict.reason is not None
     assert verdict.reason.text == ("no route for replies from vnet-c/default to 10.10.0.4 "
-                                   "(system route 10.0.0.0/8 → None drops it)")
+                                   "(system route 10.0.0.0/8 → None drops it): vnet-a and "
+                                   "vnet-c only meet at hub, and peering is not transitive")
+    assert verdict.reason.hint == ("route replies through the appliance: a UDR for "
+                                   f"10.10.0.0/16 → VirtualAppliance {NVA} on vnet-c/default")
+    assert verdict.reason.command == ""
 
 
 def test_appliance_path_still_checks_the_destination_nsg() -> None:
@@ -215,3 +236,34 @@ def test_route_for_unknown_address_is_none() -> None:
     inventory = seed().build()
     assert route_for(inventory, inventory.vnets[0].subnets[0], "not-an-ip") is None
     assert subnet_id("vnet1") == inventory.vnets[0].subnets[0].id
+
+
+@given(
+    udrs=st.lists(st.tuples(st.integers(0, 255), st.integers(8, 32),
+                            st.sampled_from(["None", "VirtualAppliance", "VnetLocal"])),
+                  max_size=6, unique_by=lambda u: (u[0], u[1])),
+    last_octets=st.tuples(st.integers(0, 255), st.integers(0, 255)),
+)
+def test_route_for_picks_the_longest_prefix_and_a_udr_on_a_tie(
+    udrs: list[tuple[int, int, str]], last_octets: tuple[int, int],
+) -> None:
+    routes = tuple(
+        Route(f"r{i}", str(ipaddress.ip_network(f"10.2.{second}.0/{length}", strict=False)),
+              hop, "10.0.1.4" if hop == "VirtualAppliance" else None)
+        for i, (second, length, hop) in enumerate(udrs)
+    )
+    world = seed().peer("vnet1", "vnet2").routes("rt", *routes)
+    world.subnet("vnet1", "s", "10.1.9.0/24", routes="rt")
+    inventory = world.build()
+    subnet = inventory.vnets[0].subnets[1]
+    ip = f"10.2.{last_octets[0]}.{last_octets[1]}"
+    chosen = route_for(inventory, subnet, ip)
+    assert chosen is not None
+    address = ipaddress.ip_address(ip)
+    containing = [r for r in effective_routes(inventory, subnet)
+                  if address in ipaddress.ip_network(r.prefix)]
+    assert address in ipaddress.ip_network(chosen.prefix)
+    longest = max(ipaddress.ip_network(r.prefix).prefixlen for r in containing)
+    assert ipaddress.ip_network(chosen.prefix).prefixlen == longest
+    if any(r.user and ipaddress.ip_network(r.prefix).prefixlen == longest for r in containing):
+        assert chosen.user

@@ -116,3 +116,16 @@ def test_a_public_destination_is_beyond_what_vnettui_sees() -> None:
 def test_bad_port_or_protocol_is_a_value_error(port: int, protocol: str) -> None:
     with pytest.raises(ValueError, match=r"port|protocol"):
         check(World().build(), vm_id("a"), vm_id("b"), port, protocol)
+
+
+def test_an_overlapping_destination_ip_means_the_one_the_source_can_reach() -> None:
+    # legacy reuses vnet2's space and comes first; vm1 is peered with vnet2 only.
+    world = (World().vnet("legacy", "10.2.0.0/16").vnet("vnet1", "10.1.0.0/16")
+             .vnet("vnet2", "10.2.0.0/16").vm("old", "legacy", "10.2.0.4")
+             .vm("vm1", "vnet1", "10.1.0.4").vm("vm2", "vnet2", "10.2.0.4")
+             .peer("vnet1", "vnet2"))
+    verdict = check(world.build(), vm_id("vm1"), "10.2.0.4")
+    assert verdict.reachable
+    assert verdict.steps[1].text == "10.2.0.4 is vm2's address (NIC vm2-nic)"
+    bare = check(world.build(), vm_id("vm1"), "10.2.0.99")
+    assert bare.steps[1].text.startswith("10.2.0.99 is in vnet2/default")

@@ -279,3 +279,17 @@ def test_missing_rights_name_the_role_and_the_side() -> None:
     assert "Network Contributor" in own
     assert "vnet1" in own
     assert auth.missing_right_hint("VnetAddressSpacesOverlap", local, remote) is None
+
+
+async def test_a_device_code_refusal_comes_back_explained(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Refusing(FakeDeviceCode):
+        def authenticate(self, scopes: list[str]) -> FakeRecord:
+            raise ClientAuthenticationError(message="AADSTS53003: Access has been blocked")
+
+    monkeypatch.setattr(azure.identity, "DeviceCodeCredential", Refusing)
+    monkeypatch.setattr(azure.identity, "AuthenticationRecord", FakeRecord)
+    credential = auth.make_credential(Settings(auth="device-code"), device_code=lambda p: None)
+    with pytest.raises(AuthError) as caught:
+        await credential.get_token("https://management.azure.com/.default")
+    assert caught.value.code == "AADSTS53003"
+    assert "Conditional Access" in str(caught.value)

@@ -8,6 +8,8 @@ import logging
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui import redact
 from tui.audit import AuditLog, describe_request, principal_from_claims, read_audit, token_claims
@@ -58,7 +60,7 @@ def test_a_remembered_value_of_any_shape_is_masked() -> None:
 
 def test_the_logging_filter_masks_messages_arguments_and_tracebacks(tmp_path: Path) -> None:
     redact.remember(SENTINEL)
-    logger = logging.getLogger("azure.core.test_child")
+    logger = logging.getLogger("tui.test_child")
     root = logging.getLogger()
     handler = logging.FileHandler(tmp_path / "log.txt", encoding="utf-8")
     root.addHandler(handler)
@@ -122,4 +124,33 @@ def test_audit_entries_append_and_read_back(tmp_path: Path) -> None:
                               "Microsoft.Network/virtualNetworks/v1",)
     assert SENTINEL not in path.read_text()
     assert read_audit(path, limit=1) == entries[1:]
+    assert entries[1].describe().endswith("ada@contoso.com delete v1: failed (InUse)")
     assert read_audit(tmp_path / "missing.jsonl") == []
+
+
+def test_a_sync_is_marked_in_the_audit(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    url = ("https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/"
+           "Microsoft.Network/virtualNetworks/v1/virtualNetworkPeerings/p"
+           "?syncRemoteAddressSpace=true&api-version=2025-07-01")
+    AuditLog(path).record("PUT", url, "accepted", status=201)
+    (entry,) = read_audit(path)
+    assert entry.extra == {"sync": "true"}
+    assert entry.who == "unknown"
+
+
+TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/="
+
+
+@given(token=st.text(alphabet=TOKEN_CHARS, min_size=16, max_size=120),
+       template=st.sampled_from([
+           "Authorization: Bearer {t}",
+           "{{'Authorization': 'Bearer {t}'}}",
+           '{{"x-ms-authorization-auxiliary": "Bearer {t}"}}',
+           "x-ms-authorization-auxiliary: Bearer {t}, EncryptedBearer {t}",
+           "client_secret={t}",
+           "GET https://x.blob.core.windows.net/c?sv=1&sig={t}&sp=r",
+       ]))
+def test_any_token_in_a_credential_position_is_masked(token: str, template: str) -> None:
+    text = "request " + template.format(t=token) + " done"
+    assert token not in redact.redact(text)

@@ -77,3 +77,13 @@ def subscription_client(path: Path, **kwargs: Any) -> SubscriptionClient:
 
 def peering_body(remote: str, **flags: bool) -> dict[str, Any]:
     return {"properties": {"remoteVirtualNetwork": {"id": remote}, **flags}}
+
+
+async def link(
+    client: NetworkManagementClient, rg: str, vnet: str, name: str, remote: str, **flags: bool
+) -> Any:
+    """Create or update one peering and wait for its long-running operation."""
+    poller = await client.virtual_network_peerings.begin_create_or_update(
+        rg, vnet, name, peering_body(remote, **flags)
+    )
+    return await poller.result()

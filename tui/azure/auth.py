@@ -255,8 +255,29 @@ class InteractiveCredential:
             return self._credential.get_token(*scopes, **kwargs)
 
     async def get_token(self, *scopes: str, **kwargs: Any) -> Any:
-        self._loop = asyncio.get_running_loop()
-        return await asyncio.to_thread(self._get_token, scopes, kwargs)
+        # A daemon thread rather than the default executor: a sign-in waiting for a person
+        # (up to the code's 15 minutes) must not keep the process alive after they quit.
+        loop = self._loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+
+        def deliver(ok: bool, value: Any) -> None:
+            if future.done():
+                return
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+
+        def work() -> None:
+            try:
+                outcome: tuple[bool, Any] = (True, self._get_token(scopes, kwargs))
+            except BaseException as error:  # handed to the awaiting task, not lost
+                outcome = (False, error)
+            with contextlib.suppress(RuntimeError):  # the loop closed: nobody is waiting
+                loop.call_soon_threadsafe(deliver, *outcome)
+
+        threading.Thread(target=work, name="vnettui-sign-in", daemon=True).start()
+        return await future
 
     async def close(self) -> None:
         if self._credential is not None:
@@ -304,7 +325,7 @@ class SignInCredential:
 class TenantCredential:
     """Tokens for another tenant from the same sign-in (auxiliary tokens)."""
 
-    def __init__(self, credential: SignInCredential, tenant_id: str) -> None:
+    def __init__(self, credential: Any, tenant_id: str) -> None:
         self.credential = credential
         self.tenant_id = tenant_id
 
@@ -323,7 +344,7 @@ class TenantCredential:
 
 
 def auxiliary_policy(
-    credential: SignInCredential, tenant_ids: Sequence[str], settings: Settings
+    credential: Any, tenant_ids: Sequence[str], settings: Settings
 ) -> Any:
     """`x-ms-authorization-auxiliary` for writes that reach into other tenants.
 

@@ -8,6 +8,7 @@ Both go through the same clients, so credential, retry and transport are shared.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -41,6 +42,22 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[Subscription, LoadError | None], None]
+
+# The client packages take about a second to import (DESIGN.md "Measured costs"); they are
+# imported in a worker thread before first use, so a TUI's event loop keeps drawing.
+SDK_MODULES = (
+    "azure.core.rest",
+    "azure.mgmt.resource.subscriptions.aio",
+    "azure.mgmt.network.aio",
+    "azure.mgmt.network.models",
+    "azure.mgmt.compute.aio",
+)
+
+
+def _import_sdk() -> None:
+    for name in SDK_MODULES:
+        importlib.import_module(name)
+
 
 # Subscriptions read at once: enough to hide latency, few enough to stay under ARM's
 # per-principal read budget when a tenant has hundreds of them.
@@ -99,7 +116,12 @@ class AzureBackend:
         self._subscription_client: SubscriptionClient | None = None
         self._network: dict[str, NetworkManagementClient] = {}
         self._compute: dict[str, ComputeManagementClient] = {}
+        # Clients that add a remote tenant's token (x-ms-authorization-auxiliary), keyed
+        # by (subscription, tenant), and the tenant of every subscription listed so far.
+        self._aux_network: dict[tuple[str, str], NetworkManagementClient] = {}
+        self._tenants: dict[str, str] = {}
         self._closed = False
+        self._sdk_loaded = False
         # One transport for every client: one sandbox connection (or one fault counter),
         # closed once at the end.
         factory = connection.transport_factory
@@ -119,10 +141,13 @@ class AzureBackend:
         if self._closed:
             return
         self._closed = True
-        clients: list[Any] = [*self._network.values(), *self._compute.values()]
+        clients: list[Any] = [
+            *self._network.values(), *self._aux_network.values(), *self._compute.values()
+        ]
         if self._subscription_client is not None:
             clients.append(self._subscription_client)
         self._network.clear()
+        self._aux_network.clear()
         self._compute.clear()
         self._subscription_client = None
         for client in clients:
@@ -141,6 +166,12 @@ class AzureBackend:
                 await close()
             except Exception:
                 log.warning("closing the credential failed", exc_info=True)
+
+    async def _ready(self) -> None:
+        """Import the SDK's clients off the event loop, once."""
+        if not self._sdk_loaded:
+            await asyncio.to_thread(_import_sdk)
+            self._sdk_loaded = True
 
     # Clients, one per subscription (the SDK binds the subscription into its operations).
 
@@ -182,6 +213,31 @@ class AzureBackend:
             )
         return self._compute[key]
 
+    def _writer(
+        self, subscription_id: str, remote_vnet_id: str, remote_tenant: str | None
+    ) -> NetworkManagementClient:
+        """The client for a peering write: with the remote tenant's token when the remote
+        VNet lives in another tenant (ARM checks `peer/action` there)."""
+        local = self._tenants.get(subscription_id.lower()) or self.settings.tenant or ""
+        remote = remote_tenant or self._tenants.get(rid(remote_vnet_id).subscription_id.lower())
+        if not remote or not local or remote.lower() == local.lower():
+            return self.network(subscription_id)
+        key = (subscription_id.lower(), remote.lower())
+        if key not in self._aux_network:
+            from azure.mgmt.network.aio import NetworkManagementClient
+
+            from tui.azure import auth
+
+            kwargs = self._client_kwargs()
+            kwargs["per_retry_policies"] = [
+                *kwargs.get("per_retry_policies", []),
+                auth.auxiliary_policy(self.connection.credential, [remote], self.settings),
+            ]
+            self._aux_network[key] = NetworkManagementClient(
+                self.connection.credential, subscription_id, **kwargs
+            )
+        return self._aux_network[key]
+
     # Bulk reads.
 
     async def list_subscriptions(self) -> list[Subscription]:
@@ -189,9 +245,11 @@ class AzureBackend:
 
         A `--subscription` that matches nothing readable is an InputError naming it.
         """
+        await self._ready()
         url = f"{self.base_url}/subscriptions?api-version={SUBSCRIPTIONS_API_VERSION}"
         bodies = await list_all(self._subscriptions_client(), url)
         subs = [mappers.subscription_from_json(b) for b in bodies]
+        self._tenants.update((s.id.lower(), s.tenant_id) for s in subs if s.tenant_id)
         wanted = self.settings.subscriptions
         if not wanted:
             return subs
@@ -213,6 +271,7 @@ class AzureBackend:
 
     async def load_subscription(self, sub: Subscription) -> SubscriptionContents:
         """One subscription's VNets, VMs, NSGs and route tables (raises on failure)."""
+        await self._ready()
         return await read_subscription(
             self.network(sub.id), self.compute(sub.id), self.base_url, sub.id
         )
@@ -253,12 +312,14 @@ class AzureBackend:
     # Typed single reads.
 
     async def get_vnet(self, vnet_id: str) -> VirtualNetwork:
+        await self._ready()
         sub, rg, name = _vnet_parts(vnet_id)
         with azure_errors():
             model = await self.network(sub).virtual_networks.get(rg, name)
         return mappers.vnet_from_json(model.as_dict())
 
     async def list_peerings(self, vnet_id: str) -> list[Peering]:
+        await self._ready()
         sub, rg, name = _vnet_parts(vnet_id)
         vnet = rid(vnet_id)
         with azure_errors():
@@ -268,6 +329,7 @@ class AzureBackend:
             ]
 
     async def get_peering(self, peering_id: str) -> Peering:
+        await self._ready()
         sub, rg, vnet, name = _peering_parts(peering_id)
         with azure_errors():
             model = await self.network(sub).virtual_network_peerings.get(rg, vnet, name)
@@ -277,25 +339,36 @@ class AzureBackend:
     # guard policy in every client's pipeline (tui.azure.guard), where requests leave.
 
     async def put_peering(
-        self, vnet_id: str, name: str, remote_vnet_id: str, flags: PeeringFlags
+        self, vnet_id: str, name: str, remote_vnet_id: str, flags: PeeringFlags,
+        *, remote_tenant: str | None = None,
     ) -> Peering:
-        """Create or update one direction of a peering; returns it once ARM settles."""
+        """Create or update one direction of a peering; returns it once ARM settles.
+
+        When the remote VNet's subscription is in another tenant (known from the
+        subscription list, or `remote_tenant` for a pasted id), the request carries that
+        tenant's token in `x-ms-authorization-auxiliary`.
+        """
+        await self._ready()
         sub, rg, vnet = _vnet_parts(vnet_id)
         body = _peering_model(peering_body(remote_vnet_id, flags))
+        client = self._writer(sub, remote_vnet_id, remote_tenant)
         with azure_errors():
-            poller = await self.network(sub).virtual_network_peerings.begin_create_or_update(
+            poller = await client.virtual_network_peerings.begin_create_or_update(
                 rg, vnet, name, body
             )
             model = await poller.result()
         return mappers.peering_from_json(model.as_dict(), rid(vnet_id))
 
     async def delete_peering(self, peering_id: str) -> None:
+        await self._ready()
         sub, rg, vnet, name = _peering_parts(peering_id)
         with azure_errors():
             poller = await self.network(sub).virtual_network_peerings.begin_delete(rg, vnet, name)
             await poller.result()
 
-    async def sync_peering(self, peering_id: str) -> Peering:
+    async def sync_peering(
+        self, peering_id: str, *, remote_tenant: str | None = None
+    ) -> Peering:
         """Re-read the remote address space: PUT the current body with syncRemoteAddressSpace.
 
         As `az network vnet peering sync` does: GET, then PUT the same flags and remote.
@@ -303,8 +376,9 @@ class AzureBackend:
         sub, rg, vnet, name = _peering_parts(peering_id)
         current = await self.get_peering(peering_id)
         body = _peering_model(peering_body(current.remote_vnet_id, current.flags))
+        client = self._writer(sub, current.remote_vnet_id, remote_tenant)
         with azure_errors():
-            poller = await self.network(sub).virtual_network_peerings.begin_create_or_update(
+            poller = await client.virtual_network_peerings.begin_create_or_update(
                 rg, vnet, name, body, sync_remote_address_space="true"
             )
             model = await poller.result()

@@ -65,22 +65,22 @@ def make_connection(
     from tui.azure.guard import Safety
 
     safety = Safety.from_settings(settings)
-    options = auth.client_options(settings)
-    transport_factory: Callable[[], Any] | None = None
-    credential: Any
     if settings.sandbox:
+        # The sandbox answers at the public cloud's address; skipping auth's cloud tables
+        # also keeps azure.identity (0.2 s of imports) out of sandbox runs.
         from tui.sandbox import SandboxCredential
 
         path = settings.sandbox_path()
-        credential = SandboxCredential()
-        transport_factory = lambda: sandbox_transport(path)  # noqa: E731
-    else:
-        credential = auth.make_credential(settings, device_code=device_code)
+        return Connection(
+            credential=SandboxCredential(),
+            transport_factory=lambda: sandbox_transport(path),
+            policies_factory=safety.policies,
+        )
+    options = auth.client_options(settings)
     return Connection(
-        credential=credential,
+        credential=auth.make_credential(settings, device_code=device_code),
         base_url=str(options["base_url"]),
         credential_scopes=tuple(options["credential_scopes"]),
-        transport_factory=transport_factory,
         policies_factory=safety.policies,
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from typing import Any
 from tui.errors import (
     AuthError,
     CloudError,
+    InputError,
     NotFoundError,
     ThrottledError,
     TransientError,
@@ -161,6 +163,10 @@ def translate(exc: BaseException) -> VnettuiError:
         )
     if isinstance(exc, azex.HttpResponseError):
         status = exc.status_code
+        if status is not None and 200 <= status < 300:
+            # A long-running operation that ended Failed: the status poll itself was a
+            # success, so the HTTP status says nothing about the failure.
+            status = None
         code, message = _arm_error(exc)
         response = getattr(exc, "response", None)
         retry_after = retry_after_seconds(getattr(response, "headers", None))
@@ -187,6 +193,13 @@ def translate(exc: BaseException) -> VnettuiError:
     if isinstance(exc, azex.AzureError):
         return CloudError(sentence(getattr(exc, "message", str(exc)), "Azure SDK error."),
                           code=type(exc).__name__)
+    if isinstance(exc, sqlite3.Error):
+        # Only the sandbox's in-process transport reads SQLite: its file is unusable.
+        return InputError(
+            f"The sandbox file cannot be used ({sentence(str(exc), 'unreadable')}); start it "
+            "over with `vnettui sandbox reset` or choose another with --sandbox-state.",
+            code="SandboxFileUnusable",
+        )
     if isinstance(exc, OSError | TimeoutError):
         return TransientError(
             sentence(f"Network problem: {exc}", "Network problem."), code="ConnectionFailed"

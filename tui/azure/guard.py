@@ -167,7 +167,7 @@ class ReadOnlyGuardPolicy(Policy):
             raise WriteRefusedError(reason)
         response = await self.next.send(request)
         if http.method.upper() == "GET":
-            _learn_subscription_names(self.rules, response)
+            await _learn_subscription_names(self.rules, response)
         return response
 
 
@@ -184,6 +184,7 @@ class AuditPolicy(Policy):
         self.audit_log = audit_log
         # operation URL -> (method, url, header kind) of the write it tracks
         self._pending: dict[str, tuple[str, str, str]] = {}
+        self._last_authorization = ""
 
     async def send(self, request: Request) -> Response:
         http = request.http_request
@@ -205,23 +206,26 @@ class AuditPolicy(Policy):
             raise
         self._learn_principal(http)
         if writing:
-            self._record_write(method, url, response)
+            await self._record_write(method, url, response)
         elif tracked is not None:
-            self._record_outcome(url, tracked, response)
+            await self._record_outcome(url, tracked, response)
         return response
 
     def _learn_principal(self, http: Any) -> None:
         header = http.headers.get("Authorization") or ""
+        if header == self._last_authorization:
+            return
+        self._last_authorization = header
         scheme, _, token = header.partition(" ")
         if scheme.lower() == "bearer" and token:
             self.audit_log.learn_token(token)
 
-    def _record_write(self, method: str, url: str, response: Response) -> None:
+    async def _record_write(self, method: str, url: str, response: Response) -> None:
         status = response.http_response.status_code
         headers = response.http_response.headers
         request_id = headers.get("x-ms-request-id", "")
         if status >= 400:
-            code, message = _arm_error(response)
+            code, message = await _arm_error(response)
             self.audit_log.record(
                 method, url, audit.FAILED, status=status, code=code, message=message,
                 request_id=request_id,
@@ -241,12 +245,12 @@ class AuditPolicy(Policy):
         result = audit.ACCEPTED if status == 202 else audit.SUCCEEDED
         self.audit_log.record(method, url, result, status=status, request_id=request_id)
 
-    def _record_outcome(
+    async def _record_outcome(
         self, poll_url: str, tracked: tuple[str, str, str], response: Response
     ) -> None:
         method, url, kind = tracked
         status = response.http_response.status_code
-        body = _json_body(response)
+        body = await _json_body(response)
         if kind == "async":
             state = str(body.get("status", "")).lower() if isinstance(body, dict) else ""
             if state not in ("succeeded", "failed", "canceled", "cancelled"):
@@ -261,40 +265,47 @@ class AuditPolicy(Policy):
         if state == "succeeded":
             self.audit_log.record(method, url, audit.SUCCEEDED, status=status)
             return
-        code, message = _arm_error(response)
+        code, message = await _arm_error(response)
         self.audit_log.record(
             method, url, audit.FAILED, status=status, code=code or state.capitalize(),
             message=message,
         )
 
 
-def _json_body(response: Response) -> Any:
+async def _json_body(response: Response) -> Any:
+    """The response's JSON. A streamed body (the SDK streams a long-running write's first
+    answer) is read into memory first; the SDK's own read then returns the same bytes."""
+    http = response.http_response
     try:
-        text = response.http_response.text()
-    except Exception:  # a streamed or unread body: nothing to learn from it
-        return None
+        text = http.text()
+    except Exception:
+        try:
+            await http.read()
+            text = http.text()
+        except Exception:  # a body that cannot be read: nothing to learn from it
+            return None
     try:
         return json.loads(text) if text else None
     except ValueError:
         return None
 
 
-def _arm_error(response: Response) -> tuple[str, str]:
-    body = _json_body(response)
+async def _arm_error(response: Response) -> tuple[str, str]:
+    body = await _json_body(response)
     error = body.get("error") if isinstance(body, dict) else None
     if isinstance(error, dict):
         return str(error.get("code", "")), str(error.get("message", ""))
     return "", ""
 
 
-def _learn_subscription_names(rules: WriteRules, response: Response) -> None:
+async def _learn_subscription_names(rules: WriteRules, response: Response) -> None:
     """Feed `rules.names` from any subscription list answered through the pipeline."""
     if not rules.read_only_subscriptions:
         return
     path = urlsplit(response.http_request.url).path.rstrip("/").lower()
     if path != "/subscriptions" and not re.fullmatch(r"/subscriptions/[^/]+", path):
         return
-    body = _json_body(response)
+    body = await _json_body(response)
     items = body.get("value") if isinstance(body, dict) and "value" in body else [body]
     for item in items if isinstance(items, list) else ():
         if isinstance(item, dict) and item.get("subscriptionId") and item.get("displayName"):

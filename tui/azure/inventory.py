@@ -1,8 +1,10 @@
-"""Reading one subscription's networking in five concurrent raw lists, joined into the model."""
+"""Reading one subscription's networking in six concurrent raw lists, joined into the model."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,8 +15,10 @@ from tui.azure.paging import (
     list_all,
     subscription_list_url,
 )
-from tui.errors import VnettuiError
+from tui.errors import AuthError, ThrottledError, VnettuiError
 from tui.model import NetworkSecurityGroup, RouteTable, VirtualMachine, VirtualNetwork
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +32,7 @@ class SubscriptionContents:
 async def read_subscription(
     network: Any, compute: Any, base_url: str, sub_id: str
 ) -> SubscriptionContents:
-    """VNets, NICs, NSGs, route tables and VMs of one subscription, read concurrently.
+    """VNets, NICs, NSGs, route tables, VMs and their power states, read concurrently.
 
     The first list that fails cancels the others and its error is raised, so the caller
     records one reason per subscription.
@@ -38,25 +42,41 @@ async def read_subscription(
         return subscription_list_url(base_url, sub_id, f"Microsoft.Network/{kind}",
                                      NETWORK_API_VERSION)
 
-    # statusOnly=true adds each VM's instance view (power state) to the list; whether ARM
-    # then leaves out other properties is unconfirmed, so every field is read leniently.
-    vms_url = subscription_list_url(base_url, sub_id, "Microsoft.Compute/virtualMachines",
-                                    COMPUTE_API_VERSION, "statusOnly=true")
+    def vms(query: str = "") -> str:
+        return subscription_list_url(base_url, sub_id, "Microsoft.Compute/virtualMachines",
+                                     COMPUTE_API_VERSION, query)
+
+    # Power state comes from `statusOnly=true`, which adds each VM's instance view. Whether
+    # ARM then still sends the rest of the model (network profile, size, OS) is not
+    # confirmed, so the plain list is read too and the two are joined by id; a status list
+    # that fails leaves power states unknown rather than failing the subscription.
     try:
         async with asyncio.TaskGroup() as group:
             vnets = group.create_task(list_all(network, net("virtualNetworks")))
             nics = group.create_task(list_all(network, net("networkInterfaces")))
             nsgs = group.create_task(list_all(network, net("networkSecurityGroups")))
             tables = group.create_task(list_all(network, net("routeTables")))
-            vms = group.create_task(list_all(compute, vms_url))
+            models = group.create_task(list_all(compute, vms()))
+            statuses = group.create_task(_optional(list_all(compute, vms("statusOnly=true"))))
     except BaseExceptionGroup as group_error:
         raise _first_error(group_error) from None
     return SubscriptionContents(
         vnets=tuple(mappers.vnet_from_json(b) for b in vnets.result()),
-        vms=tuple(mappers.vms_from_json(vms.result(), nics.result())),
+        vms=tuple(mappers.vms_from_json(models.result(), nics.result(), statuses.result())),
         nsgs=tuple(mappers.nsg_from_json(b) for b in nsgs.result()),
         route_tables=tuple(mappers.route_table_from_json(b) for b in tables.result()),
     )
+
+
+async def _optional(reading: Awaitable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """A list whose failure costs detail, not the subscription (auth errors still count)."""
+    try:
+        return await reading
+    except (AuthError, ThrottledError):
+        raise
+    except VnettuiError as error:
+        log.warning("VM power states not read: %s", error)
+        return []
 
 
 def _first_error(group_error: BaseExceptionGroup[BaseException]) -> BaseException:

@@ -283,8 +283,17 @@ def route_table_from_json(body: Json) -> RouteTable:
 
 
 def vms_from_json(
-    vm_bodies: Iterable[Json], nic_bodies: Iterable[Json]
+    vm_bodies: Iterable[Json], nic_bodies: Iterable[Json],
+    status_bodies: Iterable[Json] = (),
 ) -> list[VirtualMachine]:
-    """Join one subscription's VMs with its NICs."""
+    """Join one subscription's VMs with its NICs and, by VM id, their power states."""
     nics = {nic.id: nic for nic in (nic_from_json(b) for b in nic_bodies)}
-    return [vm_from_json(b, nics) for b in vm_bodies]
+    powers = {rid(_str(b.get("id"))): power_state_from_json(b) for b in status_bodies}
+    vms = []
+    for body in vm_bodies:
+        vm = vm_from_json(body, nics)
+        power = powers.get(vm.id, PowerState.UNKNOWN)
+        if power is not PowerState.UNKNOWN:
+            vm = replace(vm, power_state=power)
+        vms.append(vm)
+    return vms

@@ -228,6 +228,7 @@ def _emit(as_json: bool, items: list[dict[str, Any]], table: Callable[[], str], 
         print(table())
     else:
         print(f"No {kind}.")
+    sys.stdout.flush()  # a reader that went away is noticed here, not at exit
 
 
 async def _list(what: str, as_json: bool, settings: Settings) -> int:

@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from tui.config import add_production_argument, confirm_production
+from tui.errors import RefusedError
 from tui.model import Inventory, PeeringFlags, VirtualNetwork
 from tui.peering import (
     PeeringBackend,
@@ -141,7 +142,11 @@ async def _peer(args: argparse.Namespace, settings: Settings) -> int:
         print(text)
         return 0
     print(text, file=sys.stderr)
-    return 3
+    # Refused before leaving the process (the guard: a read-only subscription) and nothing
+    # went through: a refusal, not a cloud failure.
+    result = outcome.result
+    refused = all(isinstance(r.error, RefusedError) for r in result.failed)
+    return 2 if refused and not result.succeeded else 3
 
 
 def run_unpeer(args: argparse.Namespace, settings: Settings) -> int:

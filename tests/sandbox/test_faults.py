@@ -1,0 +1,132 @@
+"""The fault profile: throttling, server errors, dropped connections, forbidden
+subscriptions and failing writes, seen through the real SDK's retry and polling."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from azure.core.exceptions import HttpResponseError, ServiceResponseError
+from azure.core.rest import HttpRequest
+
+from tests.sandbox.conftest import (
+    AZ303,
+    CONTOSO,
+    RG,
+    link,
+    network_client,
+    subscription_client,
+    vnet_id,
+)
+from tui.sandbox import FaultProfile, SandboxTransport
+
+VNET1 = vnet_id(AZ303, RG, "vnet1")
+VNET2 = vnet_id(AZ303, RG, "vnet2")
+LIST = f"/subscriptions/{AZ303}/providers/Microsoft.Network/virtualNetworks?api-version=2026-03-01"
+
+
+async def test_throttling_answers_429_and_the_sdk_retries(az303: Path) -> None:
+    faults = {"throttle_every": 2, "operation_seconds": 0}
+    async with network_client(az303, faults=faults, retry_total=0) as client:
+        assert (await client.send_request(HttpRequest("GET", LIST))).status_code == 200
+        throttled = await client.send_request(HttpRequest("GET", LIST))
+    assert throttled.status_code == 429
+    assert throttled.headers["Retry-After"] == "1"
+    assert throttled.json()["error"]["code"] == "TooManyRequests"
+    async with network_client(az303, faults=faults) as client:
+        names = [v.name async for v in client.virtual_networks.list_all()]
+        assert names == ["vnet1", "vnet2"]
+        assert (await link(client, RG, "vnet1", "1and2", VNET2)).peering_state == "Initiated"
+
+
+async def test_server_errors_are_retried(az303: Path) -> None:
+    faults = {"error_every": 2, "error_status": 500, "operation_seconds": 0}
+    async with network_client(az303, faults=faults, retry_total=0) as client:
+        await client.send_request(HttpRequest("GET", LIST))
+        failed = await client.send_request(HttpRequest("GET", LIST))
+    assert failed.status_code == 500
+    assert failed.json()["error"]["code"] == "InternalServerError"
+    async with network_client(az303, faults=faults) as client:
+        assert len([v async for v in client.virtual_networks.list_all()]) == 2
+
+
+async def test_dropped_connections(az303: Path) -> None:
+    faults = {"drop_every": 1, "operation_seconds": 0}
+    async with network_client(az303, faults=faults, retry_total=0) as client:
+        with pytest.raises(ServiceResponseError):
+            await client.virtual_networks.get(RG, "vnet1")
+
+
+@pytest.mark.parametrize("who", ["Contoso Platform", CONTOSO, CONTOSO.upper()])
+async def test_forbidden_subscription(showcase: Path, who: str) -> None:
+    faults = {"forbidden_subscriptions": [who], "operation_seconds": 0}
+    async with subscription_client(showcase, faults=faults) as subs:
+        # Still listed: the caller sees the subscription but may not read inside it.
+        assert len([s async for s in subs.subscriptions.list()]) == 2
+    async with network_client(showcase, CONTOSO, faults=faults) as client:
+        with pytest.raises(HttpResponseError) as caught:
+            await client.virtual_networks.get("rg-hub", "hub-vnet")
+    assert (caught.value.status_code, caught.value.error.code) == (403, "AuthorizationFailed")
+    assert "Microsoft.Network/virtualNetworks/read" in caught.value.message
+    async with network_client(showcase, AZ303, faults=faults) as client:
+        assert len([v async for v in client.virtual_networks.list_all()]) == 2
+        # Peering into the forbidden subscription needs the peer action there.
+        with pytest.raises(HttpResponseError) as linked:
+            await link(client, RG, "vnet2", "to-hub", vnet_id(CONTOSO, "rg-hub", "hub-vnet"))
+    assert (linked.value.status_code, linked.value.error.code) == (
+        403, "LinkedAuthorizationFailed")
+
+
+async def test_failing_writes_end_failed_and_change_nothing(az303: Path) -> None:
+    faults = {"fail_writes": ["2and1"], "operation_seconds": 0}
+    async with network_client(az303, faults=faults) as client:
+        await link(client, RG, "vnet1", "1and2", VNET2)
+        with pytest.raises(HttpResponseError) as caught:
+            await link(client, RG, "vnet2", "2and1", VNET1)
+        assert caught.value.error.code == "InternalServerError"
+        assert [p.name async for p in client.virtual_network_peerings.list(RG, "vnet2")] == []
+        survivor = await client.virtual_network_peerings.get(RG, "vnet1", "1and2")
+        assert survivor.peering_state == "Initiated"
+
+    faults = {"fail_writes": ["/virtualNetworkPeerings/1AND2"], "operation_seconds": 0}
+    async with network_client(az303, faults=faults) as client:
+        poller = await client.virtual_network_peerings.begin_delete(RG, "vnet1", "1and2")
+        with pytest.raises(HttpResponseError):
+            await poller.result()
+        assert (await client.virtual_network_peerings.get(RG, "vnet1", "1and2")).name == "1and2"
+
+
+def test_profile_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("VNETTUI_SANDBOX_FAULTS", json.dumps(
+        {"latency_ms": 5, "throttle_every": 3, "operation_seconds": 0,
+         "forbidden_subscriptions": "AZ-303 Lab"}))
+    transport = SandboxTransport(tmp_path / "s.db")
+    assert transport.faults == FaultProfile(
+        latency_ms=5.0, throttle_every=3, operation_seconds=0.0,
+        forbidden_subscriptions=("AZ-303 Lab",))
+    # An explicit profile wins over the environment.
+    assert SandboxTransport(tmp_path / "s.db", faults={}).faults == FaultProfile()
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("{not json", "not valid JSON"),
+    ("[1]", "must be a JSON object"),
+    ('{"throttle_evry": 2}', "unknown fault profile key"),
+    ('{"throttle_every": -1}', "whole number"),
+    ('{"error_status": 200}', "HTTP error status"),
+    ('{"fail_writes": [1]}', "list of strings"),
+])
+def test_bad_profiles_say_what_is_wrong(
+    monkeypatch: pytest.MonkeyPatch, value: str, message: str
+) -> None:
+    monkeypatch.setenv("VNETTUI_SANDBOX_FAULTS", value)
+    with pytest.raises(ValueError, match=message):
+        FaultProfile.from_env()
+
+
+async def test_latency_keeps_answers_right(az303: Path) -> None:
+    faults: dict[str, Any] = {"latency_ms": 1, "operation_seconds": 0}
+    async with network_client(az303, faults=faults) as client:
+        assert (await client.virtual_networks.get(RG, "vnet1")).name == "vnet1"
