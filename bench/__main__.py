@@ -8,7 +8,7 @@ import pkgutil
 import sys
 from pathlib import Path
 
-from bench.framework import Row, format_table
+from bench.framework import Row, format_table, machine
 
 
 def main(argv: list[str]) -> int:
@@ -26,6 +26,7 @@ def main(argv: list[str]) -> int:
             rows.append(row)
             print(f"  {row.benchmark}: {row.case} done", file=sys.stderr, flush=True)
     print(format_table(rows))
+    print(f"\nCPU seconds, best of several runs; {machine()}")
     return 0
 
 

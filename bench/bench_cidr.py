@@ -19,7 +19,7 @@ from tui import cidr
 from tui.model import ResourceId, VirtualNetwork
 
 SIZES = (1_000, 10_000, 100_000)
-BASELINE_BUDGET_SECONDS = 15.0
+BASELINE_BUDGET_SECONDS = 30.0
 
 
 def estate(prefixes: int, *, seed: int = 1, reuse: float = 0.02) -> list[VirtualNetwork]:

@@ -7,6 +7,8 @@ A benchmark module defines `run() -> Iterable[Row]`; `python -m bench` finds eve
 from __future__ import annotations
 
 import gc
+import os
+import platform
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,12 +34,14 @@ class Row:
         return self.baseline_seconds / self.seconds if self.seconds else float("inf")
 
 
-def measure(fn: Callable[[], T], *, repeat: int = 3, setup: Callable[[], object] | None = None
+def measure(fn: Callable[[], T], *, repeat: int = 5, setup: Callable[[], object] | None = None
             ) -> tuple[float, T]:
-    """Best wall time of `repeat` runs (the least disturbed by the machine), and a result.
+    """Best CPU time of `repeat` runs, and a result.
 
-    `setup` runs before each timed call, untimed (e.g. to empty a cache for a cold run).
-    The garbage collector is paused while timing, as timeit does.
+    CPU time of this process (not wall time), so the work of other processes on a shared
+    machine is not counted; the best of several runs is the least disturbed one. `setup`
+    runs before each timed call, untimed (e.g. to empty a cache for a cold run). The
+    garbage collector is paused while timing, as timeit does.
     """
     best, result = float("inf"), None
     for _ in range(repeat):
@@ -46,9 +50,9 @@ def measure(fn: Callable[[], T], *, repeat: int = 3, setup: Callable[[], object]
         enabled = gc.isenabled()
         gc.disable()
         try:
-            start = time.perf_counter()
+            start = time.process_time()
             result = fn()
-            best = min(best, time.perf_counter() - start)
+            best = min(best, time.process_time() - start)
         finally:
             if enabled:
                 gc.enable()
@@ -59,6 +63,16 @@ def measure(fn: Callable[[], T], *, repeat: int = 3, setup: Callable[[], object]
 def extrapolate_quadratic(measured_n: int, measured_seconds: float, n: int) -> float:
     """An all-pairs loop's time at size n from its time at a smaller size: t * (n/m)^2."""
     return measured_seconds * (n / measured_n) ** 2
+
+
+def machine() -> str:
+    """What the numbers were measured on: CPUs, load, Python."""
+    cpus = os.cpu_count() or 0
+    try:
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        load = "unknown"
+    return f"{cpus} CPUs, load average {load}, Python {platform.python_version()}"
 
 
 def format_seconds(seconds: float) -> str:

@@ -15,11 +15,15 @@ How to use it (the TUI and the command line build on these names):
                                           #   peered to the same VNet
     index.conflicted_ids                  # frozenset[ResourceId]: VNets to mark in a list
     index.overlapping(vnet_id)            # tuple[Overlap, ...] touching one VNet, O(1)
-    index.overlapping_ids(vnet_id)        # frozenset[ResourceId]: what to grey out
+    index.overlapping_ids(vnet_id)        # frozenset[ResourceId]: VNets overlapping it
     index.vnets_overlapping(prefixes)     # VNets that a prospective space would overlap
     index.peering_refusals(a_id, b_id)    # tuple[PeeringRefusal, ...]; () means "fine"
+    index.peering_blockers(vnet_id)       # {remote id: refusals}: what a peering form
+                                          #   greys out (both rules), without trying all
     index.free_blocks(24, count=5, within=..., peerable_with=..., avoid=...)
+    index.free_search_ranges(24, within=..., peerable_with=...)  # what that searches
     free_blocks(vnets, 24, ...)           # the same without keeping an index
+    check_free_request(24, within=...)    # validate a request (InputError) before loading
 
 `Overlap.ranges` names each overlapping prefix pair (`PrefixOverlap`: the prefix on each
 VNet as written there and the overlapping range itself). Two CIDR blocks either nest or are
@@ -27,6 +31,12 @@ disjoint, so an overlapping range is always the smaller of the two prefixes; a V
 another "partially" when only some of its prefixes are involved. IPv4 and IPv6 never
 overlap each other. A VNet never conflicts with itself (ids compare case-insensitively).
 Prefixes that do not parse are skipped and listed in `index.invalid`.
+
+`analyse` does the sweep; the result objects (`overlaps`, `groups`, ...) are built on first
+use and kept, and parsed prefixes are cached by text, so re-analysing a refreshed
+inventory costs a fraction of the first run. An index is immutable: after a change, call
+`analyse` again. `free_blocks` documents the best-fit order and what `peerable_with` and
+`avoid` change; bad input to it raises `InputError` with a message for a person.
 
 Detection is an interval sweep: every prefix becomes an integer interval, sorted by
 (start, larger first); because CIDR blocks nest or are disjoint, the open intervals always
@@ -181,7 +191,7 @@ def _span(text: str) -> tuple[int, int, int] | None:
     if (
         len(parts) == 5
         and "".join(parts).isdigit()
-        and all(p[:1] != "0" or p == "0" for p in parts)  # "" or leading zeros: rejected
+        and all(p and (p[0] != "0" or p == "0") for p in parts)  # no "", no leading zeros
     ):
         a, b, c, d, length = map(int, parts)
         if a < 256 and b < 256 and c < 256 and d < 256 and length <= 32:
@@ -217,38 +227,49 @@ def _keys_of(texts: list[str]) -> list[tuple[int, int] | None]:
     found = list(map(_PARSED.get, texts))
     if None not in found:
         return found
-    todo = [t for t, known in zip(texts, found, strict=True) if known is None]
+    todo = list(dict.fromkeys(t for t, known in zip(texts, found, strict=True) if not known))
     quads = [t for t in todo if ":" not in t]
     parsed = dict(zip(quads, _quad_batch(quads), strict=True))
-    for text in todo:
-        if parsed.get(text) is None:
-            span = _span(text)
-            parsed[text] = ((span[0] << 8) | span[2], span[1]) if span else None
-    _PARSED.update((t, key) for t, key in parsed.items() if key is not None)
-    return [known or parsed[t] for t, known in zip(texts, found, strict=True)]
+    rest = [t for t in todo if ":" in t]
+    if None in parsed.values():
+        rest += [t for t, key in parsed.items() if key is None]
+    for text in rest:
+        span = _span(text)
+        parsed[text] = ((span[0] << 8) | span[2], span[1]) if span else None
+    if None in parsed.values():
+        parsed = {t: key for t, key in parsed.items() if key is not None}
+    _PARSED.update(parsed)  # type: ignore[arg-type]
+    return list(map(_PARSED.get, texts))
 
 
-_OCTET = r"(?:0|[1-9]\d{0,2})"  # no leading zeros: ipaddress rejects them too
-_QUAD = rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}/(?:0|[1-9]\d?)"
-_QUADS = re.compile(rf"{_QUAD}(?:;{_QUAD})*", re.ASCII)
+_LEADING_ZERO = re.compile(rb"(?:^|[./;])0[0-9]")
 
 
 def _quad_batch(texts: list[str]) -> list[tuple[int, int] | None]:
-    """Parse `a.b.c.d/n` prefixes together: one regex check, one split, one int() map.
+    """Parse `a.b.c.d/n` prefixes together: a few whole-batch checks, one split, one int() map.
 
-    Joined with `;` (which no valid prefix holds, and the count proves none does), a
-    single full match shows every text is a dotted quad with a length, so the split parts
-    line up five per prefix. If any text is odd, the batch is parsed one by one instead.
+    Joined with `;` (which no valid prefix holds, and the count proves none does), the
+    batch with its digits deleted must read `.../;.../;...`: then every text is four
+    numbers and a length, and the split parts line up five per prefix. If any text is odd
+    (a sign, a space, a leading zero, an octet over 255), the whole batch is refused and
+    the caller parses one by one.
     """
     if not texts:
         return []
+    refused: list[tuple[int, int] | None] = [None] * len(texts)
     joined = ";".join(texts)
-    if joined.count(";") != len(texts) - 1 or not _QUADS.fullmatch(joined):
-        return [None] * len(texts)
-    numbers = list(map(int, joined.replace("/", ".").replace(";", ".").split(".")))
+    if not joined.isascii() or joined.count(";") != len(texts) - 1:
+        return refused
+    raw = joined.encode("ascii")
+    if raw.translate(None, b"0123456789") != b";".join([b".../"] * len(texts)):
+        return refused
+    parts = joined.replace("/", ".").replace(";", ".").split(".")
+    if "" in parts or _LEADING_ZERO.search(raw):
+        return refused
+    numbers = list(map(int, parts))
     a, b, c, d, lengths = (numbers[i::5] for i in range(5))
     if max(max(a), max(b), max(c), max(d)) > 255 or max(lengths) > 32:
-        return [None] * len(texts)
+        return refused
     sizes = [1 << (32 - n) for n in lengths]
     starts = [
         ((w << 24) | (x << 16) | (y << 8) | z) & -size
@@ -312,8 +333,6 @@ class _Entry(NamedTuple):
     prefix: str  # as written on the VNet
 
 
-
-
 @dataclass(frozen=True)
 class AddressIndex:
     """Everything `analyse` found about one inventory's address spaces. Never mutated.
@@ -324,8 +343,8 @@ class AddressIndex:
     vnets: tuple[VirtualNetwork, ...]
     invalid: tuple[InvalidPrefix, ...]
     # One slot per parsed prefix, in parallel lists (the hot loop avoids object creation):
-    _keys: list[int] = field(repr=False)  # (start << 8) | prefix length
-    _ends: list[int] = field(repr=False)
+    _keys: Sequence[int] = field(repr=False)  # (start << 8) | prefix length
+    _ends: Sequence[int] = field(repr=False)
     _owners: list[int] = field(repr=False)  # index of the VNet in `vnets`
     _texts: list[str] = field(repr=False)  # the prefix as written on the VNet
     _by_id: dict[str, int] = field(repr=False)  # casefolded id -> first index in `vnets`
@@ -374,27 +393,25 @@ class AddressIndex:
     @cached_property
     def groups(self) -> tuple[ConflictGroup, ...]:
         """Connected components of the overlap graph, largest first, then by first VNet."""
-        parent = list(range(len(self.vnets)))
+        parent: dict[int, int] = {}
 
         def find(i: int) -> int:
+            parent.setdefault(i, i)
             while parent[i] != i:
                 parent[i] = parent[parent[i]]
                 i = parent[i]
             return i
 
-        for o in self.overlaps:
-            ra, rb = find(self._by_id[o.a.id.casefold()]), find(self._by_id[o.b.id.casefold()])
+        for a, b in self._pairs:
+            ra, rb = find(a), find(b)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
         members: dict[int, list[int]] = {}
+        for i in sorted(parent):
+            members.setdefault(find(i), []).append(i)
         edges: dict[int, list[Overlap]] = {}
-        for o in self.overlaps:
-            root = find(self._by_id[o.a.id.casefold()])
-            edges.setdefault(root, []).append(o)
-        for i in range(len(self.vnets)):
-            root = find(i)
-            if root in edges:
-                members.setdefault(root, []).append(i)
+        for pair, overlap in zip(sorted(self._pairs), self.overlaps, strict=True):
+            edges.setdefault(find(pair[0]), []).append(overlap)
         groups = [
             ConflictGroup(tuple(self.vnets[i] for i in members[root]), tuple(edges[root]))
             for root in sorted(members)
@@ -411,10 +428,10 @@ class AddressIndex:
         peerings that exist [U: whether a Disconnected link counts is unconfirmed; counting
         it errs on the side of warning].
         """
-        peers = self._peers()
+        peers = self._peers
         found: list[PeeredOverlap] = []
         for o in self.overlaps:
-            common = peers.get(o.a.id, set()) & peers.get(o.b.id, set())
+            common = peers.get(o.a.id, frozenset()) & peers.get(o.b.id, frozenset())
             found.extend(PeeredOverlap(hub, o) for hub in sorted(common, key=str.casefold))
         return tuple(found)
 
@@ -429,7 +446,7 @@ class AddressIndex:
         return self._adjacent.get(rid(vnet_id), ())
 
     def overlapping_ids(self, vnet_id: str) -> frozenset[ResourceId]:
-        """Ids of the VNets that overlap `vnet_id`: the ones a peering form greys out."""
+        """Ids of the VNets that overlap `vnet_id` (`peering_blockers` adds the peers' rule)."""
         return frozenset(o.other(vnet_id).id for o in self.overlapping(vnet_id))
 
     def vnets_overlapping(
@@ -442,6 +459,11 @@ class AddressIndex:
         VNet whose space is being edited). Bad prefixes raise InputError.
         """
         spans = [(text, _parse_input(text)) for text in prefixes]
+        return self._overlapping_spans(spans, exclude)
+
+    def _overlapping_spans(
+        self, spans: Sequence[tuple[str, tuple[int, int, int]]], exclude: str | None
+    ) -> tuple[Overlap, ...]:
         probe = VirtualNetwork(
             id=ResourceId("(new)"), name="(new)", resource_group="", subscription_id="",
             location="", address_prefixes=tuple(text for text, _ in spans),
@@ -469,6 +491,14 @@ class AddressIndex:
         subscriptions counts with the address space its peering record shows.
         """
         a, b = rid(vnet_id), rid(remote_id)
+        if a == b:
+            # [U] Azure's code for peering a VNet with itself is unconfirmed; its space
+            # overlaps itself, so the overlap refusal is the plausible answer.
+            own = self.vnet(a)
+            prefixes = own.address_prefixes if own else ()
+            ranges = tuple(PrefixOverlap(t, t, _format(sp[0], sp[2]))
+                           for t in prefixes if (sp := _span(t)))
+            return (PeeringRefusal(VNETS_OVERLAP, a, b, None, ranges),)
         refusals: list[PeeringRefusal] = []
         direct = next((o for o in self.overlapping(a) if o.other(a).id == b), None)
         if direct is not None:
@@ -476,6 +506,36 @@ class AddressIndex:
         for local, hub in ((a, b), (b, a)):
             refusals.extend(self._already_peered(local, hub, skip=(a, b)))
         return tuple(refusals)
+
+    def peering_blockers(self, vnet_id: str) -> dict[ResourceId, tuple[PeeringRefusal, ...]]:
+        """Every loaded VNet that `vnet_id` cannot be peered with for overlap, and why.
+
+        What a peering form greys out: the same answer as `peering_refusals(vnet_id, b)`
+        for every loaded `b`, found from the overlaps and peers around the VNet instead of
+        trying every VNet in the inventory.
+        """
+        a = rid(vnet_id)
+        candidates = set(self.overlapping_ids(a))  # direct overlaps
+        for peer, prefixes in self._peer_prefixes(a).items():  # b overlaps a peer of a
+            if self.vnet(peer) is not None:
+                candidates |= self.overlapping_ids(peer)
+            else:
+                spans = [(t, sp) for t in prefixes if (sp := _span(t))]
+                candidates |= {o.b.id for o in self._overlapping_spans(spans, None)}
+        for other in self.overlapping_ids(a):  # a overlaps a peer of b
+            candidates |= self._peers.get(other, frozenset())
+        own = self.vnet(a)
+        for b, _, prefixes in self._unloaded_peers:  # ... a peer b's link records
+            if own is not None and _pairwise(own.address_prefixes, prefixes):
+                candidates.add(b)
+        candidates.discard(a)
+        found = {}
+        for b in candidates:
+            if self.vnet(b) is not None:
+                refusals = self.peering_refusals(a, b)
+                if refusals:
+                    found[b] = refusals
+        return found
 
     def free_blocks(
         self,
@@ -512,47 +572,68 @@ class AddressIndex:
         Raises InputError for a bad range, an IPv6 range, a length no range can hold, a
         bad count, an unknown VNet or `avoid="peering"` without `peerable_with`.
         """
-        if not isinstance(prefix_length, int) or not 0 <= prefix_length <= 32:
-            raise InputError(
-                f"prefix length must be a whole number from 0 to 32, not {prefix_length!r}"
-            )
-        if not isinstance(count, int) or not 1 <= count <= _MAX_COUNT:
-            raise InputError(
-                f"count must be a whole number from 1 to {_MAX_COUNT}, not {count!r}"
-            )
-        if avoid not in ("all", "peering"):
-            raise InputError(f"avoid must be 'all' or 'peering', not {avoid!r}")
-        if avoid == "peering" and peerable_with is None:
-            raise InputError("avoid='peering' needs a VNet to peer with (peerable_with)")
-
+        check_free_request(
+            prefix_length, count=count, within=within, peerable_with=peerable_with, avoid=avoid
+        )
+        containers = self._search_ranges(prefix_length, within, peerable_with)
         used: list[tuple[int, int]] = []
-        hub_spans: list[tuple[int, int, int]] = []
         if peerable_with is not None:
-            hub_index = self._by_id.get(peerable_with.casefold())
-            if hub_index is None:
-                raise InputError(f"no loaded VNet has the id {peerable_with!r}")
-            for text in self._peer_scope_prefixes(hub_index):
+            for text in self._peer_scope_prefixes(self._hub_index(peerable_with)):
                 span = _span(text)
                 if span and span[0] < _V6_OFFSET:
                     used.append(span[:2])
-            hub_spans = [
-                (e.start, e.end, e.length) for e in self._entries if e.owner == hub_index
-            ]
         if avoid == "all":
-            used.extend((e.start, e.end) for e in self._entries if e.start < _V6_OFFSET)
-
-        if within is None:
-            containers = [_parse_input(t, ipv4_only=True) for t in RFC1918]
-            near = [c for c in containers if any(c[0] <= s and e <= c[1] for s, e, _ in hub_spans)]
-            containers = near or containers
-        else:
-            texts = [within] if isinstance(within, str) else list(within)
-            if not texts:
-                raise InputError("give at least one range to search within")
-            containers = [_parse_input(t, ipv4_only=True) for t in texts]
+            used.extend(self._v4_used)
         return _free_blocks(containers, used, prefix_length, count)
 
+    def free_search_ranges(
+        self,
+        prefix_length: int,
+        *,
+        within: str | Sequence[str] | None = None,
+        peerable_with: str | None = None,
+    ) -> tuple[str, ...]:
+        """The ranges `free_blocks` searches with these arguments (to say so on screen)."""
+        check_free_request(prefix_length, within=within, peerable_with=peerable_with)
+        found = self._search_ranges(prefix_length, within, peerable_with)
+        return tuple(_format(start, length) for start, _, length in found)
+
+    def _hub_index(self, vnet_id: str) -> int:
+        found = self._by_id.get(vnet_id.casefold())
+        if found is None:
+            raise InputError(f"no loaded VNet has the id {vnet_id!r}")
+        return found
+
+    def _search_ranges(
+        self, prefix_length: int, within: str | Sequence[str] | None, peerable_with: str | None
+    ) -> list[tuple[int, int, int]]:
+        containers = check_free_request(prefix_length, within=within)
+        if within is None and peerable_with is not None:
+            hub = self._hub_index(peerable_with)
+            spans = [sp[:2] for sp in map(_span, self.vnets[hub].address_prefixes) if sp]
+            near = [
+                c for c in containers
+                if c[2] <= prefix_length and any(c[0] <= s and e <= c[1] for s, e in spans)
+            ]
+            containers = near or containers
+        return [c for c in containers if c[2] <= prefix_length]
+
     # -- internals
+
+    @cached_property
+    def _v4_used(self) -> list[tuple[int, int]]:
+        """The IPv4 space of every VNet as merged (start, end) intervals, in order."""
+        merged: list[list[int]] = []
+        keys, ends, v6 = self._keys, self._ends, _V6_OFFSET << 8
+        for k in self._order:  # sorted by start, so IPv6 comes last
+            if keys[k] >= v6:
+                break
+            start, end = keys[k] >> 8, ends[k]
+            if merged and start <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        return [(start, end) for start, end in merged]
 
     @cached_property
     def _starts(self) -> list[int]:
@@ -577,30 +658,43 @@ class AddressIndex:
             if sup != base:  # a container starting where the block starts was found above
                 yield from self._blocks.get((sup + (_V6_OFFSET if v6 else 0), shorter), ())
 
-    def _peers(self) -> dict[ResourceId, set[ResourceId]]:
+    @cached_property
+    def _peers(self) -> dict[ResourceId, frozenset[ResourceId]]:
+        """Who is peered with whom, from links read at either end (any state)."""
         peers: dict[ResourceId, set[ResourceId]] = {}
         for v in self.vnets:
             for p in v.peerings:
                 if p.remote_vnet_id and p.remote_vnet_id != v.id:
                     peers.setdefault(v.id, set()).add(p.remote_vnet_id)
                     peers.setdefault(p.remote_vnet_id, set()).add(v.id)
-        return peers
+        return {k: frozenset(v) for k, v in peers.items()}
+
+    @cached_property
+    def _unloaded_peers(self) -> list[tuple[ResourceId, ResourceId, tuple[str, ...]]]:
+        """(loaded VNet, peer outside the inventory, the peer's space as the link records)."""
+        return [
+            (v.id, p.remote_vnet_id, self._recorded(p.remote_vnet_id, v.id))
+            for v in self.vnets
+            for p in v.peerings
+            if p.remote_vnet_id and self.vnet(p.remote_vnet_id) is None
+        ]
+
+    def _recorded(self, peer: ResourceId, hub: ResourceId) -> tuple[str, ...]:
+        """A peer's address space as `hub`'s link to it records it (current and peered)."""
+        hub_vnet = self.vnet(hub)
+        link = hub_vnet.peering_to(peer) if hub_vnet else None
+        if link is None:
+            return ()
+        recorded = link.remote_vnet_address_prefixes + link.remote_address_prefixes
+        return _sorted_prefixes({t for t in recorded if _span(t)})  # bad ones: nothing to avoid
 
     def _peer_prefixes(self, hub: ResourceId) -> dict[ResourceId, tuple[str, ...]]:
         """Every VNet peered with `hub` and its address space (loaded, else as recorded)."""
-        found: dict[ResourceId, set[str]] = {}
-        hub_vnet = self.vnet(hub)
-        for p in hub_vnet.peerings if hub_vnet else ():
-            remote = self.vnet(p.remote_vnet_id)
-            found.setdefault(p.remote_vnet_id, set()).update(
-                remote.address_prefixes if remote
-                else p.remote_vnet_address_prefixes + p.remote_address_prefixes
-            )
-        for v in self.vnets:
-            if v.id != hub and v.peering_to(hub) is not None:
-                found.setdefault(v.id, set()).update(v.address_prefixes)
-        found.pop(hub, None)
-        return {k: _sorted_prefixes(v) for k, v in found.items()}
+        found: dict[ResourceId, tuple[str, ...]] = {}
+        for peer in self._peers.get(hub, ()):
+            vnet = self.vnet(peer)
+            found[peer] = vnet.address_prefixes if vnet else self._recorded(peer, hub)
+        return found
 
     def _peer_scope_prefixes(self, hub_index: int) -> list[str]:
         hub = self.vnets[hub_index]
@@ -665,16 +759,50 @@ def _parse_input(text: str, *, ipv4_only: bool = False) -> tuple[int, int, int]:
     return span
 
 
+def check_free_request(
+    prefix_length: int,
+    *,
+    count: int = 5,
+    within: str | Sequence[str] | None = None,
+    peerable_with: str | None = None,
+    avoid: Literal["all", "peering"] = "all",
+) -> list[tuple[int, int, int]]:
+    """Validate a free-range request before any inventory is read; the parsed ranges.
+
+    Raises InputError with a message that says what is wrong (see `free_blocks`).
+    """
+    if isinstance(prefix_length, bool) or not isinstance(prefix_length, int) or not (
+        0 <= prefix_length <= 32
+    ):
+        raise InputError(
+            f"prefix length must be a whole number from 0 to 32, not {prefix_length!r}"
+        )
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= _MAX_COUNT:
+        raise InputError(f"count must be a whole number from 1 to {_MAX_COUNT}, not {count!r}")
+    if avoid not in ("all", "peering"):
+        raise InputError(f"avoid must be 'all' or 'peering', not {avoid!r}")
+    if avoid == "peering" and peerable_with is None:
+        raise InputError("avoid='peering' needs a VNet to peer with (peerable_with)")
+    if within is None:
+        texts = list(RFC1918)
+    else:
+        texts = [within] if isinstance(within, str) else list(within)
+    if not texts:
+        raise InputError("give at least one range to search within")
+    containers = [_parse_input(t, ipv4_only=True) for t in texts]
+    if all(c[2] > prefix_length for c in containers):
+        names = ", ".join(_format(c[0], c[2]) for c in containers)
+        raise InputError(f"a /{prefix_length} block does not fit in {names}")
+    return containers
+
+
 def _free_blocks(
     containers: list[tuple[int, int, int]],
     used: list[tuple[int, int]],
     prefix_length: int,
     count: int,
 ) -> tuple[str, ...]:
-    fitting = [c for c in containers if c[2] <= prefix_length]
-    if not fitting:
-        names = ", ".join(_format(c[0], c[2]) for c in containers)
-        raise InputError(f"a /{prefix_length} block does not fit in {names}")
+    fitting = [c for c in containers if c[2] <= prefix_length]  # others cannot hold one
     # Merge the containers (overlapping ranges must not yield a block twice).
     merged: list[list[int]] = []
     for start, end, _ in sorted(fitting):
@@ -746,8 +874,10 @@ def analyse(source: Inventory | Iterable[VirtualNetwork]) -> AddressIndex:
         invalid = [InvalidPrefix(where[i], texts[i]) for i, p in enumerate(parsed) if not p]
         texts, owners = [texts[i] for i in keep], [owners[i] for i in keep]
         parsed = [parsed[i] for i in keep]
-    keys: list[int] = [k for k, _ in cast(list[tuple[int, int]], parsed)]
-    ends: list[int] = [e for _, e in cast(list[tuple[int, int]], parsed)]
+    keys: Sequence[int] = ()
+    ends: Sequence[int] = ()
+    if parsed:
+        keys, ends = zip(*cast(list[tuple[int, int]], parsed), strict=True)
     order = sorted(range(len(keys)), key=keys.__getitem__)
 
     pairs: dict[tuple[int, int], list[tuple[int, int]]] = {}  # VNet pair -> (entry, entry)

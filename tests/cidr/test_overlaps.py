@@ -199,3 +199,34 @@ def test_which_vnets_a_prospective_space_would_overlap() -> None:
         "big",
         "inside",
     }
+
+
+def test_peering_blockers_cover_peers_outside_the_inventory() -> None:
+    hub = replace(
+        vnet("hub", "10.0.0.0/16"),
+        peerings=(link("hub", "far", remote_prefixes=["10.7.0.0/16", "garbage"]),),
+    )
+    spoke = replace(
+        vnet("spoke", "10.8.0.0/16"),
+        peerings=(link("spoke", "far2", remote_prefixes=["10.9.0.0/16"]),),
+    )
+    index = cidr.analyse([
+        hub, spoke, vnet("new", "10.7.1.0/24"), vnet("near", "10.9.3.0/24"),
+        vnet("fine", "10.50.0.0/16"),
+    ])
+    assert set(index.peering_blockers(vnet_id("hub"))) == {vnet_id("new")}
+    assert set(index.peering_blockers(vnet_id("new"))) == {vnet_id("hub")}
+    assert set(index.peering_blockers(vnet_id("near"))) == {vnet_id("spoke")}
+    (refusal,) = index.peering_blockers(vnet_id("spoke"))[vnet_id("near")]
+    assert (refusal.vnet, refusal.other, refusal.via) == (
+        vnet_id("near"), vnet_id("far2"), vnet_id("spoke"),
+    )
+    assert index.peering_blockers(vnet_id("fine")) == {}
+
+
+def test_peering_a_vnet_with_itself_is_refused_as_an_overlap() -> None:
+    index = cidr.analyse([vnet("a", "10.0.0.0/16", "fd00::/64")])
+    (refusal,) = index.peering_refusals(vnet_id("a"), vnet_id("A").upper())
+    assert refusal.code == "VnetAddressSpacesOverlap"
+    assert [r.overlap for r in refusal.ranges] == ["10.0.0.0/16", "fd00::/64"]
+    assert index.peering_blockers(vnet_id("a")) == {}

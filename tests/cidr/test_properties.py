@@ -99,6 +99,13 @@ def test_sweep_finds_the_pairs_of_the_all_pairs_loop(vnets: list[VirtualNetwork]
                 }
             assert refusals == want
 
+    # the bulk answer for a peering form is the pairwise answer for every loaded VNet
+    for a in vnets[:4]:
+        blockers = index.peering_blockers(a.id)
+        assert set(blockers) == {
+            b.id for b in vnets if b.id != a.id and index.peering_refusals(a.id, b.id)
+        }
+
 
 @given(estates(), st.lists(PREFIX, min_size=1, max_size=3))
 def test_a_prospective_space_hits_what_brute_force_hits(

@@ -1,4 +1,4 @@
-"""`vnettui sandbox reset` through the installed console script."""
+"""`vnettui sandbox reset`: once through the installed console script, then in-process."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tui.cli import main
 from tui.sandbox.builders import VNET_TYPE
 from tui.sandbox.store import SandboxStore
 
@@ -33,19 +36,24 @@ def test_reset_az303_via_env(tmp_path: Path) -> None:
     assert sorted(_vnet_names(path)) == ["vnet1", "vnet2"]
 
 
-def test_reset_estate_honours_global_sandbox_state(tmp_path: Path) -> None:
+def test_reset_estate_honours_global_sandbox_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     path = tmp_path / "estate.db"
-    done = _run("sandbox", "reset", "--scenario", "estate", "--vnets", "40",
-                "--subscriptions", "2", "--seed", "3", "--sandbox-state", str(path),
-                env={"XDG_STATE_HOME": str(tmp_path)})
-    assert done.returncode == 0, done.stderr
-    assert "40 VNets" in done.stdout
+    code = main(["sandbox", "reset", "--scenario", "estate", "--vnets", "40",
+                 "--subscriptions", "2", "--seed", "3", "--sandbox-state", str(path)])
+    assert code == 0
+    assert "40 VNets" in capsys.readouterr().out
     assert len(_vnet_names(path)) == 40
 
 
-def test_reset_refuses_estate_options_for_other_scenarios(tmp_path: Path) -> None:
-    done = _run("--sandbox-state", str(tmp_path / "y.db"), "sandbox", "reset", "--vnets", "5",
-                env={"XDG_STATE_HOME": str(tmp_path)})
-    assert done.returncode == 2
-    assert "only apply to --scenario estate" in done.stderr
+def test_reset_refuses_estate_options_for_other_scenarios(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    code = main(["--sandbox-state", str(tmp_path / "y.db"), "sandbox", "reset",
+                 "--vnets", "5"])
+    assert code == 2
+    assert "only apply to --scenario estate" in capsys.readouterr().err
     assert not (tmp_path / "y.db").exists()

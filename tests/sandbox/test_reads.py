@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
-from azure.core.exceptions import ResourceNotFoundError
+from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.core.rest import HttpRequest
 
 from tests.sandbox.conftest import (
@@ -113,3 +114,59 @@ async def test_gateway_is_visible_on_the_vnet_body(showcase: Path) -> None:
     gateway_subnet = next(s for s in hub.subnets if s.name == "GatewaySubnet")
     assert any("/virtualNetworkGateways/" in c.id for c in gateway_subnet.ip_configurations)
     assert not any(s.name == "GatewaySubnet" for s in spoke.subnets)
+
+
+async def test_a_file_that_is_not_a_sandbox_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("this is not a database\n" * 100)
+    async with network_client(path) as client:
+        with pytest.raises(sqlite3.DatabaseError, match=f"sandbox file {path} cannot be used"):
+            await client.virtual_networks.get(RG, "vnet1")
+
+
+async def test_malformed_bodies_are_bad_requests(az303: Path) -> None:
+    async with network_client(az303, retry_total=0) as client:
+        url = (f"/subscriptions/{AZ303}/resourceGroups/{RG}/providers/Microsoft.Network/"
+               "virtualNetworks/vnet1?api-version=2026-03-01")
+        for body in ('{"properties": {"subnets": [1]}, "location": "westeurope"}', "{nope",
+                     "[]"):
+            answer = await client.send_request(HttpRequest("PUT", url, content=body))
+            assert answer.status_code == 400, body
+        no_version = await client.send_request(HttpRequest("GET", url.split("?")[0]))
+        assert no_version.json()["error"]["code"] == "MissingApiVersionParameter"
+
+
+async def test_vm_power_actions_are_long_running(showcase: Path) -> None:
+    async with compute_client(showcase, CONTOSO) as compute:
+        await (await compute.virtual_machines.begin_deallocate("rg-spokes", "web1")).result()
+        view = await compute.virtual_machines.instance_view("rg-spokes", "web1")
+        assert "PowerState/deallocated" in [s.code for s in view.statuses]
+        with pytest.raises(HttpResponseError) as refused:
+            await compute.virtual_machines.begin_restart("rg-spokes", "web1")
+        assert refused.value.status_code == 409
+        await (await compute.virtual_machines.begin_start("rg-spokes", "db3")).result()
+        await (await compute.virtual_machines.begin_power_off("rg-spokes", "app2")).result()
+        states = {v.name: [s.code for s in v.instance_view.statuses] async for v in
+                  compute.virtual_machines.list_all(status_only="true")}
+    assert "PowerState/running" in states["db3"]
+    assert "PowerState/stopped" in states["app2"]
+
+
+async def test_if_match_guards_writes(az303: Path) -> None:
+    async with network_client(az303, retry_total=0) as client:
+        url = (f"/subscriptions/{AZ303}/resourceGroups/{RG}/providers/Microsoft.Network/"
+               "virtualNetworks/vnet1/virtualNetworkPeerings/1and2?api-version=2026-03-01")
+        body = {"properties": {"remoteVirtualNetwork": {"id": url.split(
+            "/virtualNetworks/")[0] + "/virtualNetworks/vnet2"}}}
+        created = await client.send_request(HttpRequest(
+            "PUT", url, json=body, headers={"If-None-Match": "*"}))
+        assert created.status_code == 201
+        again = await client.send_request(HttpRequest(
+            "PUT", url, json=body, headers={"If-None-Match": "*"}))
+        assert again.status_code == 412
+        stale = await client.send_request(HttpRequest(
+            "DELETE", url, headers={"If-Match": 'W/"00000000-0000-0000-0000-000000000000"'}))
+        assert stale.json()["error"]["code"] == "PreconditionFailed"
+        etag = (await client.send_request(HttpRequest("GET", url))).json()["etag"]
+        fresh = await client.send_request(HttpRequest("DELETE", url, headers={"If-Match": etag}))
+        assert fresh.status_code == 202

@@ -49,7 +49,7 @@ async def test_showcase_contents(showcase: Path) -> None:
     assert links["spoke1-to-hub"].use_remote_gateways
     assert {n: _power(vm) for n, vm in vms.items()} == {
         "nva1": "running", "web1": "running", "app2": "running", "db3": "deallocated",
-        "api4": "running", "app5": "running", "web6": "running",
+        "api4": "running", "app5": "running", "web6": "running", "batch5": "stopped",
     }
     assert nics["nva1-nic"].enable_ip_forwarding is True
     (table,) = tables

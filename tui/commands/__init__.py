@@ -6,4 +6,6 @@ MODULES: tuple[str, ...] = (
     "tui.commands.list_cmd",
     "tui.commands.peer_cmd",
     "tui.commands.check_cmd",
+    "tui.commands.conflicts_cmd",
+    "tui.commands.free_cmd",
 )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-
 from tui.settings import Settings
 
 
 def run_explorer(settings: Settings) -> int:
-    print("vnettui: the explorer is not built yet; use `vnettui list ...`", file=sys.stderr)
-    return 2
+    """Run the app until the person quits. Logging already goes to a file (tui.cli)."""
+    from tui.app import VnetTuiApp
+
+    app = VnetTuiApp(settings)
+    result = app.run(mouse=settings.mouse)
+    return result if isinstance(result, int) else 0

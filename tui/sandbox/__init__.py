@@ -8,6 +8,6 @@ It plays Azure underneath the real SDK and shares no code with the client side:
 """
 
 from tui.sandbox.faults import FaultProfile
-from tui.sandbox.transport import SandboxCredential, SandboxTransport
+from tui.sandbox.transport import SandboxCredential, SandboxFileError, SandboxTransport
 
-__all__ = ["FaultProfile", "SandboxCredential", "SandboxTransport"]
+__all__ = ["FaultProfile", "SandboxCredential", "SandboxFileError", "SandboxTransport"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.sandbox.store import RESOURCE_GROUP_TYPE, SUBSCRIPTION_TYPE, Resource, Tx
+from tui.sandbox.tenants import HOME_TENANT
 
 VNET_TYPE = "Microsoft.Network/virtualNetworks"
 SUBNET_TYPE = "Microsoft.Network/virtualNetworks/subnets"
@@ -25,7 +26,7 @@ PUBLIC_IP_TYPE = "Microsoft.Network/publicIPAddresses"
 WATCHER_TYPE = "Microsoft.Network/networkWatchers"
 VM_TYPE = "Microsoft.Compute/virtualMachines"
 
-SANDBOX_TENANT = "5a4db0c5-0000-4000-8000-000000005a4d"
+SANDBOX_TENANT = HOME_TENANT
 
 IMAGES: dict[str, dict[str, str]] = {
     "Windows Server 2016 Datacenter": {
@@ -412,6 +413,19 @@ class Estate:
             {"id": ipconfig_id}
         )
         return nid
+
+    def network_watcher(self, sub: str, location: str | None = None) -> str:
+        """What Azure creates on its own with a subscription's first VNet in a region."""
+        where = location or self.location
+        rg = "NetworkWatcherRG"
+        if rg_id(sub, rg).lower() not in self.resources:
+            self.resource_group(sub, rg, where)
+        wid = net_id(sub, rg, "networkWatchers", f"NetworkWatcher_{where}")
+        self._add(Resource(wid, WATCHER_TYPE, {
+            "name": f"NetworkWatcher_{where}", "id": wid, "type": WATCHER_TYPE,
+            "location": where, "properties": {"provisioningState": "Succeeded"},
+        }))
+        return wid
 
     # --- compute ------------------------------------------------------------------------
     def vm(

@@ -73,3 +73,19 @@ def subscription_not_found(subscription_id: str) -> ArmError:
 
 def bad_request(code: str, message: str) -> ArmError:
     return ArmError(400, code, message)
+
+
+def linked_authorization_failed(peering_id: str, remote_id: str, why: str = "") -> ArmError:
+    """The caller may write the peering but not `peer/action` on the remote VNet."""
+    tail = why or (
+        "it does not have permission to perform action "
+        "'Microsoft.Network/virtualNetworks/peer/action' on the linked scope(s) "
+        f"'{remote_id}' or the linked scope(s) are invalid."
+    )
+    return ArmError(
+        403,
+        "LinkedAuthorizationFailed",
+        "The client has permission to perform action "
+        "'Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write' on scope "
+        f"'{peering_id}', however {tail}",
+    )

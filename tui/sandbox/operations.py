@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.sandbox import network
-from tui.sandbox.builders import PEERING_TYPE, VNET_TYPE
+from tui.sandbox import peerings, vnets
+from tui.sandbox.builders import PEERING_TYPE, VNET_TYPE, instance_view
 from tui.sandbox.store import Operation, SandboxStore, Tx
 
 
@@ -23,6 +23,9 @@ def settle(store: SandboxStore) -> None:
     with store.write() as tx:
         for op in tx.due_operations():
             complete(tx, op)
+        # Status URLs stay answerable for a day, as ARM keeps them; then they are dropped.
+        tx.conn.execute("DELETE FROM operations WHERE status != 'InProgress' AND finished < ?",
+                        (tx.now - 86400,))
 
 
 def complete(tx: Tx, op: Operation) -> None:
@@ -31,13 +34,17 @@ def complete(tx: Tx, op: Operation) -> None:
         tx.finish_operation(op.id, "Failed")
         return
     resource = tx.get(op.resource_key)
-    if op.kind == "delete":
+    if op.kind.startswith("power:"):
+        if resource is not None:
+            resource.properties["instanceView"] = instance_view(op.kind.split(":", 1)[1])
+            tx.put(resource)
+    elif op.kind == "delete":
         if resource is not None:
             kind = resource.type.lower()
             if kind == PEERING_TYPE.lower():
-                network.finish_delete_peering(tx, resource.id)
+                peerings.finish_delete_peering(tx, resource.id)
             elif kind == VNET_TYPE.lower():
-                network.finish_delete_vnet(tx, resource.id)
+                vnets.finish_delete_vnet(tx, resource.id)
             else:
                 tx.delete(resource.id)
     elif resource is not None and resource.provisioning_state in ("Updating", "Creating"):

@@ -7,25 +7,38 @@ Paths follow azure-facts.md section 4. Lists are paged with a small page size an
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import logging
+import sqlite3
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
-from tui.sandbox import network, operations
-from tui.sandbox.builders import PEERING_TYPE, VM_TYPE, VNET_TYPE
-from tui.sandbox.errors import ArmError, bad_request, not_found
+from tui.sandbox import operations, peerings, vnets
+from tui.sandbox.builders import PEERING_TYPE, VM_TYPE, VNET_TYPE, instance_view
+from tui.sandbox.errors import ArmError, bad_request, linked_authorization_failed, not_found
 from tui.sandbox.faults import FaultProfile
 from tui.sandbox.store import (
-    RESOURCE_GROUP_TYPE,
     SUBSCRIPTION_TYPE,
     IdParts,
     Resource,
     SandboxStore,
     Tx,
 )
+from tui.sandbox.tenants import ANY_TENANT, HOME_TENANT, request_tenants
+from tui.sandbox.watcher import check as watcher_check
+from tui.sandbox.watcher import power_state
 
 HOST = "https://management.azure.com"
+LOG = logging.getLogger(__name__)
+
+# VM power actions: (state while the operation runs, state when it settles).
+POWER = {
+    "start": ("starting", "running"),
+    "restart": ("starting", "running"),
+    "poweroff": ("stopping", "stopped"),
+    "deallocate": ("deallocating", "deallocated"),
+}
 
 # Types the sandbox lists, keyed by lower-cased "namespace/type".
 LISTABLE = {
@@ -45,6 +58,7 @@ class Answer:
     status: int
     body: Any = None  # JSON-able, or None for an empty body
     headers: dict[str, str] = field(default_factory=dict)
+    raw: str | None = None  # the body as JSON text already (bulk lists)
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,10 @@ class Request:
     query: dict[str, str]  # parameter names lower-cased
     raw_query: list[tuple[str, str]]
     body: Any
+    tenant: str = HOME_TENANT  # of the bearer token
+    aux_tenants: frozenset[str] = frozenset()  # of x-ms-authorization-auxiliary tokens
+    if_match: str | None = None
+    if_none_match: str | None = None
 
     @property
     def api_version(self) -> str:
@@ -64,7 +82,9 @@ class Request:
         return self.query.get(name.lower(), "").lower() == "true"
 
 
-def parse(method: str, url: str, content: bytes | str | None) -> Request:
+def parse(
+    method: str, url: str, content: bytes | str | None, headers: Mapping[str, str] | None = None
+) -> Request:
     parts = urlsplit(url)
     raw_query = parse_qsl(parts.query, keep_blank_values=True)
     body: Any = None
@@ -77,9 +97,12 @@ def parse(method: str, url: str, content: bytes | str | None) -> Request:
                 "deserialized.",
             ) from None
     host = f"{parts.scheme}://{parts.netloc}" if parts.netloc else HOST
+    tenant, aux = request_tenants(headers or {})
+    lowered = {k.lower(): v for k, v in (headers or {}).items()}
     return Request(
         method.upper(), host, parts.path.rstrip("/") or "/",
-        {k.lower(): v for k, v in raw_query}, raw_query, body,
+        {k.lower(): v for k, v in raw_query}, raw_query, body, tenant, aux,
+        lowered.get("if-match"), lowered.get("if-none-match"),
     )
 
 
@@ -105,6 +128,15 @@ class Router:
             return self._route(request)
         except ArmError as error:
             return Answer(error.status, error.body(), dict(error.headers))
+        except (sqlite3.Error, MemoryError):
+            raise
+        except Exception as error:
+            # A request the sandbox cannot make sense of must not crash the client: answer
+            # as ARM does when it fails inside, and keep the details in the log.
+            LOG.exception("sandbox failed on %s %s", request.method, request.path)
+            failure = ArmError(500, "InternalServerError",
+                               f"The sandbox failed on this request ({type(error).__name__}).")
+            return Answer(500, failure.body())
 
     # --- dispatch -----------------------------------------------------------------------
     def _route(self, req: Request) -> Answer:
@@ -122,10 +154,10 @@ class Router:
         sub = segs[1]
         if self.is_forbidden(sub):
             raise _forbidden(req, sub)
+        self._check_tenant(req, sub)
         if len(segs) == 2:
             return self._only(req, "GET", lambda: self._get_plain(f"/subscriptions/{sub}"))
         if low[2] == "providers" and len(segs) >= 5:
-            segs[3]
             if len(segs) == 8 and low[4] == "locations" and low[6] in (
                 "operations", "operationresults"
             ):
@@ -147,7 +179,7 @@ class Router:
         kind = f"{low[5]}/{low[6]}"
         if len(segs) == 7:
             with self.store.read() as tx:
-                network.require_group(tx, "/" + "/".join(segs))
+                peerings.require_group(tx, "/" + "/".join(segs))
             return self._only(req, "GET", lambda: self._list(req, kind, sub, rg))
         resource_id = "/" + "/".join(segs[:8])
         if len(segs) == 8:
@@ -163,10 +195,49 @@ class Router:
                 return self._only(req, "GET", lambda: self._subnets(resource_id, None))
             if len(segs) == 10:
                 return self._only(req, "GET", lambda: self._subnets(resource_id, segs[9]))
-        is_vm = kind == "microsoft.compute/virtualmachines"
-        if is_vm and child == "instanceview" and len(segs) == 9:
+        action = (kind, child, len(segs))
+        if action == ("microsoft.network/networkwatchers", "connectivitycheck", 9):
+            return self._only(req, "POST", lambda: self._connectivity(req, resource_id))
+        if action == ("microsoft.compute/virtualmachines", "instanceview", 9):
             return self._only(req, "GET", lambda: self._instance_view(resource_id))
+        if kind == "microsoft.compute/virtualmachines" and child in POWER and len(segs) == 9:
+            return self._only(req, "POST", lambda: self._power(req, resource_id, child))
         raise _no_route(req)
+
+    def _check_tenant(self, req: Request, sub: str) -> None:
+        """A subscription answers tokens of its own tenant only (401 otherwise)."""
+        owner = self._tenant_of(sub)
+        if owner is not None and req.tenant != ANY_TENANT and owner != req.tenant:
+            raise ArmError(
+                401, "InvalidAuthenticationTokenTenant",
+                f"The access token is from the wrong issuer 'https://sts.windows.net/"
+                f"{req.tenant}/'. It must match the tenant 'https://sts.windows.net/{owner}/' "
+                "associated with this subscription. Please use the authority (URL) "
+                f"'https://login.windows.net/{owner}' to get the token.",
+            )
+
+    def _tenant_of(self, sub: str) -> str | None:
+        owner = self.store.subscription_tenant(sub)
+        return None if owner is None else owner or HOME_TENANT
+
+    def _linked(self, req: Request, peering_id: str) -> Callable[[Resource], None]:
+        """Rights on a peering's remote VNet in another subscription: `peer/action` there,
+        and, when it lives in another tenant, a token of that tenant among the auxiliary
+        tokens."""
+        def check(remote: Resource) -> None:
+            sub = IdParts.parse(remote.id).subscription
+            if self.is_forbidden(sub):
+                raise linked_authorization_failed(peering_id, remote.id)
+            owner = self._tenant_of(sub) or HOME_TENANT
+            local = self._tenant_of(IdParts.parse(peering_id).subscription) or HOME_TENANT
+            if owner != local and not req.aux_tenants & {owner, ANY_TENANT}:
+                raise linked_authorization_failed(
+                    peering_id, remote.id,
+                    f"the current tenant '{local}' is not authorized to access linked "
+                    f"subscription '{sub}' (send a token for tenant '{owner}' in "
+                    "x-ms-authorization-auxiliary).",
+                )
+        return check
 
     @staticmethod
     def _only(req: Request, method: str, action: Callable[[], Answer]) -> Answer:
@@ -191,7 +262,11 @@ class Router:
         with self.store.read() as tx:
             page = tx.page(SUBSCRIPTION_TYPE, after=req.query.get("$skiptoken", ""),
                            limit=self.page_size)
-        return self._paged(req, [r.body for r in page], page)
+        # A token sees the subscriptions of its own tenant (one the sandbox did not issue
+        # names no tenant: it sees them all).
+        mine = [r.body for r in page
+                if req.tenant in (ANY_TENANT, str(r.body.get("tenantId", HOME_TENANT)).lower())]
+        return self._paged(req, mine, page)
 
     def _list(
         self, req: Request, kind: str, sub: str, rg: str | None, location: str | None = None
@@ -202,33 +277,46 @@ class Router:
             if not tx.exists(f"/subscriptions/{sub}"):
                 raise ArmError(404, "SubscriptionNotFound",
                                f"The subscription '{sub}' could not be found.")
-            page = tx.page(kind, subscription=sub, resource_group=rg, location=location,
-                           after=req.query.get("$skiptoken", ""), limit=self.page_size)
-            bodies = self._views(tx, req, kind, page)
-        return self._paged(req, bodies, page)
+            rows = tx.page_raw(kind, subscription=sub, resource_group=rg, location=location,
+                               after=req.query.get("$skiptoken", ""), limit=self.page_size)
+            parts = self._views(tx, req, kind, rows)
+        raw = '{"value":[' + ",".join(parts) + "]"
+        if len(rows) == self.page_size:
+            raw += ',"nextLink":' + json.dumps(self._next_link(req, rows[-1][0]))
+        return Answer(200, raw=raw + "}")
 
-    def _views(self, tx: Tx, req: Request, kind: str, page: list[Resource]) -> list[Any]:
+    def _views(self, tx: Tx, req: Request, kind: str, rows: list[tuple[str, str]]) -> list[str]:
+        """Each row's JSON as served; decoded only where the stored body is not the answer
+        (a VNet with peerings to list inside it, a VM whose instance view is not wanted)."""
         if kind == VNET_TYPE.lower():
-            links = tx.children_of_many([r.id for r in page], PEERING_TYPE)
+            links = tx.children_of_many([key for key, _ in rows], PEERING_TYPE)
             by_parent: dict[str, list[Resource]] = {}
             for link in links:
                 by_parent.setdefault(IdParts.parse(link.id).parent, []).append(link)
-            return [network.vnet_view(r, by_parent.get(r.key, [])) for r in page]
-        if kind == VM_TYPE.lower():
-            return [vm_view(r, with_instance_view=_wants_instance_view(req)) for r in page]
-        return [r.body for r in page]
+            return [
+                json.dumps(vnets.vnet_view(_resource(key, text, VNET_TYPE), by_parent[key]))
+                if key in by_parent else text
+                for key, text in rows
+            ]
+        if kind == VM_TYPE.lower() and not _wants_instance_view(req):
+            return [json.dumps(vm_view(_resource(key, text, VM_TYPE), with_instance_view=False))
+                    for key, text in rows]
+        return [text for _, text in rows]
+
+    def _next_link(self, req: Request, last_key: str) -> str:
+        params = [(k, v) for k, v in req.raw_query if k.lower() != "$skiptoken"]
+        params.append(("$skiptoken", last_key))
+        return f"{req.host}{quote(req.path)}?{urlencode(params)}"
 
     def _paged(self, req: Request, bodies: list[Any], page: list[Resource]) -> Answer:
         body: dict[str, Any] = {"value": bodies}
         if len(page) == self.page_size:
-            params = [(k, v) for k, v in req.raw_query if k.lower() != "$skiptoken"]
-            params.append(("$skiptoken", page[-1].key))
-            body["nextLink"] = f"{req.host}{quote(req.path)}?{urlencode(params)}"
+            body["nextLink"] = self._next_link(req, page[-1].key)
         return Answer(200, body)
 
     def _list_peerings(self, req: Request, vnet_id: str) -> Answer:
         with self.store.read() as tx:
-            network.require_parent(tx, vnet_id)
+            peerings.require_parent(tx, vnet_id)
             links = [link for link in tx.children(vnet_id, PEERING_TYPE)
                      if link.key > req.query.get("$skiptoken", "")][: self.page_size]
             bodies = [link.body for link in links]
@@ -236,7 +324,7 @@ class Router:
 
     def _subnets(self, vnet_id: str, name: str | None) -> Answer:
         with self.store.read() as tx:
-            vnet = network.require_parent(tx, vnet_id)
+            vnet = peerings.require_parent(tx, vnet_id)
         subnets = vnet.properties.get("subnets") or []
         if name is None:
             return Answer(200, {"value": subnets})
@@ -251,7 +339,7 @@ class Router:
         return Answer(200, vm.properties.get("instanceView") or {"statuses": []})
 
     def _top_level(self, tx: Tx, kind: str, resource_id: str) -> Resource:
-        network.require_group(tx, resource_id)
+        peerings.require_group(tx, resource_id)
         found = tx.get(resource_id)
         if found is None or found.type.lower() != kind:
             namespace_type = "/".join(resource_id.split("/")[6:8])
@@ -272,7 +360,44 @@ class Router:
             return Answer(202, None, {"Location": location, "Retry-After": "1"})
         if op.status == "Failed" and op.error is not None:
             return Answer(500, {"error": op.error})
-        return Answer(204 if op.kind == "delete" else 200, None)
+        return Answer(204 if op.kind == "delete" else 200, op.result)
+
+    def _power(self, req: Request, vm_id: str, action: str) -> Answer:
+        """start / restart / powerOff / deallocate: 202, transitional power state, then final."""
+        during, after = POWER[action]
+        with self.store.write() as tx:
+            vm = self._top_level(tx, VM_TYPE.lower(), vm_id)
+            if action == "restart" and power_state(vm) != "running":
+                raise ArmError(409, "OperationNotAllowed",  # [U] code for this refusal
+                               f"Cannot restart VM '{vm.name}' because it is not running.")
+            error = None
+            if self.faults.fails_write(vm.id):
+                error = _planned_failure(vm.id)
+            else:
+                vm.properties["instanceView"] = instance_view(during)
+                tx.put(vm)
+            op = tx.add_operation(
+                vm.key, f"power:{after}", region=_region(tx, vm), namespace="Microsoft.Compute",
+                subscription=IdParts.parse(vm.id).subscription,
+                seconds=self.faults.operation_seconds, error=error,
+            )
+            headers = operations.headers(op, req.host, req.api_version, location=True)
+        return Answer(202, None, headers)
+
+    def _connectivity(self, req: Request, watcher_id: str) -> Answer:
+        """POST connectivityCheck: 202 + Location; the Location answers the result."""
+        body = _object_body(req)
+        with self.store.write() as tx:
+            watcher = self._top_level(tx, "microsoft.network/networkwatchers", watcher_id)
+            result = watcher_check(tx, body)
+            op = tx.add_operation(
+                watcher.key, "post", region=_region(tx, watcher), namespace="Microsoft.Network",
+                subscription=IdParts.parse(watcher.id).subscription,
+                seconds=self.faults.operation_seconds, result=result,
+            )
+            _, location = operations.urls(op, req.host, req.api_version)
+        return Answer(202, None, {"Location": location, "Retry-After": "1",
+                                  "x-ms-request-id": op.id})
 
     # --- top-level resources ------------------------------------------------------------
     def _resource(self, req: Request, kind: str, resource_id: str) -> Answer:
@@ -280,7 +405,7 @@ class Router:
             with self.store.read() as tx:
                 found = self._top_level(tx, kind, resource_id)
                 if kind == VNET_TYPE.lower():
-                    return Answer(200, network.vnet_view(
+                    return Answer(200, vnets.vnet_view(
                         found, tx.children(found.id, PEERING_TYPE)))
             if kind == VM_TYPE.lower():
                 return Answer(200, vm_view(found, with_instance_view=_wants_instance_view(req)))
@@ -288,30 +413,32 @@ class Router:
         if kind == VNET_TYPE.lower() and req.method == "PUT":
             return self._put_vnet(req, resource_id)
         if kind == VNET_TYPE.lower() and req.method == "DELETE":
-            return self._delete(req, resource_id, network.begin_delete_vnet)
+            return self._delete(req, resource_id, vnets.begin_delete_vnet)
         raise _method_not_allowed(req)
 
     def _put_vnet(self, req: Request, vnet_id: str) -> Answer:
         body = _object_body(req)
         with self.store.write() as tx:
-            vnet, created = network.put_vnet(tx, vnet_id, body)
+            _preconditions(req, tx.get(vnet_id))
+            vnet, created = vnets.put_vnet(tx, vnet_id, body)
             return self._accepted(req, tx, vnet, created)
 
     # --- peerings -----------------------------------------------------------------------
     def _peering(self, req: Request, peering_id: str) -> Answer:
         if req.method == "GET":
             with self.store.read() as tx:
-                return Answer(200, network.get_peering(tx, peering_id).body)
+                return Answer(200, peerings.get_peering(tx, peering_id).body)
         if req.method == "PUT":
             body = _object_body(req)
             with self.store.write() as tx:
-                peering, created = network.put_peering(
+                _preconditions(req, tx.get(peering_id))
+                peering, created = peerings.put_peering(
                     tx, peering_id, body, sync=req.flag("syncRemoteAddressSpace"),
-                    is_forbidden=self.is_forbidden,
+                    check_linked=self._linked(req, peering_id),
                 )
                 return self._accepted(req, tx, peering, created)
         if req.method == "DELETE":
-            return self._delete(req, peering_id, network.begin_delete_peering)
+            return self._delete(req, peering_id, peerings.begin_delete_peering)
         raise _method_not_allowed(req)
 
     # --- long-running writes ------------------------------------------------------------
@@ -340,6 +467,7 @@ class Router:
         self, req: Request, resource_id: str, begin: Callable[[Tx, str], Resource | None]
     ) -> Answer:
         with self.store.write() as tx:
+            _preconditions(req, tx.get(resource_id))
             doomed = begin(tx, resource_id)
             if doomed is None:
                 return Answer(204, None)
@@ -355,6 +483,25 @@ class Router:
             )
             headers = operations.headers(op, req.host, req.api_version, location=True)
         return Answer(202, None, headers)
+
+
+def _preconditions(req: Request, current: Resource | None) -> None:
+    """If-Match / If-None-Match, as ARM honours them for optimistic concurrency."""
+    if req.if_match is not None and req.if_match != "*" and (
+        current is None or current.etag != req.if_match
+    ):
+        raise ArmError(412, "PreconditionFailed",
+                       "The resource was changed since the ETag given in If-Match was read.")
+    if req.if_match == "*" and current is None:
+        raise ArmError(412, "PreconditionFailed", "If-Match: * but the resource does not exist.")
+    if req.if_none_match == "*" and current is not None:
+        raise ArmError(412, "PreconditionFailed",
+                       "If-None-Match: * but the resource already exists.")
+
+
+def _resource(key: str, text: str, resource_type: str) -> Resource:
+    body = json.loads(text)
+    return Resource(str(body.get("id") or key), resource_type, body)
 
 
 def vm_view(vm: Resource, *, with_instance_view: bool) -> dict[str, Any]:
@@ -430,4 +577,4 @@ def _forbidden(req: Request, sub: str) -> ArmError:
     )
 
 
-__all__ = ["HOST", "LISTABLE", "RESOURCE_GROUP_TYPE", "Answer", "Request", "Router", "parse"]
+__all__ = ["HOST", "LISTABLE", "Answer", "Request", "Router", "parse"]

@@ -15,6 +15,8 @@ az303 — the seed story, exactly:
              NIC NSG vm2-nsg (allow HTTP 80 priority 300, RDP 3389 priority 320)
       no peerings. vm1 -> vm2:80 is unreachable until vnet1 and vnet2 are peered both ways;
       then it is reachable (default AllowVnet rules + vm2-nsg's HTTP rule).
+    Also NetworkWatcherRG/NetworkWatcher_westeurope, which Azure creates by itself with the
+    first VNet of a region (the connectivity check is asked there).
 
 showcase — the default: az303 plus subscription "Contoso Platform"
     (c0c0a5e0-0000-4000-8000-00000000c0c0), region westeurope unless noted:
@@ -36,7 +38,8 @@ showcase — the default: az303 plus subscription "Contoso Platform"
       rg-spokes/spoke4-vnet 10.104.0.0/16, workload 10.104.1.0/24 with subnet NSG nsg-spoke4
           (DenyHttpInbound: Tcp 80 from VirtualNetwork, Deny, priority 100), api4 10.104.1.4
           (ports 80, 443)
-      rg-spokes/spoke5-vnet 10.105.0.0/16, workload 10.105.1.0/24, app5 10.105.1.4
+      rg-spokes/spoke5-vnet 10.105.0.0/16, workload 10.105.1.0/24, app5 10.105.1.4,
+          batch5 10.105.1.5 (power state stopped, port 80)
           spoke4-to-spoke5 / spoke5-to-spoke4 Connected
           spoke5-to-spoke6 Initiated (no return peering)
       rg-spokes/spoke6-vnet 10.106.0.0/16, workload 10.106.1.0/24, web6 10.106.1.4 (port 80)
@@ -51,13 +54,29 @@ showcase — the default: az303 plus subscription "Contoso Platform"
                        through nva1; rt-spoke2 routes 10.101.0.0/16 to it)
       app2 -> api4 :80 not reachable: rt-spoke2 drop-spoke4 sends 10.104.0.0/16 to None
                        (and no peering)
-      web1 -> db3 :80  not reachable: db3 is deallocated (and hub-to-spoke3 is Disconnected)
+      app5 -> batch5 :80 not reachable: batch5 is stopped (same VNet, nothing else in the way)
+      web1 -> db3 :80  not reachable: db3 is deallocated; spoke1 and spoke3 are not peered
+                       either (and hub-to-spoke3 is Disconnected)
       web1 -> nva1 :80 reachable (spoke1 <-> hub Connected, no NSG)
+    Network watchers: NetworkWatcherRG/NetworkWatcher_westeurope in both subscriptions (and
+    NetworkWatcher_northeurope in Contoso Platform), for the connectivity check.
+    Another tenant: subscription "Fabrikam Partner" (fab5ab00-0000-4000-8000-00000000fab5) in
+    tenant fab71ca0-0000-4000-8000-0000000fab71, with rg-partner/partner-vnet 10.200.0.0/16
+    (subnet default 10.200.0.0/24). It is not listed for the home tenant's token (like a
+    subscription you are a guest of only via a resource id); its requests need a token for
+    its tenant (else 401 InvalidAuthenticationTokenTenant), and a peering from the home
+    tenant to partner-vnet needs that tenant's token in x-ms-authorization-auxiliary (else
+    403 LinkedAuthorizationFailed). `SandboxCredential(tenant_id)` issues such tokens.
 
 estate — generated from a seed for scale: `subscriptions` (default 3) subscriptions named
-    "Estate NN", `vnets` (default 2000) VNets spread over them in rg-estate-<n> groups, /20 to
-    /16 prefixes drawn from 10.0.0.0/8 (so some overlap), a VM in every fourth VNet, and
-    hub-and-spoke peerings (one hub per subscription, Connected where the spaces allow).
+    "Estate NN" (ids e57a7e00-0000-4000-8000-<seed:06d><n:06d>), `vnets` (default 2000)
+    VNets `vnet-NNNNN` spread round-robin over them in groups rg-estate-NNN of 50, each a
+    distinct /22 of 10.0.0.0/8 in a seeded order except every 40th, which reuses an earlier
+    VNet's /22 (overlaps, also across subscriptions); every 10th VNet is dual-stack with a
+    ULA /48 (every fifth of those reuses an earlier one); a VM `vm-NNNNN` (10.x.y.4) in every
+    fourth VNet, about one in ten deallocated; the first VNet of each subscription is a hub
+    peered (Connected both ways, links `hub-to-vnet-NNNNN` / `to-hub`) with up to 200 of
+    that subscription's VNets that overlap nothing.
 
 Gateways: a VNet has a gateway when its subnet named GatewaySubnet lists, in
 `properties.subnets[].properties.ipConfigurations[].id`, an IP configuration of a
@@ -76,13 +95,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.sandbox import network
+from tui.sandbox import peerings, vnets
 from tui.sandbox.builders import Estate, rg_id, security_rule
-from tui.sandbox.errors import ArmError
-from tui.sandbox.store import SUBSCRIPTION_TYPE, SandboxStore, Tx
+from tui.sandbox.store import SUBSCRIPTION_TYPE, Resource, SandboxStore, Tx
 
 AZ303_SUBSCRIPTION = "3030a303-0000-4000-8000-000000000303"
 CONTOSO_SUBSCRIPTION = "c0c0a5e0-0000-4000-8000-00000000c0c0"
+FABRIKAM_SUBSCRIPTION = "fab5ab00-0000-4000-8000-00000000fab5"
+FABRIKAM_TENANT = "fab71ca0-0000-4000-8000-0000000fab71"
 SCENARIOS = ("az303", "showcase", "estate")
 DEFAULT_SCENARIO = "showcase"
 
@@ -134,7 +154,7 @@ def peer(
 ) -> dict[str, Any]:
     """Create one link through the same rules as a PUT, settled at once."""
     body = {"properties": {"remoteVirtualNetwork": {"id": remote_id}, **flags}}
-    peering, _ = network.put_peering(tx, f"{vnet_id}/virtualNetworkPeerings/{name}", body,
+    peering, _ = peerings.put_peering(tx, f"{vnet_id}/virtualNetworkPeerings/{name}", body,
                                      sync=False)
     peering.properties["provisioningState"] = "Succeeded"
     tx.put(peering)
@@ -159,6 +179,7 @@ def _az303_into(estate: Estate) -> tuple[str, str]:
     nic2 = estate.nic(sub, rg, "vm2-nic", f"{vnet2}/subnets/default", "10.2.0.4", nsg_id=nsg2)
     estate.vm(sub, rg, "vm1", nic1)
     estate.vm(sub, rg, "vm2", nic2, tags={"workload": "IIS", "listeningPorts": "80"})
+    estate.network_watcher(sub)
     return vnet1, vnet2
 
 
@@ -201,6 +222,10 @@ def _showcase(tx: Tx) -> Summary:
         tags = {"listeningPorts": ports[n]} if n in ports else {}
         estate.vm(sub, "rg-spokes", vm_name, nic, image="Ubuntu Server 22.04 LTS",
                   size="Standard_B1s", power="deallocated" if n == 3 else "running", tags=tags)
+    batch = estate.nic(sub, "rg-spokes", "batch5-nic", f"{spokes[5]}/subnets/workload",
+                       "10.105.1.5")
+    estate.vm(sub, "rg-spokes", "batch5", batch, image="Ubuntu Server 22.04 LTS",
+              size="Standard_B1s", power="stopped", tags={"listeningPorts": "80"})
     table = estate.route_table(sub, "rg-spokes", "rt-spoke2", [
         ("to-spoke1-via-nva", "10.101.0.0/16", "VirtualAppliance", "10.100.1.4"),
         ("drop-spoke4", "10.104.0.0/16", "None", None),
@@ -216,6 +241,15 @@ def _showcase(tx: Tx) -> Summary:
     estate.vnet(sub, "rg-legacy", "legacy-vnet", ["10.1.0.0/16"], [("default", "10.1.0.0/24")])
     estate.vnet(sub, "rg-legacy", "dr-vnet", ["10.102.0.0/16"], [("default", "10.102.0.0/24")],
                 location="northeurope")
+    estate.network_watcher(sub)
+    estate.network_watcher(sub, "northeurope")
+    # Another tenant's subscription: not listed for the home tenant's token; reachable for
+    # peering with an auxiliary token for its tenant.
+    partner = estate.subscription(FABRIKAM_SUBSCRIPTION, "Fabrikam Partner",
+                                  tenant=FABRIKAM_TENANT)
+    estate.resource_group(partner, "rg-partner")
+    estate.vnet(partner, "rg-partner", "partner-vnet", ["10.200.0.0/16"],
+                [("default", "10.200.0.0/24")])
     estate.save(tx)
 
     # Peerings go through the same rules as the REST API.
@@ -227,27 +261,29 @@ def _showcase(tx: Tx) -> Summary:
     peer(tx, spokes[2], "spoke2-to-hub", hub, allowForwardedTraffic=True)
     peer(tx, hub, "hub-to-spoke3", spokes[3])
     peer(tx, spokes[3], "spoke3-to-hub", hub)
-    network.finish_delete_peering(tx, f"{spokes[3]}/virtualNetworkPeerings/spoke3-to-hub")
+    peerings.finish_delete_peering(tx, f"{spokes[3]}/virtualNetworkPeerings/spoke3-to-hub")
     peer(tx, spokes[4], "spoke4-to-spoke5", spokes[5])
     peer(tx, spokes[5], "spoke5-to-spoke4", spokes[4])
     peer(tx, spokes[5], "spoke5-to-spoke6", spokes[6])
     # spoke2 grows a second prefix after peering: hub-to-spoke2 must be synced.
     spoke2 = tx.get(spokes[2])
     assert spoke2 is not None
-    network.put_vnet(tx, spoke2.id, {"properties": {
+    vnets.put_vnet(tx, spoke2.id, {"properties": {
         "addressSpace": {"addressPrefixes": ["10.102.0.0/16", "10.112.0.0/16"]}}})
     _settle_vnet(tx, spoke2.id)
     return Summary(
-        "showcase", ["AZ-303 Lab", "Contoso Platform"], vnets=2 + 9, vms=2 + 7, peerings=8,
+        "showcase", ["AZ-303 Lab", "Contoso Platform"], vnets=2 + 9, vms=2 + 8, peerings=8,
         notes=[
             "AZ-303 Lab: vnet1 + vm1 (10.1.0.4), vnet2 + vm2 (10.2.0.4, IIS :80), no peerings",
             "Contoso Platform: hub-vnet with VPN gateway hub-vpngw and NVA nva1 (10.100.1.4)",
             "spoke1 <-> hub Connected (gateway transit); spoke2 <-> hub Connected, needs sync",
-            "hub-to-spoke3 Disconnected; db3 (spoke3) deallocated",
+            "hub-to-spoke3 Disconnected; db3 (spoke3) deallocated; batch5 (spoke5) stopped",
             "spoke4 <-> spoke5 Connected; nsg-spoke4 denies port 80 into spoke4",
             "spoke5-to-spoke6 Initiated (no return peering)",
             "rt-spoke2: 10.101.0.0/16 -> VirtualAppliance 10.100.1.4, 10.104.0.0/16 -> None",
             "overlaps: legacy-vnet 10.1.0.0/16 vs vnet1; dr-vnet 10.102.0.0/16 vs spoke2-vnet",
+            "another tenant: Fabrikam Partner/partner-vnet 10.200.0.0/16 (unlisted; peering "
+            "needs an auxiliary token)",
         ],
     )
 
@@ -261,8 +297,17 @@ def _estate(tx: Tx, subscriptions: int = 3, vnets: int = 2000, seed: int = 1) ->
     for n in range(subscriptions):
         sub_id = f"e57a7e00-0000-4000-8000-{seed % 10**6:06d}{n:06d}"
         subs.append(estate.subscription(sub_id, f"Estate {n + 1:02d}"))
+    # Address plan: distinct /22 blocks of 10.0.0.0/8 in a seeded order, except every 40th
+    # VNet, which reuses an earlier VNet's block (the overlaps a real estate accumulates).
+    blocks = list(range(2**14))
+    rng.shuffle(blocks)
+    base = int(ipaddress.IPv4Address("10.0.0.0"))
+    prefixes: list[ipaddress.IPv4Network] = []
+    ula = int(ipaddress.IPv6Address("fd00::"))
+    v6_prefixes: list[ipaddress.IPv6Network] = []
     groups: dict[tuple[str, int], str] = {}
-    vnet_ids: list[tuple[str, str]] = []  # (subscription, vnet id)
+    members: dict[str, list[str]] = {sub: [] for sub in subs}
+    clashing: set[str] = set()
     vm_count = 0
     regions = ("westeurope", "northeurope", "eastus", "westus2")
     for n in range(vnets):
@@ -272,14 +317,26 @@ def _estate(tx: Tx, subscriptions: int = 3, vnets: int = 2000, seed: int = 1) ->
         if rg is None:
             rg = estate.resource_group(sub, f"rg-estate-{group_no:03d}")
             groups[(sub, group_no)] = rg
-        length = rng.choice((16, 18, 20))
-        base = rng.randrange(0, 2 ** (length - 8)) << (32 - length)
-        net = ipaddress.IPv4Network((int(ipaddress.IPv4Address("10.0.0.0")) + base, length))
+        if n % 40 == 39 or n >= len(blocks):
+            net = prefixes[rng.randrange(len(prefixes))]
+        else:
+            net = ipaddress.IPv4Network((base + (blocks[n] << 10), 22))
+        prefixes.append(net)
         subnet = next(net.subnets(new_prefix=24))
-        location = regions[n % len(regions)]
-        vnet = estate.vnet(sub, rg, f"vnet-{n:05d}", [str(net)], [("default", str(subnet))],
-                           location=location)
-        vnet_ids.append((sub, vnet))
+        space = [str(net)]
+        reused_v6 = False
+        if n % 10 == 5:
+            # Dual stack: a ULA /48; every fifth one reuses an earlier VNet's.
+            reused_v6 = bool(v6_prefixes) and len(v6_prefixes) % 5 == 4
+            v6 = (v6_prefixes[rng.randrange(len(v6_prefixes))] if reused_v6
+                  else ipaddress.IPv6Network((ula + (rng.getrandbits(40) << 80), 48)))
+            v6_prefixes.append(v6)
+            space.append(str(v6))
+        vnet = estate.vnet(sub, rg, f"vnet-{n:05d}", space, [("default", str(subnet))],
+                           location=regions[n % len(regions)])
+        members[sub].append(vnet)
+        if n % 40 == 39 or n >= len(blocks) or reused_v6:
+            clashing.add(vnet)
         if n % 4 == 0:
             nic = estate.nic(sub, rg, f"vm-{n:05d}-nic", f"{vnet}/subnets/default",
                              str(subnet.network_address + 4))
@@ -287,21 +344,24 @@ def _estate(tx: Tx, subscriptions: int = 3, vnets: int = 2000, seed: int = 1) ->
             estate.vm(sub, rg, f"vm-{n:05d}", nic, image="Ubuntu Server 22.04 LTS",
                       size="Standard_B1s", power=power)
             vm_count += 1
-    estate.save(tx)
-    links = 0
+    # Hub and spokes: the first VNet of each subscription peers with up to 200 others whose
+    # blocks are distinct, so the pairs are built settled and written in bulk.
+    pairs: list[Resource] = []
     for sub in subs:
-        members = [v for s, v in vnet_ids if s == sub]
-        hub, spokes = members[0], members[1:]
-        for spoke in spokes[: min(len(spokes), 40)]:
-            try:
-                peer(tx, hub, f"hub-to-{spoke.rsplit('/', 1)[-1]}", spoke)
-                peer(tx, spoke, "to-hub", hub)
-                links += 2
-            except ArmError:
-                continue  # overlapping spaces cannot be peered; the estate keeps them apart
+        hub, spokes = members[sub][0], [v for v in members[sub][1:] if v not in clashing]
+        if hub in clashing:
+            continue
+        for spoke in spokes[:200]:
+            pairs.extend(peerings.connected_pair(
+                estate.resources[hub.lower()], f"hub-to-{spoke.rsplit('/', 1)[-1]}",
+                estate.resources[spoke.lower()], "to-hub"))
+    estate.resources.update((p.key, p) for p in pairs)
+    estate.save(tx)
+    links = len(pairs)
     return Summary(
         "estate", [f"Estate {n + 1:02d}" for n in range(subscriptions)], vnets=vnets,
-        vms=vm_count, peerings=links, notes=[f"seed {seed}"],
+        vms=vm_count, peerings=links,
+        notes=[f"seed {seed}", f"{len(clashing)} VNets reuse another VNet's address space"],
     )
 
 
@@ -310,6 +370,7 @@ def subscription_names(tx: Tx) -> list[str]:
 
 
 __all__ = [
-    "AZ303_SUBSCRIPTION", "CONTOSO_SUBSCRIPTION", "DEFAULT_SCENARIO", "SCENARIOS", "Summary",
+    "AZ303_SUBSCRIPTION", "CONTOSO_SUBSCRIPTION", "DEFAULT_SCENARIO", "FABRIKAM_SUBSCRIPTION",
+    "FABRIKAM_TENANT", "SCENARIOS", "Summary",
     "build", "ensure", "peer", "reset", "rg_id",
 ]

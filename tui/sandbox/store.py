@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS operations (
     subscription TEXT NOT NULL,
     created      REAL NOT NULL,
     due          REAL NOT NULL,        -- when it settles
-    finished     REAL
+    finished     REAL,
+    result       TEXT                  -- JSON result of an action (POST)
 );
 CREATE INDEX IF NOT EXISTS operations_due ON operations(status, due);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -142,6 +143,7 @@ class Operation:
     subscription: str
     created: float
     due: float
+    result: dict[str, Any] | None = None
 
 
 class Tx:
@@ -233,20 +235,25 @@ class Tx:
         limit: int = 50,
     ) -> list[Resource]:
         """One page of a type, in key order after `after` (keyset paging: stable under writes)."""
-        sql = f"SELECT {_COLUMNS} FROM resources WHERE type = ? AND key > ?"
-        args: list[Any] = [resource_type.lower(), after]
-        if location is not None:
-            sql += " AND lower(json_extract(body, '$.location')) = ?"
-            args.append(location.replace(" ", "").lower())
-        if subscription is not None:
-            sql += " AND subscription = ?"
-            args.append(subscription.lower())
-        if resource_group is not None:
-            sql += " AND resource_group = ?"
-            args.append(resource_group.lower())
-        sql += " ORDER BY key LIMIT ?"
-        args.append(limit)
+        sql, args = _page_query(_COLUMNS, resource_type, subscription, resource_group,
+                                location, after, limit)
         return [_row(r) for r in self.conn.execute(sql, args).fetchall()]
+
+    def page_raw(
+        self,
+        resource_type: str,
+        *,
+        subscription: str | None = None,
+        resource_group: str | None = None,
+        location: str | None = None,
+        after: str = "",
+        limit: int = 50,
+    ) -> list[tuple[str, str]]:
+        """The same page as (key, JSON text) pairs: bulk lists splice stored JSON as is,
+        never decoding bodies they serve unchanged."""
+        sql, args = _page_query("key, body", resource_type, subscription, resource_group,
+                                location, after, limit)
+        return [(str(k), str(b)) for k, b in self.conn.execute(sql, args).fetchall()]
 
     def all_of_type(self, resource_type: str) -> list[Resource]:
         rows = self.conn.execute(
@@ -266,32 +273,33 @@ class Tx:
         subscription: str,
         seconds: float,
         error: dict[str, Any] | None = None,
+        result: dict[str, Any] | None = None,
     ) -> Operation:
         op = Operation(
             id=str(uuid.uuid4()), resource_key=resource_key, kind=kind, status="InProgress",
             error=error, region=region, namespace=namespace, subscription=subscription.lower(),
-            created=self.now, due=self.now + max(seconds, 0.0),
+            created=self.now, due=self.now + max(seconds, 0.0), result=result,
         )
         self.conn.execute(
             "INSERT INTO operations (id, resource_key, kind, status, error, region, namespace,"
-            " subscription, created, due) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " subscription, created, due, result) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (op.id, op.resource_key, op.kind, op.status,
              json.dumps(error) if error else None, op.region, op.namespace, op.subscription,
-             op.created, op.due),
+             op.created, op.due, json.dumps(result) if result is not None else None),
         )
         return op
 
     def operation(self, op_id: str) -> Operation | None:
         row = self.conn.execute(
             "SELECT id, resource_key, kind, status, error, region, namespace, subscription,"
-            " created, due FROM operations WHERE lower(id) = ?",
+            " created, due, result FROM operations WHERE lower(id) = ?",
             (op_id.lower(),),
         ).fetchone()
         if row is None:
             return None
         return Operation(
             row[0], row[1], row[2], row[3], json.loads(row[4]) if row[4] else None,
-            row[5], row[6], row[7], row[8], row[9],
+            row[5], row[6], row[7], row[8], row[9], json.loads(row[10]) if row[10] else None,
         )
 
     def due_operations(self) -> list[Operation]:
@@ -329,6 +337,26 @@ class Tx:
         return str(row[0]) if row else None
 
 
+def _page_query(
+    columns: str, resource_type: str, subscription: str | None, resource_group: str | None,
+    location: str | None, after: str, limit: int,
+) -> tuple[str, list[Any]]:
+    sql = f"SELECT {columns} FROM resources WHERE type = ? AND key > ?"
+    args: list[Any] = [resource_type.lower(), after]
+    if subscription is not None:
+        sql += " AND subscription = ?"
+        args.append(subscription.lower())
+    if resource_group is not None:
+        sql += " AND resource_group = ?"
+        args.append(resource_group.lower())
+    if location is not None:
+        sql += " AND lower(json_extract(body, '$.location')) = ?"
+        args.append(location.replace(" ", "").lower())
+    sql += " ORDER BY key LIMIT ?"
+    args.append(limit)
+    return sql, args
+
+
 def _values(resource: Resource, now: float) -> tuple[Any, ...]:
     parts = IdParts.parse(resource.id)
     return (
@@ -352,9 +380,19 @@ class SandboxStore:
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = NORMAL")
         self._conn.executescript(SCHEMA)
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(operations)")}
+        if "result" not in columns:  # a file from before actions had results
+            try:
+                self._conn.execute("ALTER TABLE operations ADD COLUMN result TEXT")
+            except sqlite3.OperationalError:
+                pass  # another process added it first
 
     def close(self) -> None:
         self._conn.close()
+
+    def fast_for_tests(self) -> None:
+        """Skip fsync: for throw-away files in tests, where durability does not matter."""
+        self._conn.execute("PRAGMA synchronous = OFF")
 
     def __enter__(self) -> SandboxStore:
         return self
@@ -390,6 +428,14 @@ class SandboxStore:
         ).fetchone()
         return row is not None
 
+    def subscription_tenant(self, subscription: str) -> str | None:
+        """The tenant of a subscription (a single read; fine inside or outside a transaction)."""
+        row = self._conn.execute(
+            "SELECT json_extract(body, '$.tenantId') FROM resources WHERE key = ?",
+            (key_of(f"/subscriptions/{subscription}"),),
+        ).fetchone()
+        return str(row[0] or "").lower() if row else None
+
     def is_empty(self) -> bool:
         return self._conn.execute("SELECT 1 FROM resources LIMIT 1").fetchone() is None
 
@@ -417,14 +463,14 @@ class SandboxStore:
 
     def delete_peering(self, peering_id: str) -> None:
         """Remove one link at once; its reverse goes Disconnected."""
-        from tui.sandbox.network import finish_delete_peering
+        from tui.sandbox.peerings import finish_delete_peering
 
         with self.write() as tx:
             finish_delete_peering(tx, peering_id)
 
     def set_address_space(self, vnet_id: str, prefixes: list[str]) -> None:
         """Change a VNet's prefixes at once; its peerings' sync levels follow."""
-        from tui.sandbox.network import put_vnet
+        from tui.sandbox.vnets import put_vnet
 
         with self.write() as tx:
             vnet, _ = put_vnet(tx, vnet_id, {"properties": {
@@ -434,7 +480,7 @@ class SandboxStore:
 
     def delete_vnet(self, vnet_id: str) -> None:
         """Remove a VNet and its links at once; links pointing at it go Disconnected."""
-        from tui.sandbox.network import finish_delete_vnet
+        from tui.sandbox.vnets import finish_delete_vnet
 
         with self.write() as tx:
             finish_delete_vnet(tx, vnet_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import threading
 import time
 from collections.abc import AsyncIterator, Mapping, MutableMapping
@@ -25,6 +26,7 @@ from tui.sandbox import routes
 from tui.sandbox.errors import ArmError
 from tui.sandbox.faults import FaultProfile
 from tui.sandbox.store import SUBSCRIPTION_TYPE, SandboxStore
+from tui.sandbox.tenants import token_for
 
 REASONS = {
     200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request",
@@ -32,6 +34,14 @@ REASONS = {
     409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error",
     502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
 }
+
+
+class SandboxFileError(sqlite3.DatabaseError):
+    """The sandbox file cannot serve (not a sandbox, locked too long, disk full...).
+
+    Still an `sqlite3.Error`, and not an azure-core error on purpose: retrying cannot help,
+    so the SDK's retry policy passes it straight to the caller, who can say "reset it".
+    """
 
 
 class SandboxResponse(AsyncHttpResponse):
@@ -148,16 +158,23 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
         await self.close()
 
     async def open(self) -> None:
-        self._open_store()
+        """Nothing to connect: the file is opened by the first request, so a file that
+        cannot serve fails that request like an unreachable cloud, not the set-up."""
 
     def _open_store(self) -> SandboxStore:
         if self._store is None:
             from tui.sandbox.scenarios import ensure
 
-            store = SandboxStore(self.path)
-            ensure(store)
+            try:
+                store = SandboxStore(self.path)
+                ensure(store)
+            except (sqlite3.Error, OSError) as error:
+                raise self._unusable(error) from error
             self._store = store
         return self._store
+
+    def _unusable(self, error: Exception) -> SandboxFileError:
+        return SandboxFileError(f"The sandbox file {self.path} cannot be used: {error}")
 
     async def close(self) -> None:
         with self._lock:
@@ -177,7 +194,10 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
             count = self._count
             answer = self._fault(count)
             if answer is None:
-                answer = self._answer(request)
+                try:
+                    answer = self._answer(request)
+                except sqlite3.Error as error:
+                    raise self._unusable(error) from error
         if answer.status == -1:
             raise ServiceResponseError("Connection dropped by the sandbox (fault profile).")
         return _response(request, answer)
@@ -202,7 +222,8 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
         store = self._open_store()
         content = _content_of(request)
         try:
-            parsed = routes.parse(request.method, str(request.url), content)
+            parsed = routes.parse(request.method, str(request.url), content,
+                                  dict(request.headers))
         except ArmError as error:
             return routes.Answer(error.status, error.body())
         router = routes.Router(
@@ -254,23 +275,35 @@ def _response(request: Any, answer: routes.Answer) -> SandboxResponse:
 
         headers["x-ms-request-id"] = str(uuid.uuid4())
     content = b""
-    if answer.body is not None:
+    if answer.raw is not None:
+        content = answer.raw.encode()
+    elif answer.body is not None:
         content = json.dumps(answer.body).encode()
+    if content:
         headers["Content-Type"] = "application/json; charset=utf-8"
     headers["Content-Length"] = str(len(content))
     return SandboxResponse(request, answer.status, headers, content)
 
 
 class SandboxCredential:
-    """An async credential for the sandbox: a dummy bearer token, never a secret."""
+    """An async credential for the sandbox: a dummy bearer token, never a secret.
 
-    TOKEN = "sandbox-token"
+    The token names its tenant (`tenant_id` here or per call, as azure-identity's
+    credentials take it), so the sandbox can play cross-tenant rules: the default is the
+    sandbox's home tenant, where every listed subscription lives.
+    """
 
-    async def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
-        return AccessToken(self.TOKEN, int(time.time()) + 3600)
+    def __init__(self, tenant_id: str | None = None) -> None:
+        self.tenant_id = tenant_id
+
+    async def get_token(
+        self, *scopes: str, tenant_id: str | None = None, **kwargs: Any
+    ) -> AccessToken:
+        return AccessToken(token_for(tenant_id or self.tenant_id), int(time.time()) + 3600)
 
     async def get_token_info(self, *scopes: str, options: Any = None) -> AccessTokenInfo:
-        return AccessTokenInfo(self.TOKEN, int(time.time()) + 3600)
+        tenant = (options or {}).get("tenant_id") or self.tenant_id
+        return AccessTokenInfo(token_for(tenant), int(time.time()) + 3600)
 
     async def close(self) -> None:
         return None

@@ -1,24 +1,24 @@
-"""Virtual network and peering rules: what Azure's Network RP accepts, refuses and changes.
+"""Peering rules: what Azure's Network RP accepts, refuses and changes for a peering.
 
-Behaviour follows azure-facts.md sections 1 and 2. Every function runs inside one store
-transaction, so a change to both sides of a peering is atomic across processes.
-
-Choices where Azure's behaviour is unconfirmed ([U]) are named where they are made.
+Behaviour follows azure-facts.md sections 1 and 2: the state machine (Initiated,
+Connected, Disconnected, revived by re-PUT), sync levels, and every refusal with ARM's code.
+Every function runs inside one store transaction, so a change to both sides of a peering is
+atomic across processes. Choices where Azure's behaviour is unconfirmed ([U]) are named
+where they are made.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable
 from typing import Any
 
-from tui.sandbox.builders import PEERING_TYPE, VNET_TYPE, stable_guid
+from tui.sandbox.addresses import has_gateway, overlaps, prefixes
+from tui.sandbox.builders import PEERING_TYPE, stable_guid
 from tui.sandbox.errors import (
     ArmError,
     bad_request,
     child_not_found,
-    not_found,
     parent_not_found,
     resource_group_not_found,
     subscription_not_found,
@@ -34,63 +34,12 @@ FLAG_DEFAULTS = {
 }
 
 _PEERING_NAME = re.compile(r"^\w(?:[\w.-]{0,78}\w)?$", re.ASCII)
-_VNET_NAME = re.compile(r"^[A-Za-z0-9](?:[\w.-]{0,62}\w)$", re.ASCII)
 _VNET_ID = re.compile(
     r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/"
     r"virtualNetworks/[^/]+$",
     re.IGNORECASE,
 )
 PEERING_INFO = "For more information please refer to https://aka.ms/VnetPeeringInfo"
-
-
-# --- reading ------------------------------------------------------------------------------
-def prefixes(vnet: Resource | dict[str, Any]) -> list[str]:
-    body = vnet.body if isinstance(vnet, Resource) else vnet
-    space = body.get("properties", {}).get("addressSpace") or {}
-    return list(space.get("addressPrefixes") or [])
-
-
-def overlaps(ours: list[str], theirs: list[str]) -> list[str]:
-    """The prefixes of `theirs` that overlap any of `ours` (as Azure's message lists them)."""
-    mine = [ipaddress.ip_network(p, strict=False) for p in ours]
-    found = []
-    for prefix in theirs:
-        net = ipaddress.ip_network(prefix, strict=False)
-        if any(net.version == m.version and net.overlaps(m) for m in mine):
-            found.append(prefix)
-    return found
-
-
-def has_gateway(vnet: Resource | dict[str, Any]) -> bool:
-    """A VNet has a gateway when its GatewaySubnet holds a virtual network gateway's IP
-    configuration: the same test a client can run on the VNet body alone."""
-    body = vnet.body if isinstance(vnet, Resource) else vnet
-    for subnet in body.get("properties", {}).get("subnets") or []:
-        if str(subnet.get("name", "")).lower() != "gatewaysubnet":
-            continue
-        for ipconfig in subnet.get("properties", {}).get("ipConfigurations") or []:
-            if "/virtualnetworkgateways/" in str(ipconfig.get("id", "")).lower():
-                return True
-    return False
-
-
-def vnet_view(vnet: Resource, peerings: list[Resource]) -> dict[str, Any]:
-    """The VNet as ARM returns it: its peerings listed inside, always matching the peering
-    resources (they are read from the same rows, never stored twice)."""
-    body = dict(vnet.body)
-    props = dict(body.get("properties", {}))
-    props["virtualNetworkPeerings"] = [p.body for p in peerings]
-    body["properties"] = props
-    return body
-
-
-def get_vnet(tx: Tx, vnet_id: str) -> Resource:
-    require_group(tx, vnet_id)
-    vnet = tx.get(vnet_id)
-    if vnet is None or vnet.type.lower() != VNET_TYPE.lower():
-        parts = IdParts.parse(vnet_id)
-        raise not_found(VNET_TYPE, parts.name, _rg_name(vnet_id))
-    return vnet
 
 
 def get_peering(tx: Tx, peering_id: str) -> Resource:
@@ -109,7 +58,7 @@ def require_group(tx: Tx, resource_id: str) -> None:
     if parts.resource_group and not tx.exists(
         f"/subscriptions/{parts.subscription}/resourceGroups/{parts.resource_group}"
     ):
-        raise resource_group_not_found(_rg_name(resource_id))
+        raise resource_group_not_found(rg_name(resource_id))
 
 
 def require_parent(tx: Tx, vnet_id: str) -> Resource:
@@ -120,7 +69,7 @@ def require_parent(tx: Tx, vnet_id: str) -> Resource:
     return vnet
 
 
-def _rg_name(resource_id: str) -> str:
+def rg_name(resource_id: str) -> str:
     segs = resource_id.split("/")
     return segs[4] if len(segs) > 4 else ""
 
@@ -185,7 +134,7 @@ def put_peering(
     body: dict[str, Any],
     *,
     sync: bool,
-    is_forbidden: Callable[[str], bool] = lambda _sub: False,
+    check_linked: Callable[[Resource], None] = lambda _remote: None,
 ) -> tuple[Resource, bool]:
     """Create or update one peering (and the state of its reverse). Returns (peering, created).
 
@@ -227,17 +176,8 @@ def put_peering(
             "Please make sure that the referenced resource exists, and that both resources "
             "are in the same region.",
         )
-    remote_sub = IdParts.parse(remote.id).subscription
-    if remote_sub != IdParts.parse(vnet.id).subscription and is_forbidden(remote_sub):
-        raise ArmError(
-            403,
-            "LinkedAuthorizationFailed",
-            "The client has permission to perform action "
-            "'Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write' on scope "
-            f"'{peering_id}', however it does not have permission to perform action "
-            f"'Microsoft.Network/virtualNetworks/peer/action' on the linked scope(s) "
-            f"'{remote.id}' or the linked scope(s) are invalid.",
-        )
+    if IdParts.parse(remote.id).subscription != IdParts.parse(vnet.id).subscription:
+        check_linked(remote)  # rights on the remote side: `peer/action` there
     existing = tx.get(peering_id)
     if existing is not None and existing.ref != remote.key:
         raise bad_request(
@@ -315,34 +255,16 @@ def put_peering(
         programmed = prefixes(remote)
     else:
         programmed = _space(existing.properties, "remoteAddressSpace")
-    props: dict[str, Any] = {
-        **flags,
-        "doNotVerifyRemoteGateways": bool(props_in.get("doNotVerifyRemoteGateways", False)),
-        "remoteVirtualNetwork": {"id": remote.id},
-        "remoteAddressSpace": {"addressPrefixes": programmed},
-        "remoteVirtualNetworkAddressSpace": {"addressPrefixes": prefixes(remote)},
-        "localAddressSpace": {"addressPrefixes": prefixes(vnet)},
-        "localVirtualNetworkAddressSpace": {"addressPrefixes": prefixes(vnet)},
-        "peeringState": state,
-        "peeringSyncLevel": "FullyInSync",
-        "provisioningState": "Updating",
-        "resourceGuid": (
-            existing.properties.get("resourceGuid") if existing else stable_guid(peering_id)
-        ),
-        "peerCompleteVnets": bool(props_in.get("peerCompleteVnets", True)),
-        "enableOnlyIPv6Peering": bool(props_in.get("enableOnlyIPv6Peering", False)),
-    }
-    communities = remote.properties.get("bgpCommunities")
-    if isinstance(communities, dict) and communities.get("virtualNetworkCommunity"):
-        props["remoteBgpCommunities"] = {
-            "virtualNetworkCommunity": communities["virtualNetworkCommunity"],
-            "regionalCommunity": communities.get("regionalCommunity", "12076:50004"),
-        }
-    peering = Resource(
-        peering_id,
-        PEERING_TYPE,
-        {"id": peering_id, "name": name, "type": PEERING_TYPE, "properties": props},
-        ref=remote.id,
+    peering = peering_resource(
+        peering_id, vnet, remote, flags,
+        state=state,
+        programmed=programmed,
+        guid=existing.properties.get("resourceGuid") if existing else None,
+        extra={
+            "doNotVerifyRemoteGateways": bool(props_in.get("doNotVerifyRemoteGateways", False)),
+            "peerCompleteVnets": bool(props_in.get("peerCompleteVnets", True)),
+            "enableOnlyIPv6Peering": bool(props_in.get("enableOnlyIPv6Peering", False)),
+        },
     )
     tx.put(peering)
     if reverse is not None:
@@ -351,6 +273,67 @@ def put_peering(
         refresh(tx, reverse)
     refresh(tx, peering)
     return peering, existing is None
+
+
+def peering_resource(
+    peering_id: str,
+    vnet: Resource,
+    remote: Resource,
+    flags: dict[str, bool],
+    *,
+    state: str,
+    programmed: list[str],
+    provisioning: str = "Updating",
+    guid: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Resource:
+    """A peering's ARM body (the one place its shape is defined). Sync fields are
+    provisional; `refresh` sets them from both VNets and the reverse link."""
+    props: dict[str, Any] = {
+        **flags,
+        "doNotVerifyRemoteGateways": False,
+        "remoteVirtualNetwork": {"id": remote.id},
+        "remoteAddressSpace": {"addressPrefixes": programmed},
+        "remoteVirtualNetworkAddressSpace": {"addressPrefixes": prefixes(remote)},
+        "localAddressSpace": {"addressPrefixes": prefixes(vnet)},
+        "localVirtualNetworkAddressSpace": {"addressPrefixes": prefixes(vnet)},
+        "peeringState": state,
+        "peeringSyncLevel": "FullyInSync",
+        "provisioningState": provisioning,
+        "resourceGuid": guid or stable_guid(peering_id),
+        "peerCompleteVnets": True,
+        "enableOnlyIPv6Peering": False,
+        **(extra or {}),
+    }
+    communities = remote.properties.get("bgpCommunities")
+    if isinstance(communities, dict) and communities.get("virtualNetworkCommunity"):
+        props["remoteBgpCommunities"] = {
+            "virtualNetworkCommunity": communities["virtualNetworkCommunity"],
+            "regionalCommunity": communities.get("regionalCommunity", "12076:50004"),
+        }
+    name = peering_id.rsplit("/", 1)[-1]
+    return Resource(
+        peering_id,
+        PEERING_TYPE,
+        {"id": peering_id, "name": name, "type": PEERING_TYPE, "properties": props},
+        ref=remote.id,
+    )
+
+
+def connected_pair(
+    vnet: Resource, name: str, remote: Resource, remote_name: str
+) -> tuple[Resource, Resource]:
+    """Both links of a settled, in-sync pair, for generated estates whose address plan
+    already guarantees what `put_peering` would check (no overlaps, no duplicates)."""
+    flags = dict(FLAG_DEFAULTS)
+    return (
+        peering_resource(f"{vnet.id}/virtualNetworkPeerings/{name}", vnet, remote, flags,
+                         state="Connected", programmed=prefixes(remote),
+                         provisioning="Succeeded"),
+        peering_resource(f"{remote.id}/virtualNetworkPeerings/{remote_name}", remote, vnet,
+                         flags, state="Connected", programmed=prefixes(vnet),
+                         provisioning="Succeeded"),
+    )
 
 
 def _refuse_overlap_with_peered(tx: Tx, peering_id: str, vnet: Resource, remote: Resource) -> None:
@@ -441,191 +424,3 @@ def finish_delete_peering(tx: Tx, peering_id: str) -> None:
         reverse.properties["peeringState"] = "Disconnected"
         tx.put(reverse)
         refresh(tx, reverse)
-
-
-# --- VNet writes ---------------------------------------------------------------------------
-_READ_ONLY = {"provisioningState", "resourceGuid", "virtualNetworkPeerings", "subnets"}
-
-
-def put_vnet(tx: Tx, vnet_id: str, body: dict[str, Any]) -> tuple[Resource, bool]:
-    """Create a VNet or change it (address space, subnets, tags). Left `Updating`."""
-    name = vnet_id.rsplit("/", 1)[-1]
-    if not _VNET_NAME.match(name):
-        raise bad_request(
-            "InvalidResourceName",
-            f"Resource name {name} is invalid. The name can be between 2 and 64 characters "
-            "long. It must begin with a letter or number, end with a letter, number or "
-            "underscore, and may contain only letters, numbers, underscores, periods, or "
-            "hyphens.",
-        )
-    require_group(tx, vnet_id)
-    existing = tx.get(vnet_id)
-    props_in = body.get("properties") or {}
-    if not isinstance(props_in, dict):
-        raise bad_request("InvalidRequestFormat", "Cannot parse the request: bad properties.")
-    if existing is not None and existing.provisioning_state != "Succeeded":
-        raise ArmError(
-            429,
-            "RetryableErrorDueToAnotherOperation",
-            f"Operation on virtual network {existing.id} cannot be performed because another "
-            "operation on it is in progress. Retry later.",
-            headers={"Retry-After": "1"},
-        )
-    location = body.get("location") or (existing.body.get("location") if existing else None)
-    if not location:
-        raise bad_request("LocationRequired", "The location property is required for this "
-                          "definition.")
-    new_prefixes = _valid_prefixes(
-        (props_in.get("addressSpace") or {}).get("addressPrefixes")
-        if "addressSpace" in props_in else (prefixes(existing) if existing else None),
-        vnet_id,
-    )
-    old_props = dict(existing.properties) if existing else {}
-    subnets = _merge_subnets(
-        vnet_id, old_props.get("subnets") or [], props_in.get("subnets"), new_prefixes
-    )
-    canonical_id = existing.id if existing else vnet_id
-    if existing is not None:
-        for link in tx.children(existing.id, PEERING_TYPE):
-            remote = tx.get(link.ref)
-            if remote is None or link.properties.get("peeringState") == "Disconnected":
-                continue
-            clash = overlaps(prefixes(remote), new_prefixes)
-            if clash:
-                raise bad_request(
-                    "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet",
-                    f"Cannot update address space of virtual network {existing.id}: it would "
-                    f"overlap with virtual network {remote.id} peered with it. Overlapping "
-                    f"address prefixes: {', '.join(clash)}. {PEERING_INFO}",
-                )
-    props = {k: v for k, v in old_props.items() if k not in _READ_ONLY}
-    props.update({k: v for k, v in props_in.items() if k not in _READ_ONLY})
-    props["addressSpace"] = {"addressPrefixes": new_prefixes}
-    props.setdefault("dhcpOptions", {"dnsServers": []})
-    props.setdefault("enableDdosProtection", False)
-    ordered: dict[str, Any] = {
-        "provisioningState": "Updating",
-        "resourceGuid": old_props.get("resourceGuid") or stable_guid(canonical_id),
-        **props,
-        "subnets": subnets,
-        "virtualNetworkPeerings": [],
-    }
-    vnet = Resource(canonical_id, VNET_TYPE, {
-        "id": canonical_id,
-        "name": IdParts.parse(canonical_id).name,
-        "type": VNET_TYPE,
-        "location": location,
-        "tags": body.get("tags", existing.body.get("tags", {}) if existing else {}),
-        "properties": ordered,
-    })
-    tx.put(vnet)
-    if existing is not None and set(prefixes(existing)) != set(new_prefixes):
-        refresh_around(tx, canonical_id)
-    return vnet, existing is None
-
-
-def _valid_prefixes(value: Any, vnet_id: str) -> list[str]:
-    if not isinstance(value, list) or not value:
-        raise bad_request(
-            "InvalidRequestFormat",
-            f"Virtual network {vnet_id} needs at least one address prefix "
-            "(properties.addressSpace.addressPrefixes).",
-        )
-    for prefix in value:
-        try:
-            ipaddress.ip_network(str(prefix), strict=True)
-        except ValueError:
-            raise bad_request(
-                "InvalidAddressPrefixFormat",  # [U] code
-                f"Address prefix {prefix} of virtual network {vnet_id} is not a valid CIDR "
-                "prefix (the address must be the first of its range, e.g. 10.1.0.0/16).",
-            ) from None
-    return [str(p) for p in value]
-
-
-def _merge_subnets(
-    vnet_id: str, old: list[dict[str, Any]], new: Any, space: list[str]
-) -> list[dict[str, Any]]:
-    """Subnets after a PUT. [U] a body without `subnets` keeps the existing ones (ARM would
-    drop them; clients that resize GET and PUT the whole body, so both read the same)."""
-    old_by_name = {str(s.get("name", "")).lower(): s for s in old}
-    if new is None:
-        result = [dict(s) for s in old]
-    elif not isinstance(new, list):
-        raise bad_request("InvalidRequestFormat", "properties.subnets must be a list.")
-    else:
-        result = []
-        for item in new:
-            subnet_name = str(item.get("name") or "")
-            previous = old_by_name.get(subnet_name.lower(), {})
-            props = dict(previous.get("properties") or {"provisioningState": "Succeeded"})
-            props.update({
-                k: v for k, v in (item.get("properties") or {}).items()
-                if k not in ("provisioningState", "ipConfigurations")
-            })
-            result.append({
-                "id": previous.get("id") or f"{vnet_id}/subnets/{subnet_name}",
-                "name": subnet_name,
-                "type": "Microsoft.Network/virtualNetworks/subnets",
-                "properties": props,
-            })
-        kept = {str(s["name"]).lower() for s in result}
-        for name, subnet in old_by_name.items():
-            if name not in kept and subnet.get("properties", {}).get("ipConfigurations"):
-                raise bad_request(
-                    "InUseSubnetCannotBeDeleted",
-                    f"Subnet {subnet.get('name')} is in use by "
-                    f"{subnet['properties']['ipConfigurations'][0].get('id')} and cannot be "
-                    "deleted. In order to delete the subnet, delete all the resources within "
-                    "the subnet.",
-                )
-    nets = [ipaddress.ip_network(p) for p in space]
-    for subnet in result:
-        props = subnet.get("properties") or {}
-        subnet_prefixes = props.get("addressPrefixes") or [props.get("addressPrefix")]
-        for prefix in subnet_prefixes:
-            try:
-                net = ipaddress.ip_network(str(prefix), strict=True)
-            except ValueError:
-                raise bad_request(
-                    "InvalidAddressPrefixFormat",
-                    f"Address prefix {prefix} of subnet {subnet['name']} is not a valid CIDR.",
-                ) from None
-            if not any(net.version == n.version and net.subnet_of(n) for n in nets):  # type: ignore[arg-type]
-                raise bad_request(
-                    "NetcfgSubnetRangeOutsideVnet",
-                    f"Subnet '{subnet['name']}' is not valid because its IP address range "
-                    f"{prefix} is outside the IP address range of virtual network "
-                    f"'{vnet_id.rsplit('/', 1)[-1]}'.",
-                )
-    return result
-
-
-def begin_delete_vnet(tx: Tx, vnet_id: str) -> Resource | None:
-    require_group(tx, vnet_id)
-    vnet = tx.get(vnet_id)
-    if vnet is None:
-        return None
-    for subnet in vnet.properties.get("subnets") or []:
-        if subnet.get("properties", {}).get("ipConfigurations"):
-            raise bad_request(
-                "InUseSubnetCannotBeDeleted",
-                f"Subnet {subnet.get('name')} is in use by "
-                f"{subnet['properties']['ipConfigurations'][0].get('id')} and cannot be "
-                "deleted. In order to delete the subnet, delete all the resources within the "
-                "subnet.",
-            )
-    vnet.properties["provisioningState"] = "Deleting"
-    tx.put(vnet)
-    return vnet
-
-
-def finish_delete_vnet(tx: Tx, vnet_id: str) -> None:
-    """Remove the VNet and its links; links elsewhere pointing at it go Disconnected."""
-    for link in tx.children(vnet_id, PEERING_TYPE):
-        tx.delete(link.id)
-    tx.delete(vnet_id)
-    for survivor in tx.referencing(vnet_id, PEERING_TYPE):
-        survivor.properties["peeringState"] = "Disconnected"
-        tx.put(survivor)
-        refresh(tx, survivor)

@@ -1,0 +1,1 @@
+"""SVG screenshots of the explorer, made from the showcase sandbox by `make screenshots`."""

@@ -1,0 +1,53 @@
+"""x: the overlapping address spaces of the showcase, a jump to one, free ranges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.tui.conftest import running
+from tests.tui.waiting import wait_until
+from tui.app import VnetTuiApp
+from widgets.conflicts_screen import ConflictsScreen
+from widgets.resource_table import ResourceTable
+
+
+async def test_conflicts_view_groups_jumps_and_suggests_free_ranges(
+    make_app: Callable[..., VnetTuiApp],
+) -> None:
+    app = make_app("showcase")
+    async with running(app) as (pilot, _):
+        info = app.query_one("#header").info  # type: ignore[attr-defined]
+        assert info.conflicts == 4  # vnet1 and legacy-vnet; spoke2-vnet and dr-vnet
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConflictsScreen), "the view")
+        screen = app.screen
+        table = screen.query_one("#conflicts-table", ResourceTable)
+        shown = {
+            (cells[0].plain, cells[1].plain)
+            for cells in (table.cells_of(k) for k in table.keys) if cells is not None
+        }
+        assert {name for _, name in shown} == {"vnet1", "legacy-vnet", "spoke2-vnet", "dr-vnet"}
+        groups: dict[str, set[str]] = {}
+        for group, name in shown:
+            groups.setdefault(group, set()).add(name)
+        assert sorted(map(sorted, groups.values())) == [
+            ["dr-vnet", "spoke2-vnet"], ["legacy-vnet", "vnet1"],
+        ]
+
+        await pilot.press("f", "enter")  # the default size, /24
+        result = screen.query_one("#free-result")
+        await wait_until(pilot, lambda: "Free /24" in str(result.render()), "free ranges")
+
+        # enter on a row jumps to that VNet in the VNets pane.
+        table.focus()
+        table.move_cursor(row=0)
+        first = table.cells_of(table.keys[0])
+        assert first is not None
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConflictsScreen), "closed")
+        assert app.details.vnet is not None
+        assert app.details.vnet.name == first[1].plain
+        assert app.focused is app.vnets_pane
+        mark = app.vnets_pane.cells_of(app.details.vnet.id.casefold())
+        assert mark is not None
+        assert mark[0].plain.startswith("⚠")

@@ -1,0 +1,69 @@
+"""p, d, s, e in the explorer: the peering modals, carried out, and the panes following."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.tui.conftest import LIVE_INTERVAL, running
+from tests.tui.waiting import wait_until
+from tui.app import VnetTuiApp
+from tui.model import PeeringState
+from widgets.peering_confirm import DeletePeeringConfirm
+from widgets.peering_form import PeeringForm
+from widgets.peering_progress import PeeringProgress
+
+
+def finished(app: VnetTuiApp) -> bool:
+    return isinstance(app.screen, PeeringProgress) and app.screen.finished
+
+
+async def test_seed_walk_through_from_the_explorer(
+    make_app: Callable[..., VnetTuiApp],
+) -> None:
+    app = make_app("az303", interval=LIVE_INTERVAL)
+    async with running(app) as (pilot, _):
+        await pilot.press("p")
+        assert isinstance(app.screen, PeeringForm)
+        await pilot.press(*"vnet2", "tab", *"1and2", "tab", *"2and1", "enter")
+        await wait_until(pilot, lambda: finished(app), "the peering to finish")
+        await pilot.press("enter")  # Close
+        details = app.details
+        await wait_until(
+            pilot,
+            lambda: details.vnet is not None and [p.name for p in details.vnet.peerings]
+            == ["1and2"],
+            "1and2 in the details of vnet1",
+        )
+        link = details.vnet.peerings[0]  # type: ignore[union-attr]
+        assert link.state == PeeringState.CONNECTED
+        back = app.inventory.reverse_of(link)
+        assert back is not None
+        assert (back.name, back.state) == ("2and1", PeeringState.CONNECTED)
+        cells = details.peerings.cells_of(link.id.casefold())
+        assert cells is not None
+        assert "⇄ 2and1" in cells[0].plain
+
+        # d on the link: the confirm modal, then both sides gone.
+        await pilot.press("3", "d")
+        assert isinstance(app.screen, DeletePeeringConfirm)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: finished(app), "the delete to finish")
+        await pilot.press("enter")
+        await wait_until(
+            pilot, lambda: details.vnet is not None and not details.vnet.peerings,
+            "vnet1 without peerings",
+        )
+
+
+async def test_read_only_refuses_writes_before_any_form(
+    make_app: Callable[..., VnetTuiApp],
+) -> None:
+    app = make_app("showcase", read_only=True)
+    async with running(app) as (pilot, recorder):
+        assert app.query_one("#header").info.read_only  # type: ignore[attr-defined]
+        await pilot.press("j", "p", "3", "d", "s", "e")
+        assert not isinstance(app.screen, PeeringForm | DeletePeeringConfirm)
+        await wait_until(
+            pilot, lambda: len(recorder.notes("warning")) >= 4, "four read-only refusals"
+        )
+        assert all("Read-only" in n for n in recorder.notes("warning"))

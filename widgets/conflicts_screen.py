@@ -1,0 +1,124 @@
+"""`x`: VNets whose address spaces overlap, in groups; enter jumps to one; f finds free space.
+
+The app computes the groups and the free ranges; this screen only shows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label, Static
+
+from widgets.resource_table import ResourceTable, TableRow
+from widgets.style import BAD_STYLE, DIM_STYLE, OK_STYLE, plain
+
+
+@dataclass(frozen=True)
+class ConflictEntry:
+    group: int  # entries with the same group overlap each other
+    vnet_key: str  # lower-cased VNet id
+    vnet_name: str
+    subscription: str
+    resource_group: str
+    prefixes: tuple[str, ...]
+    overlap: str  # "10.1.0.0/16 with legacy-app"
+
+
+def conflict_rows(entries: Sequence[ConflictEntry]) -> list[TableRow]:
+    rows = []
+    for entry in entries:
+        cells = (
+            Text(str(entry.group), style="bold"),
+            plain(entry.vnet_name, "bold"),
+            plain(entry.subscription),
+            plain(entry.resource_group),
+            plain(", ".join(entry.prefixes)),
+            plain(entry.overlap, BAD_STYLE),
+        )
+        rows.append(TableRow(f"{entry.group}:{entry.vnet_key}", cells))
+    return rows
+
+
+class ConflictsScreen(ModalScreen[str | None]):
+    """Dismisses with the lower-cased id of the VNet to jump to, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Close", id="vnettui.conflicts_close"),
+        Binding("f", "free", "Suggest a free range", id="vnettui.conflicts_free"),
+    ]
+
+    class FreeRangeRequested(Message):
+        def __init__(self, prefix_length: int) -> None:
+            super().__init__()
+            self.prefix_length = prefix_length
+
+    def __init__(self, entries: Sequence[ConflictEntry]) -> None:
+        super().__init__()
+        self._entries = list(entries)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="conflicts-body") as body:
+            groups = len({e.group for e in self._entries})
+            body.border_title = (
+                f"Overlapping address spaces: {groups} group" + ("s" if groups != 1 else "")
+            )
+            body.border_subtitle = "enter jumps to the VNet · f suggests a free range · esc"
+            table = ResourceTable(
+                (("#", "group"), ("VNet", "name"), ("Subscription", "sub"),
+                 ("Resource group", "rg"), ("Address space", "space"), ("Overlap", "overlap")),
+                id="conflicts-table",
+            )
+            yield table
+            yield Static(
+                Text("No address spaces overlap.", style=OK_STYLE) if not self._entries else "",
+                id="conflicts-empty",
+            )
+            with Horizontal(id="free-row"):
+                yield Label("Free range of size /", id="free-label")
+                yield Input("24", id="free-length", restrict=r"[0-9]*", max_length=3)
+            yield Static("", id="free-result")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#conflicts-table", ResourceTable)
+        table.show_rows(conflict_rows(self._entries), flash=False)
+        table.focus()
+        self.query_one("#free-row").display = False
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        key = event.row_key.value or ""
+        self.dismiss(key.split(":", 1)[1] if ":" in key else None)
+
+    def action_free(self) -> None:
+        self.query_one("#free-row").display = True
+        self.query_one("#free-length", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        result = self.query_one("#free-result", Static)
+        if not text.isdigit() or not 8 <= int(text) <= 29:
+            result.update(Text("Give a prefix length from 8 to 29.", style=BAD_STYLE))
+            return
+        result.update(Text("searching…", style=DIM_STYLE))
+        self.post_message(self.FreeRangeRequested(int(text)))
+
+    def show_free(self, prefix_length: int, ranges: Sequence[str] | str) -> None:
+        """Free blocks found for /prefix_length, or a sentence why there are none."""
+        result = self.query_one("#free-result", Static)
+        if isinstance(ranges, str):
+            result.update(plain(ranges, BAD_STYLE))
+        elif not ranges:
+            result.update(Text(f"No free /{prefix_length} left.", style=BAD_STYLE))
+        else:
+            text = Text(f"Free /{prefix_length}: ", style="bold")
+            text.append(", ".join(ranges), style=OK_STYLE)
+            result.update(text)

@@ -1,0 +1,83 @@
+"""The one-line header: where the data comes from, counts, conflicts, badges, data age."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widgets import Static
+
+from widgets.style import BAD_STYLE, DIM_STYLE, OK_STYLE, WARN_STYLE, plain
+
+
+@dataclass(frozen=True)
+class HeaderInfo:
+    source: str  # "sandbox" or the tenant
+    subscriptions: int = 0
+    vnets: int = 0
+    vms: int = 0
+    conflicts: int | None = None  # VNets whose space overlaps another's; None: not known
+    read_only: bool = False
+    age: str = ""  # "updated 3s ago"; empty while nothing is loaded
+    activity: str = ""  # "loading AZ-303 Lab…", "refreshing…"
+    failed: int = 0  # subscriptions that could not be read
+    compact: bool = False  # a narrow terminal: shorter words, so the data age still fits
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def header_text(info: HeaderInfo) -> Text:
+    sep = Text(" · ", style=DIM_STYLE)
+    text = Text() if info.compact else Text.assemble(Text("vnettui", style="bold"), sep)
+    text.append_text(plain(info.source))
+    parts = [
+        Text(_count(info.subscriptions, "sub" if info.compact else "subscription")),
+        Text(_count(info.vnets, "VNet")),
+        Text(_count(info.vms, "VM")),
+    ]
+    if info.conflicts is not None:
+        style = BAD_STYLE if info.conflicts else OK_STYLE
+        words = f"{info.conflicts} overlapping" if info.conflicts else "no overlaps"
+        parts.append(Text(words, style=style))
+    if info.failed:
+        parts.append(Text(f"{info.failed} unreadable", style=BAD_STYLE))
+    for part in parts:
+        text.append_text(sep)
+        text.append_text(part)
+    if info.read_only:
+        text.append(" ")
+        text.append(" READ-ONLY ", style=f"bold reverse {WARN_STYLE}")
+    if info.activity:
+        text.append_text(sep)
+        text.append_text(plain(info.activity, WARN_STYLE))
+    elif info.age:
+        text.append_text(sep)
+        age = info.age.removeprefix("updated ") if info.compact else info.age
+        text.append(age, style=DIM_STYLE)
+    return text
+
+
+def age_text(seconds: float) -> str:
+    """`updated just now`, `updated 42s ago`, `updated 3m ago`, `updated 2h ago`."""
+    if seconds < 2:
+        return "updated just now"
+    if seconds < 90:
+        return f"updated {int(seconds)}s ago"
+    if seconds < 90 * 60:
+        return f"updated {int(seconds // 60)}m ago"
+    return f"updated {int(seconds // 3600)}h ago"
+
+
+class StatusHeader(Static):
+    """Shows a HeaderInfo; the app sets it whenever counts, activity or age change."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.info = HeaderInfo(source="")
+
+    def show(self, info: HeaderInfo) -> None:
+        if info != self.info:
+            self.info = info
+            self.update(header_text(info))

@@ -1,0 +1,108 @@
+"""The visual vocabulary shared by every pane: how a state, a power state or a mark looks.
+
+Colours are the 16 ANSI names, so they hold up over SSH without COLORTERM (256 colours)
+and follow the terminal's palette with the `ansi-dark` theme. Colour is never alone:
+every state also has a symbol and a word.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from tui.model import Peering, PeeringState, PowerState, SyncLevel
+
+OK_STYLE = "green"
+WARN_STYLE = "yellow"
+BAD_STYLE = "red"
+BUSY_STYLE = "blue"
+DIM_STYLE = "dim"
+
+_STATE_LOOK: dict[PeeringState, tuple[str, str]] = {
+    PeeringState.CONNECTED: ("●", OK_STYLE),
+    PeeringState.INITIATED: ("◐", WARN_STYLE),
+    PeeringState.DISCONNECTED: ("✗", BAD_STYLE),
+    PeeringState.UNKNOWN: ("?", DIM_STYLE),
+}
+
+_SYNC_WORDS: dict[SyncLevel, str] = {
+    SyncLevel.FULLY_IN_SYNC: "in sync",
+    SyncLevel.REMOTE_NOT_IN_SYNC: "remote sync needed",
+    SyncLevel.LOCAL_NOT_IN_SYNC: "local sync needed",
+    SyncLevel.LOCAL_AND_REMOTE_NOT_IN_SYNC: "sync needed both sides",
+    SyncLevel.UNKNOWN: "sync unknown",
+}
+
+_POWER_STYLE: dict[PowerState, str] = {
+    PowerState.RUNNING: OK_STYLE,
+    PowerState.STARTING: BUSY_STYLE,
+    PowerState.STOPPING: BUSY_STYLE,
+    PowerState.DEALLOCATING: BUSY_STYLE,
+    PowerState.STOPPED: BAD_STYLE,
+    PowerState.DEALLOCATED: BAD_STYLE,
+    PowerState.UNKNOWN: DIM_STYLE,
+}
+
+
+def updating(peering: Peering) -> bool:
+    """A write on this link has not settled yet (ARM's provisioningState)."""
+    return peering.provisioning_state.lower() not in ("succeeded", "failed", "")
+
+
+def state_text(peering: Peering) -> Text:
+    """`● Connected`, `◐ Initiated`, `✗ Disconnected` or `◌ Updating`, coloured."""
+    if updating(peering):
+        return Text("◌ Updating", style=BUSY_STYLE)
+    symbol, style = _STATE_LOOK[peering.state]
+    return Text(f"{symbol} {peering.state.value}", style=style)
+
+
+def sync_text(peering: Peering) -> Text:
+    word = _SYNC_WORDS[peering.sync_level]
+    return Text(word, style=WARN_STYLE if peering.needs_sync else DIM_STYLE)
+
+
+def flags_text(peering: Peering) -> Text:
+    """The four settings in words; only what differs from a plain link is loud."""
+    flags = peering.flags
+    text = Text()
+    parts: list[tuple[str, str]] = []
+    if flags.allow_virtual_network_access:
+        parts.append(("access", DIM_STYLE))
+    else:
+        parts.append(("no access", BAD_STYLE))
+    if flags.allow_forwarded_traffic:
+        parts.append(("forwarded", ""))
+    if flags.allow_gateway_transit:
+        parts.append(("gateway transit", ""))
+    if flags.use_remote_gateways:
+        parts.append(("remote gateway", ""))
+    for i, (word, style) in enumerate(parts):
+        if i:
+            text.append(" · ", style=DIM_STYLE)
+        text.append(word, style=style)
+    return text
+
+
+def peerings_summary(peerings: tuple[Peering, ...]) -> Text:
+    """The VNet pane's ⇄ cell: the count, plus a mark for the worst state among them."""
+    text = Text(str(len(peerings)))
+    if any(p.state == PeeringState.DISCONNECTED for p in peerings):
+        text.append(" ✗", style=BAD_STYLE)
+    elif any(updating(p) for p in peerings):
+        text.append(" ◌", style=BUSY_STYLE)
+    elif any(p.state == PeeringState.INITIATED for p in peerings):
+        text.append(" ◐", style=WARN_STYLE)
+    elif any(p.needs_sync for p in peerings):
+        text.append(" ⟳", style=WARN_STYLE)
+    elif peerings:
+        text.append(" ●", style=OK_STYLE)
+    return text
+
+
+def power_text(state: PowerState) -> Text:
+    return Text(state.value, style=_POWER_STYLE[state])
+
+
+def plain(value: str | None, style: str = "") -> Text:
+    """Remote text (names, messages) as a Text, so `[` and `]` are never read as markup."""
+    return Text(value or "", style=style, no_wrap=True, overflow="ellipsis")
