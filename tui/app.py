@@ -45,6 +45,7 @@ from tui.peering import (
     SyncRequest,
     find_peering,
     perform,
+    write_targets,
 )
 from tui.peering import Request as PeeringWork
 from tui.settings import Settings
@@ -62,6 +63,7 @@ from widgets.peering_confirm import DeletePeeringConfirm
 from widgets.peering_edit import PeeringEditForm
 from widgets.peering_form import PeeringForm
 from widgets.peering_progress import PeeringProgress
+from widgets.production_confirm_screen import ProductionConfirmScreen
 from widgets.resource_table import ResourceTable
 from widgets.subscriptions_pane import ALL_KEY, SubscriptionsPane, SubscriptionStatus
 from widgets.vms_pane import VmsPane
@@ -915,8 +917,21 @@ class VnetTuiApp(App[int]):
             self.notify(f"{peering.name} is in sync on both sides; nothing to sync.",
                         markup=False)
             return
-        # Sync changes nothing but the stale copy of an address space: no confirmation.
-        self._peering_chosen(SyncRequest(peering.id))
+        # Sync changes nothing but the stale copy of an address space: no form, but a
+        # production VNet still needs its name typed first.
+        request = SyncRequest(peering.id)
+        targets = write_targets(self.inventory, request)
+        if not any(self._confirmation(v) for v in targets):
+            self._peering_chosen(request)
+            return
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._peering_chosen(request)
+
+        question = f"Sync {peering.name} on {peering.vnet_id.name}?"
+        self.push_screen(ProductionConfirmScreen(question, targets, self._confirmation),
+                         confirmed)
 
     def action_edit_peering(self) -> None:
         if self.settings.read_only and self._refuse_if_read_only():
