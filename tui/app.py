@@ -225,6 +225,7 @@ class VnetTuiApp(App[int]):
         self._vnet_key: str | None = None
         self._soon: set[str] = set()  # VNets to re-read in the next poll (after a write)
         self._device_screen: DeviceCodeScreen | None = None
+        self._pending_select: str | None = None
 
     # --- layout -------------------------------------------------------------------------
 
@@ -698,7 +699,12 @@ class VnetTuiApp(App[int]):
     @on(VnetsPane.Filled, "#vnets")
     def _vnets_filled(self, event: VnetsPane.Filled) -> None:
         # May arrive while the app shuts down, after the panes are gone.
-        if event.table.is_attached and event.table.selected_key != self._vnet_key:
+        if not event.table.is_attached:
+            return
+        pending, self._pending_select = self._pending_select, None
+        if pending is not None:
+            event.table.select_key(pending)
+        if event.table.selected_key != self._vnet_key:
             self._follow_vnet_cursor(flash=False)
 
     def _jump_to_vnet(self, key: str) -> bool:
@@ -710,10 +716,13 @@ class VnetTuiApp(App[int]):
             if self._sub_key not in (ALL_KEY, vnet.subscription_id.casefold()):
                 self._sub_key = vnet.subscription_id.casefold()
                 self.subs_pane.select_key(self._sub_key)
-            self.filters.pop("vnets", None)
+            # Past the shown rows of a big estate a filter on its name brings it up.
+            hidden = len(self._visible_vnets()) > table.MAX_ROWS
+            self._set_filter("vnets", vnet.name if hidden else "")
             self._render_vnets(flash=False)
-        table.select_key(key)
         table.focus()
+        if not table.select_key(key):
+            self._pending_select = key  # still being added: selected once the fill ends
         self._follow_vnet_cursor(flash=False)
         return True
 
