@@ -366,14 +366,19 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "remote-search" and self.remote is None:
-            list_ = self.query_one("#remote-list", OptionList)
-            index = list_.highlighted
-            if index is not None and index < len(self._shown):
-                option = list_.get_option_at_index(index)
-                vnet = self.inventory.vnet(option.id)
-                if vnet is not None and not option.disabled:
-                    self._pick(vnet)
+        if event.input.id == "remote-search":
+            # Enter in the picker confirms the choice and moves on to the names; it never
+            # submits, so a person who types "vnet2⏎" still gets to name both links.
+            if self.remote is None:
+                list_ = self.query_one("#remote-list", OptionList)
+                index = list_.highlighted
+                if index is not None and index < len(self._shown):
+                    option = list_.get_option_at_index(index)
+                    vnet = self.inventory.vnet(option.id)
+                    if vnet is not None and not option.disabled:
+                        self._pick(vnet)
+            else:
+                self.query_one("#local-name", Input).focus()
             return
         self.action_submit()
 

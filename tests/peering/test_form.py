@@ -31,6 +31,22 @@ async def test_seed_flow_with_the_keyboard_only() -> None:
                                         PeeringFlags(), False)
 
 
+async def test_enter_in_the_picker_moves_on_to_the_names_without_submitting() -> None:
+    inv, v1, v2 = az303()
+    app = Harness(lambda: PeeringForm(inv, v1))
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = app.modal
+        assert isinstance(form, PeeringForm)
+        await pilot.press(*"vnet2", "enter")
+        assert form.remote == v2
+        assert form.query_one("#local-name", Input).has_focus
+        assert app.result is NOTHING
+        await pilot.press(*"1and2", "tab", *"2and1", "enter")
+        await pilot.pause()
+    assert app.result == PeeringRequest(v1.id, v2.id, "1and2", "2and1", PeeringFlags(),
+                                        PeeringFlags(), False)
+
+
 async def test_picker_disables_overlapping_vnets_and_arrows_pick() -> None:
     v1 = vnet("vnet1", "10.1.0.0/16")
     inv = inventory(v1, vnet("legacy-app", "10.1.0.0/24"), vnet("vnet2", "10.2.0.0/16"),
