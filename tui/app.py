@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
-from tui import cidr, reach
+from tui import audit, cidr, config, reach
 from tui.errors import ThrottledError, VnettuiError
 from tui.model import (
     Inventory,
@@ -45,12 +45,15 @@ from tui.peering import (
     SyncRequest,
     find_peering,
     perform,
+    write_targets,
 )
 from tui.peering import Request as PeeringWork
 from tui.settings import Settings
+from widgets.activity_screen import ActivityScreen
 from widgets.check_screen import CheckResult, CheckScreen, CheckStep
 from widgets.conflicts_screen import ConflictEntry, ConflictsScreen
 from widgets.details_pane import DetailsPane
+from widgets.device_code_screen import DeviceCodeScreen
 from widgets.filter_bar import FilterBar
 from widgets.filtering import Query
 from widgets.header import HeaderInfo, StatusHeader, age_text
@@ -60,6 +63,7 @@ from widgets.peering_confirm import DeletePeeringConfirm
 from widgets.peering_edit import PeeringEditForm
 from widgets.peering_form import PeeringForm
 from widgets.peering_progress import PeeringProgress
+from widgets.production_confirm_screen import ProductionConfirmScreen
 from widgets.resource_table import ResourceTable
 from widgets.subscriptions_pane import ALL_KEY, SubscriptionsPane, SubscriptionStatus
 from widgets.vms_pane import VmsPane
@@ -72,6 +76,8 @@ FULL_REFRESH_SECONDS = 300.0
 # After a state change, poll faster for this long: an operation is probably settling.
 FAST_WINDOW_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 120.0
+# The cursor rests this long on a VNet before its peerings are re-read.
+SETTLE_SECONDS = 1.0
 # Peering reads in flight at once during a poll.
 POLL_CONCURRENCY = 8
 # The VNet rows on screen (beyond the selected VNet and its peers) are re-read every
@@ -139,6 +145,7 @@ KEYS: tuple[tuple[str, str, str, str, str, bool], ...] = (
     ("3", "focus_pane('peerings')", "peerings", "vnettui.focus_peerings", "Navigation", False),
     ("4", "focus_pane('vms')", "VMs", "vnettui.focus_vms", "Navigation", False),
     ("y", "copy_id", "copy id", "vnettui.copy", "General", False),
+    ("a", "activity", "activity", "vnettui.activity", "General", False),
     ("r", "refresh", "refresh", "vnettui.refresh", "General", True),
     ("question_mark,f1", "help", "help", "vnettui.help", "General", True),
     ("q", "quit", "quit", "vnettui.quit", "General", True),
@@ -155,6 +162,7 @@ DESCRIPTIONS = {
     "filter": "Filter the focused pane (name, prefix or IP)",
     "go_back": "Clear the filter, or go back a pane",
     "copy_id": "Copy the selected resource id (OSC 52)",
+    "activity": "Show every write vnettui sent (the audit log)",
     "refresh": "Re-read everything now",
     "help": "Show every key",
     "quit": "Quit",
@@ -193,9 +201,19 @@ class VnetTuiApp(App[int]):
         super().__init__()
         self.settings = settings
         self.clock = clock
-        self.theme = settings.theme or default_theme()
-        if keymap:
-            self.set_keymap(keymap)
+        wanted = settings.theme or default_theme()
+        self._theme_problem = ""
+        if wanted not in self.available_themes:
+            # A typo in the config file must not stop the explorer: say so once it is up.
+            self._theme_problem = (
+                f"Unknown theme {wanted!r}; using {default_theme()}. Themes: "
+                + ", ".join(sorted(self.available_themes))
+            )
+            wanted = default_theme()
+        self.theme = wanted
+        # The config file's [keymap], then any given here (binding id -> keys).
+        if settings.keymap or keymap:
+            self.set_keymap({**settings.keymap, **(keymap or {})})
         self.inventory = Inventory()
         self.statuses: dict[str, SubscriptionStatus] = {}
         self.filters: dict[str, str] = {}
@@ -207,6 +225,7 @@ class VnetTuiApp(App[int]):
         self.load_worker: Worker[None] | None = None
         self.poll_worker: Worker[None] | None = None
         self.polls = 0  # completed peering polls (tests wait on it)
+        self.ticks = 0  # scheduler ticks, polling or not
         self.loads = 0  # completed inventory loads
         self._activity = "starting…"
         self._last_full = 0.0
@@ -216,6 +235,8 @@ class VnetTuiApp(App[int]):
         self._sub_key: str = ALL_KEY
         self._vnet_key: str | None = None
         self._soon: set[str] = set()  # VNets to re-read in the next poll (after a write)
+        self._device_screen: DeviceCodeScreen | None = None
+        self._pending_select: str | None = None
 
     # --- layout -------------------------------------------------------------------------
 
@@ -251,6 +272,8 @@ class VnetTuiApp(App[int]):
         return self.query_one(f"#{name}", ResourceTable)
 
     def on_mount(self) -> None:
+        if self._theme_problem:
+            self.notify(self._theme_problem, title="Theme", severity="warning", markup=False)
         self.subs_pane.show([], Query.parse(""))
         self.vnets_pane.focus()
         self._update_header()
@@ -286,9 +309,22 @@ class VnetTuiApp(App[int]):
         if self.backend is None:
             # Imported here, in a thread, so the first frame never waits for the SDK.
             azure = await asyncio.to_thread(importlib.import_module, "tui.azure")
-            backend: Cloud = azure.open_backend(self.settings)
+            backend: Cloud = azure.open_backend(
+                self.settings, device_code=self._show_device_code
+            )
             self.backend = backend
         return self.backend
+
+    def _show_device_code(self, prompt: Any) -> None:
+        """`--auth device-code`: the URL and code in a modal (never printed over the
+        screen); it closes by itself once the first read succeeds."""
+        self._device_screen = DeviceCodeScreen(prompt.url, prompt.code, prompt.expires_on)
+        self.push_screen(self._device_screen)
+
+    def _signed_in(self) -> None:
+        if self._device_screen is not None:
+            self._device_screen.signed_in()
+            self._device_screen = None
 
     async def _load(self, initial: bool) -> None:
         started = self.clock()
@@ -298,6 +334,7 @@ class VnetTuiApp(App[int]):
                 self._activity = "listing subscriptions…"
                 self._update_header()
                 subs = await backend.list_subscriptions()
+                self._signed_in()
                 self.statuses = {s.id.casefold(): SubscriptionStatus(s) for s in subs}
                 self._show_subscriptions()
                 if subs:
@@ -343,7 +380,9 @@ class VnetTuiApp(App[int]):
             counts[key] = counts.get(key, 0) + 1
         self.statuses = {
             s.id.casefold(): SubscriptionStatus(
-                s, counts.get(s.id.casefold(), 0), inventory.error_for(s.id), loading=False
+                s, counts.get(s.id.casefold(), 0), inventory.error_for(s.id), loading=False,
+                production=config.is_production(s, self.settings),
+                read_only=config.is_read_only(s, self.settings),
             )
             for s in inventory.subscriptions
         }
@@ -382,6 +421,7 @@ class VnetTuiApp(App[int]):
         return not getattr(self.screen, "LIVE", False)
 
     def _tick(self) -> None:
+        self.ticks += 1
         if not self.inventory.vnets and not self.inventory.subscriptions:
             return
         if self.load_worker is not None and self.load_worker.is_running:
@@ -646,8 +686,10 @@ class VnetTuiApp(App[int]):
         if event.row_key.value == self._vnet_key:
             return
         self._follow_vnet_cursor(flash=False)
-        # The newly shown VNet's peerings are re-read soon, not in up to one interval.
-        self._next_poll = min(self._next_poll, self.clock() + 0.5)
+        # The VNet the cursor rests on is re-read a moment later, not after up to a whole
+        # interval; while the cursor keeps moving the poll waits (no reads per keypress).
+        if not self._backoff:  # throttled: the back-off stands
+            self._next_poll = self.clock() + min(SETTLE_SECONDS, self.settings.interval)
 
     @on(DataTable.RowSelected, "#subs")
     def _sub_selected(self) -> None:
@@ -672,7 +714,12 @@ class VnetTuiApp(App[int]):
     @on(VnetsPane.Filled, "#vnets")
     def _vnets_filled(self, event: VnetsPane.Filled) -> None:
         # May arrive while the app shuts down, after the panes are gone.
-        if event.table.is_attached and event.table.selected_key != self._vnet_key:
+        if not event.table.is_attached:
+            return
+        pending, self._pending_select = self._pending_select, None
+        if pending is not None:
+            event.table.select_key(pending)
+        if event.table.selected_key != self._vnet_key:
             self._follow_vnet_cursor(flash=False)
 
     def _jump_to_vnet(self, key: str) -> bool:
@@ -684,10 +731,13 @@ class VnetTuiApp(App[int]):
             if self._sub_key not in (ALL_KEY, vnet.subscription_id.casefold()):
                 self._sub_key = vnet.subscription_id.casefold()
                 self.subs_pane.select_key(self._sub_key)
-            self.filters.pop("vnets", None)
+            # Past the shown rows of a big estate a filter on its name brings it up.
+            hidden = len(self._visible_vnets()) > table.MAX_ROWS
+            self._set_filter("vnets", vnet.name if hidden else "")
             self._render_vnets(flash=False)
-        table.select_key(key)
         table.focus()
+        if not table.select_key(key):
+            self._pending_select = key  # still being added: selected once the fill ends
         self._follow_vnet_cursor(flash=False)
         return True
 
@@ -830,20 +880,37 @@ class VnetTuiApp(App[int]):
         entries.append(HelpEntry("General", "ctrl+p", "Command palette: any action, any VNet"))
         return entries
 
-    def _refuse_if_read_only(self) -> bool:
+    def _refuse_if_read_only(self, vnet_id: str | None = None) -> bool:
+        """`--read-only`, or a subscription the config file marks read-only: no form opens."""
+        vnet = self.inventory.vnet(vnet_id) if vnet_id else None
+        target = (self.inventory.subscription(vnet.subscription_id) or vnet.subscription_id
+                  if vnet else None)
         if self.settings.read_only:
-            self.notify("Read-only mode: vnettui sends no writes.", title="Read-only",
-                        severity="warning", markup=False)
-        return self.settings.read_only
+            why = "Read-only mode: vnettui sends no writes."
+        elif target is not None and config.is_read_only(target, self.settings):
+            name = target.name if isinstance(target, Subscription) else target
+            why = f"{name} is read-only in the config file: vnettui sends it no writes."
+        else:
+            return False
+        self.notify(why, title="Read-only", severity="warning", markup=False)
+        return True
+
+    def _confirmation(self, vnet: VirtualNetwork) -> str | None:
+        """What must be typed before a write to `vnet`: its name on production."""
+        subscription = self.inventory.subscription(vnet.subscription_id)
+        return config.production_confirmation(vnet, self.settings, subscription)
 
     def action_peer(self) -> None:
         vnet = self._selected_vnet()
-        if self._refuse_if_read_only():
-            return
         if vnet is None:
-            self.notify("Select a VNet to peer from (the VNets pane, key 2).", markup=False)
+            if not self._refuse_if_read_only():
+                self.notify("Select a VNet to peer from (the VNets pane, key 2).",
+                            markup=False)
             return
-        self.push_screen(PeeringForm(self.inventory, vnet), self._peering_chosen)
+        if self._refuse_if_read_only(vnet.id):
+            return
+        self.push_screen(PeeringForm(self.inventory, vnet, confirm=self._confirmation),
+                         self._peering_chosen)
 
     def _selected_peering_or_hint(self) -> Peering | None:
         peering = self.details.selected_peering
@@ -854,33 +921,51 @@ class VnetTuiApp(App[int]):
         return peering
 
     def action_delete_peering(self) -> None:
-        if self._refuse_if_read_only():
+        if self.settings.read_only and self._refuse_if_read_only():
             return
         peering = self._selected_peering_or_hint()
-        if peering is not None:
-            self.push_screen(DeletePeeringConfirm(self.inventory, peering),
-                             self._peering_chosen)
+        if peering is not None and not self._refuse_if_read_only(peering.vnet_id):
+            self.push_screen(
+                DeletePeeringConfirm(self.inventory, peering, confirm=self._confirmation),
+                self._peering_chosen,
+            )
 
     def action_sync(self) -> None:
-        if self._refuse_if_read_only():
+        if self.settings.read_only and self._refuse_if_read_only():
             return
         peering = self._selected_peering_or_hint()
-        if peering is None:
+        if peering is None or self._refuse_if_read_only(peering.vnet_id):
             return
         back = self.inventory.reverse_of(peering)
         if not peering.needs_sync and not (back and back.needs_sync):
             self.notify(f"{peering.name} is in sync on both sides; nothing to sync.",
                         markup=False)
             return
-        # Sync changes nothing but the stale copy of an address space: no confirmation.
-        self._peering_chosen(SyncRequest(peering.id))
+        # Sync changes nothing but the stale copy of an address space: no form, but a
+        # production VNet still needs its name typed first.
+        request = SyncRequest(peering.id)
+        targets = write_targets(self.inventory, request)
+        if not any(self._confirmation(v) for v in targets):
+            self._peering_chosen(request)
+            return
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._peering_chosen(request)
+
+        question = f"Sync {peering.name} on {peering.vnet_id.name}?"
+        self.push_screen(ProductionConfirmScreen(question, targets, self._confirmation),
+                         confirmed)
 
     def action_edit_peering(self) -> None:
-        if self._refuse_if_read_only():
+        if self.settings.read_only and self._refuse_if_read_only():
             return
         peering = self._selected_peering_or_hint()
-        if peering is not None:
-            self.push_screen(PeeringEditForm(self.inventory, peering), self._peering_chosen)
+        if peering is not None and not self._refuse_if_read_only(peering.vnet_id):
+            self.push_screen(
+                PeeringEditForm(self.inventory, peering, confirm=self._confirmation),
+                self._peering_chosen,
+            )
 
     def _peering_chosen(self, request: PeeringWork | None) -> None:
         """A peering modal's result: carry it out with progress, then re-read at once."""
@@ -1016,6 +1101,11 @@ class VnetTuiApp(App[int]):
             return str(peering.id) if peering else None
         item = self.inventory.vm(key) if name == "vms" else self.inventory.vnet(key)
         return str(item.id) if item else None
+
+    def action_activity(self) -> None:
+        path = audit.audit_path()
+        lines = [entry.describe() for entry in audit.read_audit(path)]
+        self.push_screen(ActivityScreen(lines, str(path)))
 
     def action_copy_id(self) -> None:
         resource_id = self.selected_resource_id()
