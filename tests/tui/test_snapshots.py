@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tests.tui.waiting import wait_until
+from tests.tui.waiting import wait_for_layout, wait_until
 from tui.app import VnetTuiApp
 
 
@@ -25,7 +25,7 @@ async def loaded(pilot: Pilot[Any]) -> None:
     app.animation_level = "none"
     await wait_until(pilot, lambda: app.loads >= 1, "the inventory to load")
     await pilot.press("j")  # hub-vnet: the richest details pane
-    await pilot.pause()
+    await wait_for_layout(pilot)
 
 
 def test_main_screen_120x36(snap_compare: Any, make_app: Callable[..., VnetTuiApp]) -> None:

@@ -18,3 +18,28 @@ async def wait_until(
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for: {what}")
         await pilot.pause(0.02)
+
+
+async def wait_for_layout(pilot: Pilot[object], within: float = 10.0) -> None:
+    """Let the app run until no worker runs and every widget's size and scroll have stayed
+    the same over consecutive frames: on a loaded machine a pane's final height can land a
+    frame after its content, which a screenshot must not catch half way."""
+    app = pilot.app
+
+    def shape() -> tuple[object, ...]:
+        return tuple(
+            (w.id, w.size, w.virtual_size, w.scroll_offset) for w in app.screen.walk_children()
+        )
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    previous: tuple[object, ...] = ()
+    steady = 0
+    while steady < 3:
+        if loop.time() > deadline:
+            raise AssertionError("timed out waiting for the layout to settle")
+        await pilot.pause(0.02)
+        busy = any(worker.is_running for worker in app.workers)
+        current = shape()
+        steady = steady + 1 if current == previous and not busy else 0
+        previous = current
