@@ -335,6 +335,8 @@ class VnetTuiApp(App[int]):
                 self._update_header()
                 subs = await backend.list_subscriptions()
                 self._signed_in()
+                if not self._alive():
+                    return
                 self.statuses = {s.id.casefold(): SubscriptionStatus(s) for s in subs}
                 self._show_subscriptions()
                 if subs:
@@ -345,6 +347,8 @@ class VnetTuiApp(App[int]):
             inventory = await backend.load_inventory(on_progress=self._on_progress)
         finally:
             self._activity = ""
+        if not self._alive():
+            return
         self._last_full = started
         self._apply_inventory(inventory, initial=initial)
         self.loads += 1
@@ -359,6 +363,8 @@ class VnetTuiApp(App[int]):
             )
 
     def _on_progress(self, sub: Subscription, error: LoadError | None) -> None:
+        if not self._alive():
+            return
         # The VNet count arrives with the whole inventory; until then "loaded" is enough.
         self.statuses[sub.id.casefold()] = SubscriptionStatus(sub, None, error, loading=False)
         done = sum(1 for s in self.statuses.values() if not s.loading)
@@ -420,8 +426,15 @@ class VnetTuiApp(App[int]):
             return False
         return not getattr(self.screen, "LIVE", False)
 
+    def _alive(self) -> bool:
+        """False once the app shuts down: the panes go before timers and workers stop, so
+        anything that touches them after an await checks this first."""
+        return self.is_running and self.query_one_optional("#details", DetailsPane) is not None
+
     def _tick(self) -> None:
         self.ticks += 1
+        if not self._alive():
+            return
         if not self.inventory.vnets and not self.inventory.subscriptions:
             return
         if self.load_worker is not None and self.load_worker.is_running:
@@ -519,6 +532,8 @@ class VnetTuiApp(App[int]):
             log.warning("throttled; next peering poll in %.0fs", self._backoff)
             return
         self._backoff = 0.0
+        if not self._alive():
+            return
         fresh = {
             vnet.id.casefold(): dataclasses.replace(vnet, peerings=tuple(peerings))
             for vnet, peerings in results
@@ -991,7 +1006,8 @@ class VnetTuiApp(App[int]):
             self._soon.update(_vnets_touched(inventory, request))
             self._fast_until = self.clock() + FAST_WINDOW_SECONDS
             self._next_poll = 0.0
-        screen.finish(outcome.describe(), ok=outcome.ok)
+        if self._alive() and screen.is_attached:
+            screen.finish(outcome.describe(), ok=outcome.ok)
 
     def action_check(self) -> None:
         key = self.vms_pane.selected_key

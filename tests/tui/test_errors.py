@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from tests.tui.conftest import running
 from tests.tui.waiting import wait_until
@@ -16,13 +17,17 @@ async def test_forbidden_subscription_shows_why_in_place_and_the_rest_loads(
 ) -> None:
     faults(forbidden_subscriptions=["Contoso Platform"])
     app = make_app("showcase")
-    async with running(app) as (_pilot, recorder):
+    async with running(app) as (pilot, recorder):
         assert [v.name for v in app.inventory.vnets] == ["vnet1", "vnet2"]
         cells = app.subs_pane.cells_of(CONTOSO_SUBSCRIPTION.casefold())
         assert cells is not None
         assert "no access (AuthorizationFailed)" in cells[1].plain
-        warnings = recorder.notes("warning")
-        assert any("Contoso Platform (AuthorizationFailed)" in w for w in warnings)
+        await wait_until(
+            pilot,
+            lambda: any("Contoso Platform (AuthorizationFailed)" in w
+                        for w in recorder.notes("warning")),
+            "a warning naming the unreadable subscription",
+        )
         assert app.query_one("#header").info.failed == 1  # type: ignore[attr-defined]
         assert app.is_running
 
@@ -32,14 +37,14 @@ async def test_cloud_failure_is_a_notification_not_an_exit(
 ) -> None:
     app = make_app("az303")
     faults(error_every=1, error_status=503)  # the sandbox fails every request from now on
-    recorder_holder = []
+    recorder_holder: list[Any] = []
     async with app.run_test(size=(120, 36), message_hook=recorder_holder.append) as pilot:
-        await wait_until(
-            pilot, lambda: app.load_worker is not None and app.load_worker.is_finished,
-            "the failed load to finish",
-        )
-        errors = [m.notification for m in recorder_holder
-                  if type(m).__name__ == "Notify" and m.notification.severity == "error"]
+        def error_notes() -> list[Any]:
+            return [m.notification for m in recorder_holder
+                    if type(m).__name__ == "Notify" and m.notification.severity == "error"]
+
+        await wait_until(pilot, lambda: bool(error_notes()), "an error notification")
+        errors = error_notes()
         assert len(errors) == 1
         assert errors[0].title == "Could not load the inventory"
         assert errors[0].markup is False

@@ -102,7 +102,8 @@ async def test_slow_refresh_is_never_cancelled_by_the_next_tick(
     async with running(app) as (pilot, recorder):
         await pilot.press("r")  # a full reload is slow too; a second r must not cancel it
         await pilot.press("r")
-        assert "Already refreshing." in recorder.notes()
+        await wait_until(pilot, lambda: "Already refreshing." in recorder.notes(),
+                         "the second r to be turned away")
         await wait_until(pilot, lambda: app.loads >= 2, "the slow reload to finish")
         start = app.polls
         await wait_until(pilot, lambda: app.polls >= start + 2, "two slow polls to finish")

@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 
 
 async def wait_until(
-    pilot: Pilot[object], predicate: Callable[[], bool], what: str, within: float = 10.0
+    pilot: Pilot[object], predicate: Callable[[], bool], what: str, within: float = 30.0
 ) -> None:
     """Let the app run until `predicate()` is true; fail naming `what` if it never is."""
     loop = asyncio.get_running_loop()
