@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
-from tui import cidr, config, reach
+from tui import audit, cidr, config, reach
 from tui.errors import ThrottledError, VnettuiError
 from tui.model import (
     Inventory,
@@ -48,9 +48,11 @@ from tui.peering import (
 )
 from tui.peering import Request as PeeringWork
 from tui.settings import Settings
+from widgets.activity_screen import ActivityScreen
 from widgets.check_screen import CheckResult, CheckScreen, CheckStep
 from widgets.conflicts_screen import ConflictEntry, ConflictsScreen
 from widgets.details_pane import DetailsPane
+from widgets.device_code_screen import DeviceCodeScreen
 from widgets.filter_bar import FilterBar
 from widgets.filtering import Query
 from widgets.header import HeaderInfo, StatusHeader, age_text
@@ -139,6 +141,7 @@ KEYS: tuple[tuple[str, str, str, str, str, bool], ...] = (
     ("3", "focus_pane('peerings')", "peerings", "vnettui.focus_peerings", "Navigation", False),
     ("4", "focus_pane('vms')", "VMs", "vnettui.focus_vms", "Navigation", False),
     ("y", "copy_id", "copy id", "vnettui.copy", "General", False),
+    ("a", "activity", "activity", "vnettui.activity", "General", False),
     ("r", "refresh", "refresh", "vnettui.refresh", "General", True),
     ("question_mark,f1", "help", "help", "vnettui.help", "General", True),
     ("q", "quit", "quit", "vnettui.quit", "General", True),
@@ -155,6 +158,7 @@ DESCRIPTIONS = {
     "filter": "Filter the focused pane (name, prefix or IP)",
     "go_back": "Clear the filter, or go back a pane",
     "copy_id": "Copy the selected resource id (OSC 52)",
+    "activity": "Show every write vnettui sent (the audit log)",
     "refresh": "Re-read everything now",
     "help": "Show every key",
     "quit": "Quit",
@@ -208,6 +212,7 @@ class VnetTuiApp(App[int]):
         self.load_worker: Worker[None] | None = None
         self.poll_worker: Worker[None] | None = None
         self.polls = 0  # completed peering polls (tests wait on it)
+        self.ticks = 0  # scheduler ticks, polling or not
         self.loads = 0  # completed inventory loads
         self._activity = "starting…"
         self._last_full = 0.0
@@ -217,6 +222,7 @@ class VnetTuiApp(App[int]):
         self._sub_key: str = ALL_KEY
         self._vnet_key: str | None = None
         self._soon: set[str] = set()  # VNets to re-read in the next poll (after a write)
+        self._device_screen: DeviceCodeScreen | None = None
 
     # --- layout -------------------------------------------------------------------------
 
@@ -287,9 +293,22 @@ class VnetTuiApp(App[int]):
         if self.backend is None:
             # Imported here, in a thread, so the first frame never waits for the SDK.
             azure = await asyncio.to_thread(importlib.import_module, "tui.azure")
-            backend: Cloud = azure.open_backend(self.settings)
+            backend: Cloud = azure.open_backend(
+                self.settings, device_code=self._show_device_code
+            )
             self.backend = backend
         return self.backend
+
+    def _show_device_code(self, prompt: Any) -> None:
+        """`--auth device-code`: the URL and code in a modal (never printed over the
+        screen); it closes by itself once the first read succeeds."""
+        self._device_screen = DeviceCodeScreen(prompt.url, prompt.code, prompt.expires_on)
+        self.push_screen(self._device_screen)
+
+    def _signed_in(self) -> None:
+        if self._device_screen is not None:
+            self._device_screen.signed_in()
+            self._device_screen = None
 
     async def _load(self, initial: bool) -> None:
         started = self.clock()
@@ -299,6 +318,7 @@ class VnetTuiApp(App[int]):
                 self._activity = "listing subscriptions…"
                 self._update_header()
                 subs = await backend.list_subscriptions()
+                self._signed_in()
                 self.statuses = {s.id.casefold(): SubscriptionStatus(s) for s in subs}
                 self._show_subscriptions()
                 if subs:
@@ -385,6 +405,7 @@ class VnetTuiApp(App[int]):
         return not getattr(self.screen, "LIVE", False)
 
     def _tick(self) -> None:
+        self.ticks += 1
         if not self.inventory.vnets and not self.inventory.subscriptions:
             return
         if self.load_worker is not None and self.load_worker.is_running:
@@ -1041,6 +1062,11 @@ class VnetTuiApp(App[int]):
             return str(peering.id) if peering else None
         item = self.inventory.vm(key) if name == "vms" else self.inventory.vnet(key)
         return str(item.id) if item else None
+
+    def action_activity(self) -> None:
+        path = audit.audit_path()
+        lines = [entry.describe() for entry in audit.read_audit(path)]
+        self.push_screen(ActivityScreen(lines, str(path)))
 
     def action_copy_id(self) -> None:
         resource_id = self.selected_resource_id()

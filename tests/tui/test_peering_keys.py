@@ -8,6 +8,7 @@ from tests.tui.conftest import LIVE_INTERVAL, running
 from tests.tui.waiting import wait_until
 from tui.app import VnetTuiApp
 from tui.model import PeeringState
+from widgets.activity_screen import ActivityScreen
 from widgets.peering_confirm import DeletePeeringConfirm
 from widgets.peering_form import PeeringForm
 from widgets.peering_progress import PeeringProgress
@@ -53,6 +54,13 @@ async def test_seed_walk_through_from_the_explorer(
             pilot, lambda: details.vnet is not None and not details.vnet.peerings,
             "vnet1 without peerings",
         )
+
+        # a: the audit log of what was sent, as the activity view shows it.
+        await pilot.press("a")
+        assert isinstance(app.screen, ActivityScreen)
+        lines = str(app.screen.query_one("#activity-lines").render())
+        assert "1and2: succeeded" in lines
+        assert "2and1: succeeded" in lines
 
 
 async def test_read_only_refuses_writes_before_any_form(
