@@ -20,7 +20,7 @@ def summary(result: ProbeResult) -> str:
         parts.append(f"{result.avg_latency_ms} ms average")
     text = ", ".join(parts)
     if result.probes_sent is not None:
-        text += f" ({result.probes_sent} {result.protocol} probes sent, "
+        text += f" ({result.probes_sent} {result.protocol.upper()} probes sent, "
         text += f"{result.probes_failed or 0} failed)"
     return text
 

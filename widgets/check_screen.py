@@ -165,7 +165,7 @@ class CheckScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="check-body") as body:
             body.border_title = f"Connectivity from {self.source.name}"
-            body.border_subtitle = "esc closes"
+            body.border_subtitle = "n probes with Network Watcher · esc closes"
             with Horizontal(classes="check-row"):
                 yield Label("Destination", classes="check-label")
                 yield Input(

@@ -43,7 +43,7 @@ def test_probe_follows_our_verdict_and_agrees(cli: Run) -> None:
     ours, theirs = out.split("Network Watcher says: ")
     assert ours.startswith("Can app5 reach api4 on TCP 80?  NO")
     assert theirs.splitlines() == [
-        "Disconnected (66 Tcp probes sent, 66 failed)",
+        "Disconnected (66 TCP probes sent, 66 failed)",
         "  · Source 10.105.1.4 (app5)",
         "  ✗ VirtualMachine 10.104.1.4 (api4)",
         "    → Inbound NetworkSecurityRule: RuleName=nsg-spoke4/DenyHttpInbound",

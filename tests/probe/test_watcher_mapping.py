@@ -85,13 +85,13 @@ def test_lines_and_agreement() -> None:
     deny = ProbeIssue("Inbound", "Error", "NetworkSecurityRule", (("RuleName", "nsg/Deny"),))
     blocked = result("Disconnected", (deny,))
     assert probe.lines(blocked) == [
-        "Network Watcher says: Disconnected (66 Tcp probes sent, 66 failed)",
+        "Network Watcher says: Disconnected (66 TCP probes sent, 66 failed)",
         "  · Source 10.0.0.4 (a)",
         "  ✗ VirtualMachine 10.0.1.4 (b)",
         "    → Inbound NetworkSecurityRule: RuleName=nsg/Deny",
     ]
     assert probe.summary(result("Connected")) == (
-        "Connected, 2 ms average (66 Tcp probes sent, 0 failed)")
+        "Connected, 2 ms average (66 TCP probes sent, 0 failed)")
     assert probe.agreement(False, True, blocked) == "Network Watcher agrees: not reachable."
     assert not probe.disagrees(False, True, blocked)
     assert probe.disagrees(True, True, blocked)
