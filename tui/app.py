@@ -46,6 +46,7 @@ from tui.peering import (
     SyncRequest,
     find_peering,
     perform,
+    write_targets,
 )
 from tui.peering import Request as PeeringWork
 from tui.settings import Settings
@@ -63,6 +64,7 @@ from widgets.peering_confirm import DeletePeeringConfirm
 from widgets.peering_edit import PeeringEditForm
 from widgets.peering_form import PeeringForm
 from widgets.peering_progress import PeeringProgress
+from widgets.production_confirm_screen import ProductionConfirmScreen
 from widgets.resource_table import ResourceTable
 from widgets.subscriptions_pane import ALL_KEY, SubscriptionsPane, SubscriptionStatus
 from widgets.vms_pane import VmsPane
@@ -75,6 +77,8 @@ FULL_REFRESH_SECONDS = 300.0
 # After a state change, poll faster for this long: an operation is probably settling.
 FAST_WINDOW_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 120.0
+# The cursor rests this long on a VNet before its peerings are re-read.
+SETTLE_SECONDS = 1.0
 # Peering reads in flight at once during a poll.
 POLL_CONCURRENCY = 8
 # The VNet rows on screen (beyond the selected VNet and its peers) are re-read every
@@ -203,7 +207,16 @@ class VnetTuiApp(App[int]):
         super().__init__()
         self.settings = settings
         self.clock = clock
-        self.theme = settings.theme or default_theme()
+        wanted = settings.theme or default_theme()
+        self._theme_problem = ""
+        if wanted not in self.available_themes:
+            # A typo in the config file must not stop the explorer: say so once it is up.
+            self._theme_problem = (
+                f"Unknown theme {wanted!r}; using {default_theme()}. Themes: "
+                + ", ".join(sorted(self.available_themes))
+            )
+            wanted = default_theme()
+        self.theme = wanted
         # The config file's [keymap], then any given here (binding id -> keys).
         if settings.keymap or keymap:
             self.set_keymap({**settings.keymap, **(keymap or {})})
@@ -229,6 +242,7 @@ class VnetTuiApp(App[int]):
         self._vnet_key: str | None = None
         self._soon: set[str] = set()  # VNets to re-read in the next poll (after a write)
         self._device_screen: DeviceCodeScreen | None = None
+        self._pending_select: str | None = None
 
     # --- layout -------------------------------------------------------------------------
 
@@ -264,6 +278,8 @@ class VnetTuiApp(App[int]):
         return self.query_one(f"#{name}", ResourceTable)
 
     def on_mount(self) -> None:
+        if self._theme_problem:
+            self.notify(self._theme_problem, title="Theme", severity="warning", markup=False)
         self.subs_pane.show([], Query.parse(""))
         self.vnets_pane.focus()
         self._update_header()
@@ -676,8 +692,10 @@ class VnetTuiApp(App[int]):
         if event.row_key.value == self._vnet_key:
             return
         self._follow_vnet_cursor(flash=False)
-        # The newly shown VNet's peerings are re-read soon, not in up to one interval.
-        self._next_poll = min(self._next_poll, self.clock() + 0.5)
+        # The VNet the cursor rests on is re-read a moment later, not after up to a whole
+        # interval; while the cursor keeps moving the poll waits (no reads per keypress).
+        if not self._backoff:  # throttled: the back-off stands
+            self._next_poll = self.clock() + min(SETTLE_SECONDS, self.settings.interval)
 
     @on(DataTable.RowSelected, "#subs")
     def _sub_selected(self) -> None:
@@ -702,7 +720,12 @@ class VnetTuiApp(App[int]):
     @on(VnetsPane.Filled, "#vnets")
     def _vnets_filled(self, event: VnetsPane.Filled) -> None:
         # May arrive while the app shuts down, after the panes are gone.
-        if event.table.is_attached and event.table.selected_key != self._vnet_key:
+        if not event.table.is_attached:
+            return
+        pending, self._pending_select = self._pending_select, None
+        if pending is not None:
+            event.table.select_key(pending)
+        if event.table.selected_key != self._vnet_key:
             self._follow_vnet_cursor(flash=False)
 
     def _jump_to_vnet(self, key: str) -> bool:
@@ -714,10 +737,13 @@ class VnetTuiApp(App[int]):
             if self._sub_key not in (ALL_KEY, vnet.subscription_id.casefold()):
                 self._sub_key = vnet.subscription_id.casefold()
                 self.subs_pane.select_key(self._sub_key)
-            self.filters.pop("vnets", None)
+            # Past the shown rows of a big estate a filter on its name brings it up.
+            hidden = len(self._visible_vnets()) > table.MAX_ROWS
+            self._set_filter("vnets", vnet.name if hidden else "")
             self._render_vnets(flash=False)
-        table.select_key(key)
         table.focus()
+        if not table.select_key(key):
+            self._pending_select = key  # still being added: selected once the fill ends
         self._follow_vnet_cursor(flash=False)
         return True
 
@@ -921,8 +947,21 @@ class VnetTuiApp(App[int]):
             self.notify(f"{peering.name} is in sync on both sides; nothing to sync.",
                         markup=False)
             return
-        # Sync changes nothing but the stale copy of an address space: no confirmation.
-        self._peering_chosen(SyncRequest(peering.id))
+        # Sync changes nothing but the stale copy of an address space: no form, but a
+        # production VNet still needs its name typed first.
+        request = SyncRequest(peering.id)
+        targets = write_targets(self.inventory, request)
+        if not any(self._confirmation(v) for v in targets):
+            self._peering_chosen(request)
+            return
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._peering_chosen(request)
+
+        question = f"Sync {peering.name} on {peering.vnet_id.name}?"
+        self.push_screen(ProductionConfirmScreen(question, targets, self._confirmation),
+                         confirmed)
 
     def action_edit_peering(self) -> None:
         if self.settings.read_only and self._refuse_if_read_only():

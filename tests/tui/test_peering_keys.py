@@ -75,3 +75,37 @@ async def test_read_only_refuses_writes_before_any_form(
             pilot, lambda: len(recorder.notes("warning")) >= 4, "four read-only refusals"
         )
         assert all("Read-only" in n for n in recorder.notes("warning"))
+
+
+async def test_sync_on_production_asks_for_the_names_first(
+    make_app: Callable[..., VnetTuiApp],
+) -> None:
+    from tui.sandbox.scenarios import CONTOSO_SUBSCRIPTION
+    from widgets.production_confirm_screen import ProductionConfirmScreen
+
+    app = make_app("showcase", interval=LIVE_INTERVAL,
+                   production_subscriptions=("Contoso Platform",))
+    async with running(app) as (pilot, _):
+        marked = app.subs_pane.cells_of(CONTOSO_SUBSCRIPTION.casefold())
+        assert marked is not None
+        assert marked[1].plain == "Contoso Platform prod"
+        await pilot.press("j", "3", "j")  # hub-vnet, its link hub-to-spoke2 (needs sync)
+        peering = app.details.selected_peering
+        assert peering is not None
+        assert peering.name == "hub-to-spoke2"
+        await pilot.press("s")
+        screen = app.screen
+        assert isinstance(screen, ProductionConfirmScreen)
+        await pilot.press(*"hub-vnet", "enter")  # spoke2-vnet's name is missing still
+        assert app.screen is screen
+        assert "spoke2-vnet" in str(screen.query_one("#production-problem").render())
+        await pilot.press("tab", *"spoke2-vnet", "enter")
+        await wait_until(pilot, lambda: finished(app), "the sync to finish")
+        await pilot.press("enter")
+        await wait_until(
+            pilot,
+            lambda: app.details.vnet is not None and not any(
+                p.needs_sync for p in app.details.vnet.peerings
+            ),
+            "hub-vnet's links in sync",
+        )
