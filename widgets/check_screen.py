@@ -251,8 +251,8 @@ class CheckScreen(ModalScreen[None]):
         disagrees: bool = False,
     ) -> None:
         """Network Watcher's answer (or why there is none) to `request`; dropped when the
-        question has changed since."""
-        if request != self.probed:
+        question has changed since, or the screen was closed meanwhile."""
+        if request != self.probed or self not in self.app.screen_stack:
             return
         self.probing = False
         self.probe, self.probe_disagrees = result, disagrees

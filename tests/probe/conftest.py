@@ -1,5 +1,5 @@
 """The explorer's fixtures (tests/tui) for the check screen's probe tests."""
 
-from tests.tui.conftest import make_app
+from tests.tui.conftest import faults, make_app
 
-__all__ = ["make_app"]
+__all__ = ["faults", "make_app"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
+from textual.worker import WorkerState
 
 from tests.probe.ids import AZ303_WATCHER
 from tests.tui.conftest import running
@@ -64,25 +66,44 @@ async def test_probe_disagrees_where_nothing_listens(
         assert shown(screen).startswith("n: probe with Network Watcher")
 
 
-async def test_probe_agrees_and_a_failure_shows_in_place(
-    make_app: Callable[..., VnetTuiApp],
+async def open_check(pilot: Pilot[int], app: VnetTuiApp) -> CheckScreen:
+    """The check screen from vm1 to vm2 with our verdict in, focus on the probe button."""
+    await pilot.press("4", "c", *"vm2")
+    screen = app.screen
+    assert isinstance(screen, CheckScreen)
+    await wait_until(pilot, lambda: isinstance(screen.result, CheckResult), "a verdict")
+    screen.query_one("#check-probe-button").focus()
+    return screen
+
+
+async def test_probe_agrees_closing_is_harmless_and_a_failure_shows_in_place(
+    make_app: Callable[..., VnetTuiApp], faults: Callable[..., None],
 ) -> None:
+    faults(operation_seconds=0.3)  # each check stays in progress a moment
     app = make_app("az303")
     async with running(app) as (pilot, recorder):
-        await pilot.press("4", "c", *"vm2")
-        screen = app.screen
-        assert isinstance(screen, CheckScreen)
-        await wait_until(pilot, lambda: isinstance(screen.result, CheckResult), "a verdict")
-        screen.query_one("#check-probe-button").focus()
+        screen = await open_check(pilot, app)
         await pilot.press("n")
+        assert screen.probing
+        assert shown(screen).startswith("probing… Network Watcher is sending probes from vm1")
         await wait_until(pilot, lambda: isinstance(screen.probe, ProbeResult), "the probe")
         assert not screen.probe_disagrees
         assert "Network Watcher agrees: not reachable." in shown(screen)
+
+        # Closed while probing: the answer has nowhere to go, and that is fine.
+        await pilot.press("n")
+        assert screen.probing
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CheckScreen)
+        probes = [w for w in app.workers if w.name == "probe"]
+        await wait_until(pilot, lambda: all(w.is_finished for w in probes), "the probe to end")
+        assert all(w.state is WorkerState.SUCCESS for w in probes), [w.error for w in probes]
 
         from tui.sandbox.store import SandboxStore
 
         with SandboxStore(app.settings.sandbox_path()) as store, store.write() as tx:
             assert tx.delete(AZ303_WATCHER)
+        screen = await open_check(pilot, app)
         await pilot.click("#check-probe-button")
         await wait_until(pilot, lambda: isinstance(screen.probe, str), "the probe's failure")
         assert shown(screen).startswith(
