@@ -27,13 +27,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
-from tui import audit, cidr, config, reach
+from tui import audit, cidr, config, probe, reach
 from tui.errors import ThrottledError, VnettuiError
 from tui.model import (
     Inventory,
     LoadError,
     Peering,
     PeeringState,
+    ProbeResult,
     Subscription,
     VirtualMachine,
     VirtualNetwork,
@@ -50,7 +51,7 @@ from tui.peering import (
 from tui.peering import Request as PeeringWork
 from tui.settings import Settings
 from widgets.activity_screen import ActivityScreen
-from widgets.check_screen import CheckResult, CheckScreen, CheckStep
+from widgets.check_screen import CheckRequest, CheckResult, CheckScreen, CheckStep
 from widgets.conflicts_screen import ConflictEntry, ConflictsScreen
 from widgets.details_pane import DetailsPane
 from widgets.device_code_screen import DeviceCodeScreen
@@ -127,6 +128,11 @@ class Cloud(PeeringBackend, Protocol):
     ) -> Inventory: ...
 
     async def close(self) -> None: ...
+
+    async def probe_connectivity(
+        self, source_vm_id: str, destination: str, port: int, protocol: str = "tcp",
+        *, location: str | None = None,
+    ) -> ProbeResult: ...
 
 
 # (key, action, description, id, group, shown in footer)
@@ -1047,6 +1053,47 @@ class VnetTuiApp(App[int]):
             str(v) for v in (source.vnet_id, dest_vm.vnet_id if dest_vm else None) if v
         )
         screen.show_result(check_result(verdict))
+
+    @on(CheckScreen.ProbeRequested)
+    def _probe_requested(self, event: CheckScreen.ProbeRequested) -> None:
+        screen = self.screen
+        if isinstance(screen, CheckScreen):
+            self.run_worker(self._probe(screen, event.request), name="probe", group="probe",
+                            exit_on_error=False, description="Network Watcher probe")
+
+    async def _probe(self, screen: CheckScreen, request: CheckRequest) -> None:
+        """Network Watcher's check for the screen's question, compared with our verdict;
+        any failure is shown in place of the answer."""
+        source = self.inventory.vm(request.source_key)
+        destination = self._destination(request.destination)
+        if source is None or (isinstance(destination, str) and not _is_ip(destination)):
+            screen.show_probe(request, destination if isinstance(destination, str)
+                              else f"{screen.source.name} is no longer loaded.")
+            return
+        target = destination.id if isinstance(destination, VirtualMachine) else destination
+        try:
+            backend = await self._open_backend()
+            result = await backend.probe_connectivity(
+                source.id, target, request.port, request.protocol, location=source.location
+            )
+        except VnettuiError as error:
+            screen.show_probe(request, str(error))
+            return
+        except Exception as error:  # shown in place; the log has the rest
+            log.exception("Network Watcher probe")
+            screen.show_probe(request, f"unexpected {type(error).__name__}; see the log.")
+            return
+        # Compared with our verdict as it stands now, on what is loaded now.
+        try:
+            verdict = reach.check(self.inventory, source, destination, request.port,
+                                  request.protocol)
+        except ValueError:
+            screen.show_probe(request, result)
+            return
+        screen.show_probe(
+            request, result, probe.agreement(verdict.reachable, verdict.conclusive, result),
+            probe.disagrees(verdict.reachable, verdict.conclusive, result),
+        )
 
     def _destination(self, text: str) -> VirtualMachine | str:
         """A VM by name (or id), else the text itself when it is an IP address, else a

@@ -4,6 +4,11 @@ Loads the inventory once, resolves both ends by name, and prints the verdict of 
 step by step (or as JSON). Exit 0 reachable, 1 not reachable or unknown, 2 bad input,
 3 cloud error; a partial load (some subscriptions unreadable) prints the verdict, names the
 failures on stderr and exits 3, because what could not be read may change the answer.
+
+`--probe` also asks Network Watcher's connectivity check (real probes from the source VM)
+and prints its answer after ours. The exit code stays ours: the probe is a second opinion
+that needs an agent on the VM and can fail for reasons unrelated to the path, so a script
+gets the same answer with or without it; a disagreement is said in a line.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ import json
 import sys
 from typing import Any
 
-from tui.model import Inventory, VirtualMachine
+from tui import probe
+from tui.errors import VnettuiError
+from tui.model import Inventory, ProbeResult, VirtualMachine
 from tui.reach import RuleMatch, Step, StepStatus, Verdict, check
 from tui.settings import Settings
 
@@ -50,15 +57,11 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--protocol", type=str.lower, choices=("tcp", "udp", "any"), default="tcp",
                    help="tcp (default), udp, or any: reachable by TCP or UDP")
     p.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    p.add_argument("--probe", action="store_true",
+                   help="also run Network Watcher's connectivity check (needs its agent on "
+                        "the source VM) and print its answer after ours; the exit code "
+                        "stays ours")
     p.set_defaults(handler=run)
-
-
-async def _load(settings: Settings) -> Inventory:
-    from tui.azure import open_backend  # the SDK stays off the path of `vnettui --help`
-
-    async with open_backend(settings) as backend:
-        inventory: Inventory = await backend.load_inventory()
-        return inventory
 
 
 def _is_ip(text: str) -> bool:
@@ -69,26 +72,83 @@ def _is_ip(text: str) -> bool:
     return True
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+Probe = ProbeResult | VnettuiError | None
+
+
+async def _answer(
+    args: argparse.Namespace, settings: Settings
+) -> tuple[Inventory, Verdict, Probe]:
+    """Load, resolve, decide; then probe with the same backend when asked."""
+    from tui.azure import open_backend  # the SDK stays off the path of `vnettui --help`
     from tui.resolve import find_vm
 
-    inventory = asyncio.run(_load(settings))
-    source = find_vm(inventory, args.source)
-    destination: VirtualMachine | str = (
-        args.destination.strip() if _is_ip(args.destination)
-        else find_vm(inventory, args.destination)
-    )
-    verdict = check(inventory, source, destination, args.port, args.protocol)
+    async with open_backend(settings) as backend:
+        inventory = await backend.load_inventory()
+        source = find_vm(inventory, args.source)
+        destination: VirtualMachine | str = (
+            args.destination.strip() if _is_ip(args.destination)
+            else find_vm(inventory, args.destination)
+        )
+        verdict = check(inventory, source, destination, args.port, args.protocol)
+        result: Probe = None
+        if args.probe:
+            target = destination.id if isinstance(destination, VirtualMachine) else destination
+            try:
+                result = await backend.probe_connectivity(
+                    source.id, target, args.port, args.protocol, location=source.location
+                )
+            except VnettuiError as error:  # the probe failing leaves our verdict standing
+                result = error
+        return inventory, verdict, result
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.probe:
+        from tui.azure.watcher import probe_protocol
+
+        probe_protocol(args.protocol)  # UDP cannot be probed: say so before loading
+    inventory, verdict, result = asyncio.run(_answer(args, settings))
     if args.json:
-        print(json.dumps(verdict_json(verdict), indent=2))
+        document = verdict_json(verdict)
+        if args.probe:
+            document["probe"] = probe_document(verdict, result)
+        print(json.dumps(document, indent=2))
     else:
         print(render(verdict))
+        if args.probe:
+            print(render_probe(verdict, result))
     for error in inventory.errors:
         print(f"vnettui: subscription {error.subscription_id} could not be read: "
               f"{error.message} ({error.code})", file=sys.stderr)
     if inventory.errors:
         return EXIT_CLOUD
     return EXIT_REACHABLE if verdict.reachable else EXIT_NOT_REACHABLE
+
+
+def render_probe(verdict: Verdict, result: Probe) -> str:
+    """Network Watcher's answer after ours, and whether the two agree."""
+    if result is None:
+        return ""
+    if isinstance(result, VnettuiError):
+        return f"Network Watcher could not probe: {result}"
+    return "\n".join(
+        [*probe.lines(result), probe.agreement(verdict.reachable, verdict.conclusive, result)]
+    )
+
+
+def probe_document(verdict: Verdict, result: Probe) -> dict[str, Any] | None:
+    """The `probe` key of `--json`: the result and `agrees`, or the error."""
+    if result is None:
+        return None
+    if isinstance(result, VnettuiError):
+        return {"error": {"code": result.code or None, "message": result.message}}
+    document = probe.probe_json(result)
+    document["agrees"] = (
+        None if result.reachable is None or not verdict.conclusive
+        else not probe.disagrees(verdict.reachable, verdict.conclusive, result)
+    )
+    document["comparison"] = probe.agreement(verdict.reachable, verdict.conclusive, result)
+    return document
 
 
 def render(verdict: Verdict) -> str:
