@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
-from tui import cidr, reach
+from tui import cidr, config, reach
 from tui.errors import ThrottledError, VnettuiError
 from tui.model import (
     Inventory,
@@ -194,8 +194,9 @@ class VnetTuiApp(App[int]):
         self.settings = settings
         self.clock = clock
         self.theme = settings.theme or default_theme()
-        if keymap:
-            self.set_keymap(keymap)
+        # The config file's [keymap], then any given here (binding id -> keys).
+        if settings.keymap or keymap:
+            self.set_keymap({**settings.keymap, **(keymap or {})})
         self.inventory = Inventory()
         self.statuses: dict[str, SubscriptionStatus] = {}
         self.filters: dict[str, str] = {}
@@ -343,7 +344,9 @@ class VnetTuiApp(App[int]):
             counts[key] = counts.get(key, 0) + 1
         self.statuses = {
             s.id.casefold(): SubscriptionStatus(
-                s, counts.get(s.id.casefold(), 0), inventory.error_for(s.id), loading=False
+                s, counts.get(s.id.casefold(), 0), inventory.error_for(s.id), loading=False,
+                production=config.is_production(s, self.settings),
+                read_only=config.is_read_only(s, self.settings),
             )
             for s in inventory.subscriptions
         }
@@ -830,20 +833,37 @@ class VnetTuiApp(App[int]):
         entries.append(HelpEntry("General", "ctrl+p", "Command palette: any action, any VNet"))
         return entries
 
-    def _refuse_if_read_only(self) -> bool:
+    def _refuse_if_read_only(self, vnet_id: str | None = None) -> bool:
+        """`--read-only`, or a subscription the config file marks read-only: no form opens."""
+        vnet = self.inventory.vnet(vnet_id) if vnet_id else None
+        target = (self.inventory.subscription(vnet.subscription_id) or vnet.subscription_id
+                  if vnet else None)
         if self.settings.read_only:
-            self.notify("Read-only mode: vnettui sends no writes.", title="Read-only",
-                        severity="warning", markup=False)
-        return self.settings.read_only
+            why = "Read-only mode: vnettui sends no writes."
+        elif target is not None and config.is_read_only(target, self.settings):
+            name = target.name if isinstance(target, Subscription) else target
+            why = f"{name} is read-only in the config file: vnettui sends it no writes."
+        else:
+            return False
+        self.notify(why, title="Read-only", severity="warning", markup=False)
+        return True
+
+    def _confirmation(self, vnet: VirtualNetwork) -> str | None:
+        """What must be typed before a write to `vnet`: its name on production."""
+        subscription = self.inventory.subscription(vnet.subscription_id)
+        return config.production_confirmation(vnet, self.settings, subscription)
 
     def action_peer(self) -> None:
         vnet = self._selected_vnet()
-        if self._refuse_if_read_only():
-            return
         if vnet is None:
-            self.notify("Select a VNet to peer from (the VNets pane, key 2).", markup=False)
+            if not self._refuse_if_read_only():
+                self.notify("Select a VNet to peer from (the VNets pane, key 2).",
+                            markup=False)
             return
-        self.push_screen(PeeringForm(self.inventory, vnet), self._peering_chosen)
+        if self._refuse_if_read_only(vnet.id):
+            return
+        self.push_screen(PeeringForm(self.inventory, vnet, confirm=self._confirmation),
+                         self._peering_chosen)
 
     def _selected_peering_or_hint(self) -> Peering | None:
         peering = self.details.selected_peering
@@ -854,18 +874,20 @@ class VnetTuiApp(App[int]):
         return peering
 
     def action_delete_peering(self) -> None:
-        if self._refuse_if_read_only():
+        if self.settings.read_only and self._refuse_if_read_only():
             return
         peering = self._selected_peering_or_hint()
-        if peering is not None:
-            self.push_screen(DeletePeeringConfirm(self.inventory, peering),
-                             self._peering_chosen)
+        if peering is not None and not self._refuse_if_read_only(peering.vnet_id):
+            self.push_screen(
+                DeletePeeringConfirm(self.inventory, peering, confirm=self._confirmation),
+                self._peering_chosen,
+            )
 
     def action_sync(self) -> None:
-        if self._refuse_if_read_only():
+        if self.settings.read_only and self._refuse_if_read_only():
             return
         peering = self._selected_peering_or_hint()
-        if peering is None:
+        if peering is None or self._refuse_if_read_only(peering.vnet_id):
             return
         back = self.inventory.reverse_of(peering)
         if not peering.needs_sync and not (back and back.needs_sync):
@@ -876,11 +898,14 @@ class VnetTuiApp(App[int]):
         self._peering_chosen(SyncRequest(peering.id))
 
     def action_edit_peering(self) -> None:
-        if self._refuse_if_read_only():
+        if self.settings.read_only and self._refuse_if_read_only():
             return
         peering = self._selected_peering_or_hint()
-        if peering is not None:
-            self.push_screen(PeeringEditForm(self.inventory, peering), self._peering_chosen)
+        if peering is not None and not self._refuse_if_read_only(peering.vnet_id):
+            self.push_screen(
+                PeeringEditForm(self.inventory, peering, confirm=self._confirmation),
+                self._peering_chosen,
+            )
 
     def _peering_chosen(self, request: PeeringWork | None) -> None:
         """A peering modal's result: carry it out with progress, then re-read at once."""

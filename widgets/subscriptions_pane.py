@@ -14,7 +14,7 @@ from rich.text import Text
 from tui.model import LoadError, Subscription
 from widgets.filtering import Query
 from widgets.resource_table import ResourceTable, TableRow
-from widgets.style import BAD_STYLE, DIM_STYLE, OK_STYLE, plain
+from widgets.style import BAD_STYLE, DIM_STYLE, OK_STYLE, WARN_STYLE, plain
 
 ALL_KEY = "*"
 
@@ -27,6 +27,8 @@ class SubscriptionStatus:
     vnet_count: int | None = None  # None until the inventory is in
     error: LoadError | None = None
     loading: bool = True
+    production: bool = False  # marked in the config file: writes need the VNet's name typed
+    read_only: bool = False  # no writes to it (the config file or --read-only)
 
 
 def subscription_rows(items: Sequence[SubscriptionStatus], query: Query) -> list[TableRow]:
@@ -38,7 +40,11 @@ def subscription_rows(items: Sequence[SubscriptionStatus], query: Query) -> list
         sub = item.subscription
         if not query.matches(names=(sub.name, sub.id)):
             continue
-        name = plain(sub.name)
+        name = plain(sub.name, f"bold {WARN_STYLE}" if item.production else "")
+        if item.production:
+            name.append(" prod", style=WARN_STYLE)
+        if item.read_only:
+            name.append(" ro", style=DIM_STYLE)
         if item.error is not None:
             reason = _reason(item.error)
             cells = (Text("✗", BAD_STYLE), Text.assemble(name, "\n", Text(reason, style=BAD_STYLE)))
