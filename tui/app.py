@@ -46,6 +46,7 @@ from tui.peering import (
     SyncRequest,
     find_peering,
     perform,
+    write_targets,
 )
 from tui.peering import Request as PeeringWork
 from tui.settings import Settings
@@ -63,6 +64,7 @@ from widgets.peering_confirm import DeletePeeringConfirm
 from widgets.peering_edit import PeeringEditForm
 from widgets.peering_form import PeeringForm
 from widgets.peering_progress import PeeringProgress
+from widgets.production_confirm_screen import ProductionConfirmScreen
 from widgets.resource_table import ResourceTable
 from widgets.signin_screen import Choice, SignInScreen
 from widgets.style import WARN_STYLE
@@ -147,8 +149,8 @@ KEYS: tuple[tuple[str, str, str, str, str, bool], ...] = (
     ("3", "focus_pane('peerings')", "peerings", "vnettui.focus_peerings", "Navigation", False),
     ("4", "focus_pane('vms')", "VMs", "vnettui.focus_vms", "Navigation", False),
     ("y", "copy_id", "copy id", "vnettui.copy", "General", False),
-    ("r", "refresh", "refresh", "vnettui.refresh", "General", True),
     ("a", "activity", "activity", "vnettui.activity", "General", False),
+    ("r", "refresh", "refresh", "vnettui.refresh", "General", True),
     ("question_mark,f1", "help", "help", "vnettui.help", "General", True),
     ("q", "quit", "quit", "vnettui.quit", "General", True),
 )
@@ -164,8 +166,8 @@ DESCRIPTIONS = {
     "filter": "Filter the focused pane (name, prefix or IP)",
     "go_back": "Clear the filter, or go back a pane",
     "copy_id": "Copy the selected resource id (OSC 52)",
+    "activity": "Show every write vnettui sent (the audit log)",
     "refresh": "Re-read everything now",
-    "activity": "Activity: every write sent or refused (the audit log)",
     "help": "Show every key",
     "quit": "Quit",
 }
@@ -233,6 +235,7 @@ class VnetTuiApp(App[int]):
         self.load_worker: Worker[None] | None = None
         self.poll_worker: Worker[None] | None = None
         self.polls = 0  # completed peering polls (tests wait on it)
+        self.ticks = 0  # scheduler ticks, polling or not
         self.loads = 0  # completed inventory loads
         self._activity = "starting…"
         self._last_full = 0.0
@@ -243,6 +246,7 @@ class VnetTuiApp(App[int]):
         self._vnet_key: str | None = None
         self._soon: set[str] = set()  # VNets to re-read in the next poll (after a write)
         self._device_code: DeviceCodeScreen | None = None  # shown while signing in
+        self._pending_select: str | None = None
 
     # --- layout -------------------------------------------------------------------------
 
@@ -414,8 +418,11 @@ class VnetTuiApp(App[int]):
         return not getattr(self.screen, "LIVE", False)
 
     def _tick(self) -> None:
+        self.ticks += 1
         if not self.inventory.vnets and not self.inventory.subscriptions:
             return
+        if self.query_one_optional("#details", DetailsPane) is None:
+            return  # quitting: the panes are gone before the timers stop
         if self.load_worker is not None and self.load_worker.is_running:
             return
         now = self.clock()
@@ -706,7 +713,12 @@ class VnetTuiApp(App[int]):
     @on(VnetsPane.Filled, "#vnets")
     def _vnets_filled(self, event: VnetsPane.Filled) -> None:
         # May arrive while the app shuts down, after the panes are gone.
-        if event.table.is_attached and event.table.selected_key != self._vnet_key:
+        if not event.table.is_attached:
+            return
+        pending, self._pending_select = self._pending_select, None
+        if pending is not None:
+            event.table.select_key(pending)
+        if event.table.selected_key != self._vnet_key:
             self._follow_vnet_cursor(flash=False)
 
     def _jump_to_vnet(self, key: str) -> bool:
@@ -718,10 +730,13 @@ class VnetTuiApp(App[int]):
             if self._sub_key not in (ALL_KEY, vnet.subscription_id.casefold()):
                 self._sub_key = vnet.subscription_id.casefold()
                 self.subs_pane.select_key(self._sub_key)
-            self.filters.pop("vnets", None)
+            # Past the shown rows of a big estate a filter on its name brings it up.
+            hidden = len(self._visible_vnets()) > table.MAX_ROWS
+            self._set_filter("vnets", vnet.name if hidden else "")
             self._render_vnets(flash=False)
-        table.select_key(key)
         table.focus()
+        if not table.select_key(key):
+            self._pending_select = key  # still being added: selected once the fill ends
         self._follow_vnet_cursor(flash=False)
         return True
 
@@ -930,8 +945,21 @@ class VnetTuiApp(App[int]):
             self.notify(f"{peering.name} is in sync on both sides; nothing to sync.",
                         markup=False)
             return
-        # Sync changes nothing but the stale copy of an address space: no confirmation.
-        self._peering_chosen(SyncRequest(peering.id))
+        # Sync changes nothing but the stale copy of an address space: no form, but a
+        # production VNet still needs its name typed first.
+        request = SyncRequest(peering.id)
+        targets = write_targets(self.inventory, request)
+        if not any(self._confirmation(v) for v in targets):
+            self._peering_chosen(request)
+            return
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._peering_chosen(request)
+
+        question = f"Sync {peering.name} on {peering.vnet_id.name}?"
+        self.push_screen(ProductionConfirmScreen(question, targets, self._confirmation),
+                         confirmed)
 
     def action_edit_peering(self) -> None:
         if self.settings.read_only and self._refuse_if_read_only():

@@ -126,7 +126,7 @@ class ActivityScreen(ModalScreen[None]):
         self.source = source  # where the log lives, shown in the border
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="activity-body") as body:
+        with Vertical(id="activity-view") as body:
             body.border_title = "Activity: every write vnettui sent or refused"
             body.border_subtitle = "r refresh · esc close"
             table: DataTable[Text] = DataTable(

@@ -133,6 +133,13 @@ async def test_copy_id_help_keymap_and_palette_jump(
         loads = app.loads
         await pilot.press("f5")
         await wait_until(pilot, lambda: app.loads > loads, "the remapped refresh")
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for wanted in ("Peerings: New peering from the selected VNet (both directions)",
+                       "Peerings: Delete the selected peering",
+                       "Analysis: Connectivity check from the selected VM",
+                       "Analysis: Show overlapping address spaces",
+                       "General: Re-read everything now"):
+            assert wanted in titles
         await pilot.press("ctrl+p", *"jump to VM vm2")
         await wait_until(pilot, lambda: offers(app, "vm2"), "the palette to offer vm2")
         await pilot.press("enter")

@@ -113,3 +113,23 @@ async def test_slow_refresh_is_never_cancelled_by_the_next_tick(
         assert WorkerState.SUCCESS in states
         assert WorkerState.CANCELLED not in states
         assert WorkerState.ERROR not in states
+
+
+async def test_polling_pauses_behind_a_modal(make_app: Callable[..., VnetTuiApp]) -> None:
+    from widgets.help_screen import HelpScreen
+
+    app = make_app("az303", interval=LIVE_INTERVAL)
+    async with running(app) as (pilot, _):
+        await wait_until(pilot, lambda: app.polls >= 1, "a first poll")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await wait_until(
+            pilot,
+            lambda: app.poll_worker is None or not app.poll_worker.is_running,
+            "a poll in flight to finish",
+        )
+        polls, ticks = app.polls, app.ticks
+        await wait_until(pilot, lambda: app.ticks >= ticks + 12, "a dozen ticks")
+        assert app.polls == polls  # a dozen ticks is three intervals: no poll behind help
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.polls > polls, "polling to resume")

@@ -8,6 +8,7 @@ from tests.tui.conftest import LIVE_INTERVAL, running
 from tests.tui.waiting import wait_until
 from tui.app import VnetTuiApp
 from tui.model import PeeringState
+from widgets.activity_screen import ActivityScreen
 from widgets.peering_confirm import DeletePeeringConfirm
 from widgets.peering_form import PeeringForm
 from widgets.peering_progress import PeeringProgress
@@ -54,6 +55,15 @@ async def test_seed_walk_through_from_the_explorer(
             "vnet1 without peerings",
         )
 
+        # a: the audit log of what was sent, as the activity view shows it.
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, ActivityScreen),
+                         "the activity view")
+        assert isinstance(app.screen, ActivityScreen)
+        lines = "\n".join(entry.describe() for entry in app.screen.entries)
+        assert "1and2: succeeded" in lines
+        assert "2and1: succeeded" in lines
+
 
 async def test_read_only_refuses_writes_before_any_form(
     make_app: Callable[..., VnetTuiApp],
@@ -67,3 +77,37 @@ async def test_read_only_refuses_writes_before_any_form(
             pilot, lambda: len(recorder.notes("warning")) >= 4, "four read-only refusals"
         )
         assert all("Read-only" in n for n in recorder.notes("warning"))
+
+
+async def test_sync_on_production_asks_for_the_names_first(
+    make_app: Callable[..., VnetTuiApp],
+) -> None:
+    from tui.sandbox.scenarios import CONTOSO_SUBSCRIPTION
+    from widgets.production_confirm_screen import ProductionConfirmScreen
+
+    app = make_app("showcase", interval=LIVE_INTERVAL,
+                   production_subscriptions=("Contoso Platform",))
+    async with running(app) as (pilot, _):
+        marked = app.subs_pane.cells_of(CONTOSO_SUBSCRIPTION.casefold())
+        assert marked is not None
+        assert marked[1].plain == "Contoso Platform prod"
+        await pilot.press("j", "3", "j")  # hub-vnet, its link hub-to-spoke2 (needs sync)
+        peering = app.details.selected_peering
+        assert peering is not None
+        assert peering.name == "hub-to-spoke2"
+        await pilot.press("s")
+        screen = app.screen
+        assert isinstance(screen, ProductionConfirmScreen)
+        await pilot.press(*"hub-vnet", "enter")  # spoke2-vnet's name is missing still
+        assert app.screen is screen
+        assert "spoke2-vnet" in str(screen.query_one("#production-problem").render())
+        await pilot.press("tab", *"spoke2-vnet", "enter")
+        await wait_until(pilot, lambda: finished(app), "the sync to finish")
+        await pilot.press("enter")
+        await wait_until(
+            pilot,
+            lambda: app.details.vnet is not None and not any(
+                p.needs_sync for p in app.details.vnet.peerings
+            ),
+            "hub-vnet's links in sync",
+        )

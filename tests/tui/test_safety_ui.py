@@ -24,7 +24,7 @@ from azure.core.exceptions import ClientAuthenticationError
 from textual.widgets import Static
 
 import tui.azure
-from tests.tui.conftest import QUIET_INTERVAL, Recorder, running
+from tests.tui.conftest import LIVE_INTERVAL, QUIET_INTERVAL, Recorder, running
 from tests.tui.waiting import wait_until
 from tui.app import VnetTuiApp
 from tui.audit import AuditLog, read_audit
@@ -119,6 +119,11 @@ def azure_app(path: Path, **settings: Any) -> VnetTuiApp:
                                theme="textual-dark", **settings))
 
 
+def showing(app: VnetTuiApp, kind: type[Any]) -> Callable[[], bool]:
+    """The screen on top is a `kind`, composed (its text is there to read)."""
+    return lambda: isinstance(app.screen, kind) and bool(app.screen.query(Static))
+
+
 def shown(screen: Any) -> str:
     return "\n".join(str(s.render()) for s in screen.query(Static))
 
@@ -128,7 +133,7 @@ async def test_device_code_shows_in_a_modal_and_closes_once_signed_in(
 ) -> None:
     app = azure_app(azure_on_sandbox, auth="device-code")
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, DeviceCodeScreen),
+        await wait_until(pilot, showing(app, DeviceCodeScreen),
                          "the device-code modal")
         screen = app.screen
         assert DEVICE_URL in shown(screen)
@@ -147,7 +152,7 @@ async def test_no_credential_explains_each_fix_and_s_opens_the_sandbox(
     recorder = Recorder()
     app = azure_app(showcase)
     async with app.run_test(size=(120, 36), message_hook=recorder) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen),
+        await wait_until(pilot, showing(app, SignInScreen),
                          "the sign-in screen")
         text = shown(app.screen)
         assert "Could not sign in to Azure (NoCredential)" in text
@@ -170,10 +175,10 @@ async def test_sign_in_screen_d_signs_in_with_a_device_code_instead(
 ) -> None:
     app = azure_app(azure_on_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen),
+        await wait_until(pilot, showing(app, SignInScreen),
                          "the sign-in screen")
         await pilot.press("d")
-        await wait_until(pilot, lambda: isinstance(app.screen, DeviceCodeScreen),
+        await wait_until(pilot, showing(app, DeviceCodeScreen),
                          "the device-code modal")
         assert app.settings.auth == "device-code"
         assert not app.settings.sandbox
@@ -185,7 +190,7 @@ async def test_sign_in_screen_d_signs_in_with_a_device_code_instead(
 async def test_sign_in_screen_q_quits_with_the_auth_exit_code(azure_on_sandbox: Path) -> None:
     app = azure_app(azure_on_sandbox)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen),
+        await wait_until(pilot, showing(app, SignInScreen),
                          "the sign-in screen")
         await pilot.press("q")
         await wait_until(pilot, lambda: app.return_code is not None, "the app to exit")
@@ -246,7 +251,8 @@ async def test_a_read_only_subscription_dims_writes_only_on_its_vnets(
 async def test_production_write_needs_the_names_typed_then_shows_in_activity(
     make_app: Callable[..., VnetTuiApp],
 ) -> None:
-    app = make_app("az303", production_subscriptions=("AZ-303 Lab",))
+    # Links are watched settling at the poll interval: a short one keeps the test quick.
+    app = make_app("az303", interval=LIVE_INTERVAL, production_subscriptions=("AZ-303 Lab",))
     path = app.settings.sandbox_path()
     async with running(app) as (pilot, _):
         await pilot.press("p")

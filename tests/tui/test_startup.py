@@ -1,0 +1,46 @@
+"""The first frame comes before the Azure SDK is even imported."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+SCRIPT = """
+import sys
+from pathlib import Path
+from tui.app import VnetTuiApp
+from tui.settings import Settings
+
+seen = {}
+app = VnetTuiApp(Settings(sandbox=True, sandbox_state=Path(sys.argv[1]), theme="textual-dark"))
+
+async def auto_pilot(pilot):
+    seen["sdk_at_first_frame"] = "azure.mgmt.network" in sys.modules
+    seen["header_at_first_frame"] = str(app.query_one("#header").render())
+    while app.loads < 1:
+        await pilot.pause(0.05)
+    seen["sdk_after_load"] = "azure.mgmt.network" in sys.modules
+    app.exit(0)
+
+app.run(headless=True, size=(80, 24), auto_pilot=auto_pilot)
+print(json.dumps(seen))
+"""
+
+
+def test_first_frame_before_the_sdk(
+    make_sandbox: Callable[..., Path], env: dict[str, str]
+) -> None:
+    path = make_sandbox("az303")
+    out = subprocess.run(
+        [sys.executable, "-c", "import json\n" + SCRIPT, str(path)],
+        capture_output=True, text=True, check=True, cwd=ROOT, env=env, timeout=120,
+    ).stdout
+    seen = json.loads(out.strip().splitlines()[-1])
+    assert seen["sdk_at_first_frame"] is False
+    assert "sandbox" in seen["header_at_first_frame"]
+    assert seen["sdk_after_load"] is True
