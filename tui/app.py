@@ -82,6 +82,8 @@ FULL_REFRESH_SECONDS = 300.0
 # After a state change, poll faster for this long: an operation is probably settling.
 FAST_WINDOW_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 120.0
+# The cursor rests this long on a VNet before its peerings are re-read.
+SETTLE_SECONDS = 1.0
 # Peering reads in flight at once during a poll.
 POLL_CONCURRENCY = 8
 # The VNet rows on screen (beyond the selected VNet and its peers) are re-read every
@@ -220,7 +222,16 @@ class VnetTuiApp(App[int]):
         super().__init__()
         self.settings = settings
         self.clock = clock
-        self.theme = settings.theme or default_theme()
+        wanted = settings.theme or default_theme()
+        self._theme_problem = ""
+        if wanted not in self.available_themes:
+            # A typo in the config file must not stop the explorer: say so once it is up.
+            self._theme_problem = (
+                f"Unknown theme {wanted!r}; using {default_theme()}. Themes: "
+                + ", ".join(sorted(self.available_themes))
+            )
+            wanted = default_theme()
+        self.theme = wanted
         # The config file's [keymap], then any given here (binding id -> keys).
         if settings.keymap or keymap:
             self.set_keymap({**settings.keymap, **(keymap or {})})
@@ -282,6 +293,8 @@ class VnetTuiApp(App[int]):
         return self.query_one(f"#{name}", ResourceTable)
 
     def on_mount(self) -> None:
+        if self._theme_problem:
+            self.notify(self._theme_problem, title="Theme", severity="warning", markup=False)
         self.subs_pane.show([], Query.parse(""))
         self.vnets_pane.focus()
         self._update_header()
@@ -687,8 +700,10 @@ class VnetTuiApp(App[int]):
         if event.row_key.value == self._vnet_key:
             return
         self._follow_vnet_cursor(flash=False)
-        # The newly shown VNet's peerings are re-read soon, not in up to one interval.
-        self._next_poll = min(self._next_poll, self.clock() + 0.5)
+        # The VNet the cursor rests on is re-read a moment later, not after up to a whole
+        # interval; while the cursor keeps moving the poll waits (no reads per keypress).
+        if not self._backoff:  # throttled: the back-off stands
+            self._next_poll = self.clock() + min(SETTLE_SECONDS, self.settings.interval)
 
     @on(DataTable.RowSelected, "#subs")
     def _sub_selected(self) -> None:
