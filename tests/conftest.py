@@ -13,9 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = {"operation_seconds": 0}  # writes settle at once in tests
+
+# Property tests: a modest budget for every run (`make test` must stay within minutes on a
+# shared 2-core machine) and no per-example deadline, which a loaded machine would trip.
+# HYPOTHESIS_PROFILE=thorough searches ten times harder, for a change to a pure core.
+settings.register_profile("ci", max_examples=50, deadline=None)
+settings.register_profile("thorough", max_examples=500, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

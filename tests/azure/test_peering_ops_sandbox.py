@@ -105,3 +105,14 @@ async def test_bad_ids_are_input_errors(az303_backend: AzureBackend) -> None:
     with pytest.raises(InputError, match="peering id"):
         await az303_backend.get_peering("/subscriptions/x/resourceGroups/rg/providers/"
                                 "Microsoft.Network/virtualNetworks/v")
+
+
+async def test_retry_pauses_follow_the_sandbox_clock(az303_backend: AzureBackend) -> None:
+    """The peering workflow waits on `backend.sleep`: on a sandbox whose writes settle at
+    once, even an hour's backoff is no wait at all (the wait_for is only a hang guard)."""
+    import asyncio
+
+    from tui.peering import pause_of
+
+    assert pause_of(az303_backend) == az303_backend.sleep
+    await asyncio.wait_for(az303_backend.sleep(3600), timeout=60)

@@ -9,14 +9,12 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.cidr.factory import all_pairs, components, net, vnet
 from tui import cidr
 from tui.model import VirtualNetwork
-
-FAST = settings(max_examples=100, deadline=None)
 
 
 def _block(base: int, bits: int) -> st.SearchStrategy[str]:
@@ -50,7 +48,6 @@ def _found(index: cidr.AddressIndex) -> dict[tuple[str, str], list[tuple[str, st
     }
 
 
-@FAST
 @given(estates())
 def test_sweep_finds_the_pairs_of_the_all_pairs_loop(vnets: list[VirtualNetwork]) -> None:
     index = cidr.analyse(vnets)
@@ -110,7 +107,6 @@ def test_sweep_finds_the_pairs_of_the_all_pairs_loop(vnets: list[VirtualNetwork]
         }
 
 
-@settings(max_examples=60, deadline=None)
 @given(estates(), st.lists(PREFIX, min_size=1, max_size=3))
 def test_a_prospective_space_hits_what_brute_force_hits(
     vnets: list[VirtualNetwork], prefixes: list[str]
@@ -178,7 +174,6 @@ CONTAINER = st.tuples(st.integers(20, 24), st.integers(0, (1 << 14) - 1)).map(
 )
 
 
-@settings(max_examples=60, deadline=None)
 @given(
     estates(max_vnets=10),
     st.lists(CONTAINER, min_size=1, max_size=3),

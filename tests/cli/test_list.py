@@ -4,17 +4,16 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.cli.inprocess import process_logging_restored, run_main
 from tests.conftest import vnettui_command
 from tui.cli import main
 from tui.sandbox.scenarios import CONTOSO_SUBSCRIPTION
@@ -60,15 +59,14 @@ def test_the_seed_through_the_console_script(tmp_path: Path, env: dict[str, str]
     assert as_json(vnettui(env, "--sandbox", "list", "peerings", "--json")) == []
 
 
-@pytest.mark.slow
 def test_partial_result_exits_3_with_the_failure_on_stderr(
-    env: dict[str, str], make_sandbox: Callable[..., Path]
+    env: dict[str, str], make_sandbox: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    env = {**env, "VNETTUI_SANDBOX_STATE": str(make_sandbox("showcase"))}
     faults = json.dumps({"operation_seconds": 0,
                          "forbidden_subscriptions": [CONTOSO_SUBSCRIPTION]})
-    result = vnettui(env, "--sandbox", "list", "vnets", "--json",
-                     VNETTUI_SANDBOX_FAULTS=faults)
+    result = run_main(capsys, "--sandbox", "list", "vnets", "--json", env={
+        "VNETTUI_SANDBOX_STATE": str(make_sandbox("showcase")),
+        "VNETTUI_SANDBOX_FAULTS": faults})
     assert result.returncode == 3
     vnets = json.loads(result.stdout)
     assert {v["name"] for v in vnets} == {"vnet1", "vnet2"}
@@ -78,26 +76,6 @@ def test_partial_result_exits_3_with_the_failure_on_stderr(
 
 
 Run = Callable[..., tuple[int, str, str]]
-
-
-@contextmanager
-def process_logging_restored() -> Iterator[None]:
-    """main() sets up logging for a whole process (root handlers, the "azure" level); put
-    the test process's logging back afterwards so later tests see it unchanged."""
-    root, sdk = logging.getLogger(), logging.getLogger("azure")
-    handlers, root_level, sdk_level = list(root.handlers), root.level, sdk.level
-    try:
-        yield
-    finally:
-        for handler in list(root.handlers):
-            if handler not in handlers:
-                root.removeHandler(handler)
-                handler.close()
-        for handler in handlers:
-            if handler not in root.handlers:
-                root.addHandler(handler)
-        root.setLevel(root_level)
-        sdk.setLevel(sdk_level)
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """`vnettui check` end to end: the console script, the real SDK, the sandbox cloud underneath.
 
-The seed's before and after through the console script; the showcase's pairs through the
-backend in process (one inventory load for all of them), each naming its reason.
+The seed's "before" through the console script, its "after" and the refusals through
+`tui.cli.main` in process (same code and output, no interpreter start-up); the showcase's
+pairs through the backend in process (one inventory load for all of them), each naming
+its reason.
 """
 
 from __future__ import annotations
@@ -15,13 +17,12 @@ from typing import Any
 
 import pytest
 
+from tests.cli.inprocess import run_main
 from tests.conftest import FAST, vnettui_command
 from tui.model import Inventory, PeeringFlags
 from tui.reach import StepStatus, Verdict, check
 from tui.resolve import find_vm, find_vnet
 from tui.settings import Settings
-
-pytestmark = pytest.mark.slow
 
 
 def vnettui(env: dict[str, str], *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
@@ -36,8 +37,10 @@ async def _load(path: Path) -> Inventory:
         return await backend.load_inventory()
 
 
+@pytest.mark.slow
 async def test_seed_before_and_after_peering(
     sandbox_path: Path, env: dict[str, str], open_sandbox_backend: Callable[..., Any],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     before = vnettui(env, "--sandbox", "--sandbox-state", str(sandbox_path),
                      "check", "vm1", "vm2", "--port", "80")
@@ -56,8 +59,10 @@ async def test_seed_before_and_after_peering(
         assert half.reason.text == "vnet2 has no link back to vnet1 (1and2 on vnet1 is Initiated)"
         await backend.put_peering(vnet2.id, "2and1", vnet1.id, PeeringFlags())
 
-    after = vnettui(env, "check", "vm1", "vm2", "--port", "80", "--json",
-                    "--sandbox", "--sandbox-state", str(sandbox_path))
+    # main() runs its own event loop, so off this test's loop.
+    after = await asyncio.to_thread(
+        run_main, capsys, "check", "vm1", "vm2", "--port", "80", "--json",
+        "--sandbox", "--sandbox-state", str(sandbox_path))
     assert after.returncode == 0, after.stderr
     data = json.loads(after.stdout)
     assert data["reachable"] is True
@@ -71,23 +76,24 @@ async def test_seed_before_and_after_peering(
         "HTTP", 300, "vm2-nsg", "NIC", "Allow")
 
 
-def test_bad_input_exits_2(sandbox_path: Path, env: dict[str, str]) -> None:
-    unknown = vnettui(env, "--sandbox", "--sandbox-state", str(sandbox_path),
+def test_bad_input_exits_2(sandbox_path: Path, env: dict[str, str],
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    unknown = run_main(capsys, "--sandbox", "--sandbox-state", str(sandbox_path),
                       "check", "vm1", "nosuch")
     assert unknown.returncode == 2
     assert "No virtual machine 'nosuch'" in unknown.stderr
-    bad_port = vnettui(env, "check", "vm1", "vm2", "--port", "70000")
+    bad_port = run_main(capsys, "check", "vm1", "vm2", "--port", "70000")
     assert bad_port.returncode == 2
     assert "port must be between 1 and 65535" in bad_port.stderr
 
 
 def test_an_unreadable_subscription_prints_the_verdict_and_exits_3(
-    make_sandbox: Callable[..., Path], env: dict[str, str],
+    make_sandbox: Callable[..., Path], env: dict[str, str], capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = make_sandbox("showcase")
     faults = json.dumps({**FAST, "forbidden_subscriptions": ["Contoso Platform"]})
-    result = vnettui(env, "--sandbox", "--sandbox-state", str(path), "check", "vm1",
-                     "10.2.0.4", VNETTUI_SANDBOX_FAULTS=faults)
+    result = run_main(capsys, "--sandbox", "--sandbox-state", str(path), "check", "vm1",
+                      "10.2.0.4", env={"VNETTUI_SANDBOX_FAULTS": faults})
     assert result.returncode == 3
     assert result.stdout.startswith("Can vm1 reach 10.2.0.4 on TCP 80?  NO")
     assert "could not be read" in result.stderr

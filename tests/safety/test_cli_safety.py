@@ -1,4 +1,6 @@
-"""Issue 7's end-to-end promises, through the real console script on an az303 sandbox."""
+"""Issue 7's end-to-end promises on an az303 sandbox: the read-only refusal and the audit
+entries through the real console script, the config file's read_only subscription through
+`tui.cli.main` in process (same code and output)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.cli.inprocess import run_main
 from tui.audit import read_audit
 from tui.sandbox.scenarios import reset
 
@@ -64,18 +67,22 @@ def test_a_write_leaves_audit_entries(env: dict[str, str]) -> None:
     assert audit(env) == [("sandbox", "PUT", "accepted"), ("sandbox", "PUT", "succeeded")] * 2
 
 
-@pytest.mark.slow
-def test_a_read_only_subscription_in_the_config_is_refused_at_the_guard(
-    env: dict[str, str],
+def test_a_read_only_subscription_in_the_config_is_refused_before_sending(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """The command checks only --read-only; the per-subscription rule is the guard's alone."""
+    """The command refuses a write to a read_only subscription before planning: exit 2 with
+    the reason, and not even the guard sees a request."""
     config = Path(env["XDG_CONFIG_HOME"]) / "vnettui" / "config.toml"
     config.parent.mkdir(parents=True)
     config.write_text('[subscriptions."AZ-303 Lab"]\nread_only = true\n')
     before = rows(env)
-    result = vnettui(env, "--sandbox", "peer", "vnet1", "vnet2")
-    assert result.returncode != 0
-    assert "is read_only in" in result.stderr
-    assert "nothing was sent" in result.stderr
+    result = run_main(capsys, "--sandbox", "peer", "vnet1", "vnet2", env=env)
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert ("vnettui: Refused to peer vnet1 with vnet2: subscription 'AZ-303 Lab' "
+            in result.stderr)
+    assert (f"of vnet1 is read_only in {config}; nothing was sent (ReadOnlySubscription)"
+            in result.stderr)
+    assert "Traceback" not in result.stderr
     assert rows(env) == before
-    assert audit(env) == [("sandbox", "PUT", "refused")] * 2
+    assert audit(env) == []

@@ -167,6 +167,15 @@ class AzureBackend:
             except Exception:
                 log.warning("closing the credential failed", exc_info=True)
 
+    async def sleep(self, seconds: float) -> None:
+        """Wait between retries and polls on the transport's clock: the sandbox's never
+        waits longer than its writes take to settle; the SDK's default transport (and no
+        transport of our own) waits for real."""
+        if self._transport is not None:
+            await self._transport.sleep(seconds)
+        else:
+            await asyncio.sleep(seconds)
+
     async def _ready(self) -> None:
         """Import the SDK's clients off the event loop, once."""
         if not self._sdk_loaded:

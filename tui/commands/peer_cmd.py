@@ -1,10 +1,11 @@
 """`vnettui peer`, `unpeer` and `sync`: the peering workflow of the TUI, for scripts.
 
 Same preflight, same plan, same apply and roll back as the form (`tui.peering`). A refusal
-(preflight, `--read-only`, a name that resolves to nothing) exits 2 before anything is sent;
-a cloud failure exits 3 and says exactly which links exist now. When only one side of a
-new peering could be created, the created link is rolled back (deleted), as the TUI does by
-default, and the command says so.
+(preflight, `--read-only` or a subscription marked read_only in the config file, a name
+that resolves to nothing) exits 2 before anything is sent; a cloud failure exits 3 and
+says exactly which links exist now. When only one side of a new peering could be created,
+the created link is rolled back (deleted), as the TUI does by default, and the command
+says so.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import asyncio
 import sys
 from typing import Any
 
-from tui.config import add_production_argument, confirm_production
-from tui.errors import RefusedError
+from tui.config import add_production_argument, confirm_production, is_read_only
+from tui.errors import RefusedError, VnettuiError
 from tui.model import Inventory, PeeringFlags, VirtualNetwork
 from tui.peering import (
     PeeringBackend,
@@ -115,6 +116,29 @@ def _confirm(args: argparse.Namespace, settings: Settings, inventory: Inventory,
                        settings, args.yes_production, ask)
 
 
+def refuse_read_only(settings: Settings, inventory: Inventory,
+                     vnets: list[VirtualNetwork], what: str) -> None:
+    """A subscription marked read_only in the config file refuses the whole command before
+    planning (exit 2, nothing sent), rather than the guard refusing request by request
+    after part of the workflow has run."""
+    for vnet in vnets:
+        subscription = inventory.subscription(vnet.subscription_id)
+        if not is_read_only(subscription or vnet.subscription_id, settings):
+            continue
+        label = (f"{subscription.name!r} ({subscription.id})" if subscription
+                 else vnet.subscription_id)
+        where = settings.config_path or "the config file"
+        raise RefusedError(
+            f"Refused to {what}: subscription {label} of {vnet.name} is read_only in "
+            f"{where}; nothing was sent", code="ReadOnlySubscription")
+
+
+def all_refused(failures: list[VnettuiError | None]) -> bool:
+    """Every failure was refused before leaving the process (the guard): a refusal (exit 2),
+    not a cloud failure."""
+    return bool(failures) and all(isinstance(e, RefusedError) for e in failures)
+
+
 def run_peer(args: argparse.Namespace, settings: Settings) -> int:
     ensure_writable(settings.read_only, f"peer {args.vnet} with {args.remote}")
     return asyncio.run(_peer(args, settings))
@@ -126,6 +150,8 @@ async def _peer(args: argparse.Namespace, settings: Settings) -> int:
     async with open_backend(settings) as backend:
         inventory = await _inventory(backend)
         local, remote = find_vnet(inventory, args.vnet), find_vnet(inventory, args.remote)
+        refuse_read_only(settings, inventory, [local] if args.one_side else [local, remote],
+                         f"peer {local.name} with {remote.name}")
         plan = plan_peering(inventory, request_from(args, local, remote))
         for note in plan.preflight.notes:
             print(f"note: {note}")
@@ -142,10 +168,8 @@ async def _peer(args: argparse.Namespace, settings: Settings) -> int:
         print(text)
         return 0
     print(text, file=sys.stderr)
-    # Refused before leaving the process (the guard: a read-only subscription) and nothing
-    # went through: a refusal, not a cloud failure.
     result = outcome.result
-    refused = all(isinstance(r.error, RefusedError) for r in result.failed)
+    refused = all_refused([r.error for r in result.failed])
     return 2 if refused and not result.succeeded else 3
 
 
@@ -161,6 +185,9 @@ async def _unpeer(args: argparse.Namespace, settings: Settings) -> int:
         inventory = await _inventory(backend)
         vnet = find_vnet(inventory, args.vnet)
         peering = find_peering(inventory, args.peering, vnet)
+        reverse = inventory.vnet(peering.remote_vnet_id) if args.both else None
+        refuse_read_only(settings, inventory, [v for v in (vnet, reverse) if v is not None],
+                         f"delete {peering.name} on {vnet.name}")
         plan = plan_delete(inventory, peering, both=args.both)
         targets = [inventory.vnet(p.vnet_id) for p in plan.targets]
         _confirm(args, settings, inventory, [v for v in targets if v is not None])
@@ -171,7 +198,8 @@ async def _unpeer(args: argparse.Namespace, settings: Settings) -> int:
         print(result.describe())
         return 0
     print(result.describe(), file=sys.stderr)
-    return 3
+    refused = all_refused([e for _, e in result.errors])
+    return 2 if refused and not result.deleted else 3
 
 
 def run_sync(args: argparse.Namespace, settings: Settings) -> int:
@@ -187,6 +215,9 @@ async def _sync(args: argparse.Namespace, settings: Settings) -> int:
         vnet = find_vnet(inventory, args.vnet)
         peering = find_peering(inventory, args.peering, vnet)
         pair = [inventory.vnet(peering.vnet_id), inventory.vnet(peering.remote_vnet_id)]
+        # A sync may PUT either side (whichever is stale), so both must be writable.
+        refuse_read_only(settings, inventory, [v for v in pair if v is not None],
+                         f"sync {peering.name} on {vnet.name}")
         _confirm(args, settings, inventory, [v for v in pair if v is not None])
         typed: PeeringBackend = backend
         result = await sync_peering(typed, peering.id, _print_event)
@@ -194,4 +225,5 @@ async def _sync(args: argparse.Namespace, settings: Settings) -> int:
         print(result.describe())
         return 0
     print(result.describe(), file=sys.stderr)
-    return 3
+    refused = all_refused([e for _, e in result.errors])
+    return 2 if refused and not result.synced else 3
