@@ -17,9 +17,10 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -28,7 +29,7 @@ from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
 from tui import audit, cidr, config, probe, reach
-from tui.errors import ThrottledError, VnettuiError
+from tui.errors import AuthError, ThrottledError, VnettuiError
 from tui.model import (
     Inventory,
     LoadError,
@@ -66,9 +67,14 @@ from widgets.peering_form import PeeringForm
 from widgets.peering_progress import PeeringProgress
 from widgets.production_confirm_screen import ProductionConfirmScreen
 from widgets.resource_table import ResourceTable
+from widgets.signin_screen import Choice, SignInScreen
+from widgets.style import WARN_STYLE
 from widgets.subscriptions_pane import ALL_KEY, SubscriptionsPane, SubscriptionStatus
 from widgets.vms_pane import VmsPane
 from widgets.vnets_pane import VnetsPane
+
+if TYPE_CHECKING:
+    from tui.azure.auth import DeviceCodePrompt
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +181,21 @@ DESCRIPTIONS = {
 }
 
 PANE_ORDER = ("subs", "vnets", "peerings", "vms")
+# Actions that write: dimmed, and refused with a notification, while writes are off.
+WRITE_ACTIONS = ("peer", "delete_peering", "sync", "edit_peering")
+# Sign-in failures (no token, or a token ARM refuses), as opposed to a missing right (403).
+SIGN_IN_CODES = frozenset({
+    "nocredential", "credentialunavailable", "tokencacheunavailable",
+    "invalidauthenticationtoken", "expiredauthenticationtoken",
+})
+
+
+def is_sign_in_failure(error: BaseException) -> bool:
+    """Signing in failed (the sign-in screen's case), not a missing right (a notification)."""
+    if not isinstance(error, AuthError):
+        return False
+    code = error.code.casefold()
+    return error.status == 401 or code in SIGN_IN_CODES or code.startswith("aadsts")
 
 
 def default_theme() -> str:
@@ -241,7 +262,7 @@ class VnetTuiApp(App[int]):
         self._sub_key: str = ALL_KEY
         self._vnet_key: str | None = None
         self._soon: set[str] = set()  # VNets to re-read in the next poll (after a write)
-        self._device_screen: DeviceCodeScreen | None = None
+        self._device_code: DeviceCodeScreen | None = None  # shown while signing in
         self._pending_select: str | None = None
 
     # --- layout -------------------------------------------------------------------------
@@ -320,17 +341,6 @@ class VnetTuiApp(App[int]):
             )
             self.backend = backend
         return self.backend
-
-    def _show_device_code(self, prompt: Any) -> None:
-        """`--auth device-code`: the URL and code in a modal (never printed over the
-        screen); it closes by itself once the first read succeeds."""
-        self._device_screen = DeviceCodeScreen(prompt.url, prompt.code, prompt.expires_on)
-        self.push_screen(self._device_screen)
-
-    def _signed_in(self) -> None:
-        if self._device_screen is not None:
-            self._device_screen.signed_in()
-            self._device_screen = None
 
     async def _load(self, initial: bool) -> None:
         started = self.clock()
@@ -632,6 +642,7 @@ class VnetTuiApp(App[int]):
 
     def _follow_vnet_cursor(self, *, flash: bool) -> None:
         self._vnet_key = self.vnets_pane.selected_key
+        self.refresh_bindings()  # p/d/s/e follow the selected VNet's read-only setting
         self._render_details(flash=flash)
         self._render_vms(flash=flash)
 
@@ -644,6 +655,7 @@ class VnetTuiApp(App[int]):
             vnet, self.inventory, self.overlap_lines(vnet) if vnet else [],
             read_only=self.settings.read_only,
         )
+        self._mark_details(vnet)
 
     def _render_vms(self, *, flash: bool) -> None:
         inv = self.inventory
@@ -805,7 +817,7 @@ class VnetTuiApp(App[int]):
                 continue
             yield SystemCommand(
                 f"{group}: {DESCRIPTIONS[action]}", DESCRIPTIONS[action],
-                lambda action=action: self.run_action(action),
+                lambda action=action: self._palette_action(action),
             )
 
     # --- filtering ----------------------------------------------------------------------
@@ -901,17 +913,22 @@ class VnetTuiApp(App[int]):
         entries.append(HelpEntry("General", "ctrl+p", "Command palette: any action, any VNet"))
         return entries
 
-    def _refuse_if_read_only(self, vnet_id: str | None = None) -> bool:
-        """`--read-only`, or a subscription the config file marks read-only: no form opens."""
+    def _read_only_reason(self, vnet_id: str | None = None) -> str | None:
+        """Why no write may go to `vnet_id` (any VNet when None), or None when it may."""
         vnet = self.inventory.vnet(vnet_id) if vnet_id else None
         target = (self.inventory.subscription(vnet.subscription_id) or vnet.subscription_id
                   if vnet else None)
         if self.settings.read_only:
-            why = "Read-only mode: vnettui sends no writes."
-        elif target is not None and config.is_read_only(target, self.settings):
+            return "Read-only mode: vnettui sends no writes."
+        if target is not None and config.is_read_only(target, self.settings):
             name = target.name if isinstance(target, Subscription) else target
-            why = f"{name} is read-only in the config file: vnettui sends it no writes."
-        else:
+            return f"{name} is read-only in the config file: vnettui sends it no writes."
+        return None
+
+    def _refuse_if_read_only(self, vnet_id: str | None = None) -> bool:
+        """`--read-only`, or a subscription the config file marks read-only: no form opens."""
+        why = self._read_only_reason(vnet_id)
+        if why is None:
             return False
         self.notify(why, title="Read-only", severity="warning", markup=False)
         return True
@@ -1165,11 +1182,6 @@ class VnetTuiApp(App[int]):
         item = self.inventory.vm(key) if name == "vms" else self.inventory.vnet(key)
         return str(item.id) if item else None
 
-    def action_activity(self) -> None:
-        path = audit.audit_path()
-        lines = [entry.describe() for entry in audit.read_audit(path)]
-        self.push_screen(ActivityScreen(lines, str(path)))
-
     def action_copy_id(self) -> None:
         resource_id = self.selected_resource_id()
         if resource_id is None:
@@ -1177,6 +1189,137 @@ class VnetTuiApp(App[int]):
             return
         self.copy_to_clipboard(resource_id)
         self.notify(resource_id, title="Copied", markup=False)
+
+    # --- signing in, read-only keys, activity ---------------------------------------------
+
+    def _show_device_code(self, prompt: DeviceCodePrompt) -> None:
+        """The backend's device-code handler: the URL and code in a modal, never printed
+        over the screen. It is called on the event loop but outside the app's context (a
+        plain loop callback from the sign-in thread), so the work is posted to the app."""
+        self.call_later(self._push_device_code, prompt)
+
+    def _push_device_code(self, prompt: DeviceCodePrompt) -> None:
+        self._close_device_code(signed_in=False)  # a newer code replaces an older one
+        screen = DeviceCodeScreen(prompt.url, prompt.code, prompt.expires_on)
+        self._device_code = screen
+        self.push_screen(screen)
+
+    def _signed_in(self) -> None:
+        self._close_device_code(signed_in=True)
+
+    def _close_device_code(self, *, signed_in: bool) -> None:
+        screen, self._device_code = self._device_code, None
+        if screen is None or screen not in self.screen_stack:
+            return  # never shown, or closed by the person (esc)
+        screen.pop_until_active()
+        if signed_in:
+            screen.signed_in()
+        else:
+            screen.dismiss(False)
+
+    def _show_sign_in(self, error: BaseException) -> None:
+        """Signing in failed: say what was tried and offer the ways forward."""
+        self._close_device_code(signed_in=False)
+        log.warning("sign-in failed: %s", error)
+        if isinstance(self.screen, SignInScreen):
+            return
+        message = error.message if isinstance(error, VnettuiError) else str(error)
+        code = error.code if isinstance(error, VnettuiError) else ""
+        self.push_screen(
+            SignInScreen(message, code=code, device_code=self.settings.auth == "device-code"),
+            self._sign_in_chosen,
+        )
+
+    def _sign_in_chosen(self, choice: Choice | None) -> None:
+        if choice == "quit":
+            self.exit(AuthError.exit_code)
+            return
+        if choice == "sandbox":
+            settings = dataclasses.replace(self.settings, sandbox=True)
+        elif choice == "device-code":
+            settings = dataclasses.replace(self.settings, sandbox=False, auth="device-code")
+        else:
+            settings = self.settings
+        self.run_worker(self.reopen(settings), name="reopen", group="inventory",
+                        exit_on_error=False, description="open the backend")
+
+    async def reopen(self, settings: Settings) -> None:
+        """Close the backend and forget what it loaded, then load anew with `settings`
+        (the sandbox instead of Azure, another way to sign in, or simply again)."""
+        old, self.backend = self.backend, None
+        if old is not None:
+            try:
+                await old.close()
+            except Exception:
+                log.exception("closing the backend")
+        self.settings = settings
+        self.inventory = Inventory()
+        self.statuses = {}
+        self.loaded_at = None
+        self.overlaps = set()
+        self.conflict_count = None
+        self.address_index = cidr.analyse(())
+        self._sub_key = ALL_KEY
+        self._vnet_key = None
+        self._soon.clear()
+        self._render_all(flash=False)
+        self._start_load(initial=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Write keys are dimmed in the footer (None) while writes are off: `--read-only`,
+        or the selected VNet's subscription is read-only in the config file."""
+        if action in WRITE_ACTIONS and self._read_only_reason(self._vnet_key) is not None:
+            return None
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A dimmed write key is not silent: pressing it says why nothing happens."""
+        if len(self.screen_stack) > 1:
+            return
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if binding.action in WRITE_ACTIONS:
+                why = self._read_only_reason(self._vnet_key)
+                if why is not None:
+                    self.notify(why, title="Read-only", severity="warning", markup=False)
+                return
+
+    async def _palette_action(self, action: str) -> None:
+        why = self._read_only_reason(self._vnet_key) if action in WRITE_ACTIONS else None
+        if why is not None:
+            self.notify(why, title="Read-only", severity="warning", markup=False)
+            return
+        await self.run_action(action)
+
+    def _mark_details(self, vnet: VirtualNetwork | None) -> None:
+        """A production VNet's details wear the warning colour; a read-only one says so."""
+        details = self.details
+        if vnet is None:
+            details.border_subtitle = ""
+            return
+        target = self.inventory.subscription(vnet.subscription_id) or vnet.subscription_id
+        marks = []
+        if config.is_production(target, self.settings):
+            details.border_title = Text.assemble(
+                (vnet.name, f"bold {WARN_STYLE}"), (" ⚠ production", WARN_STYLE)
+            )
+            marks.append("writes ask for its name")
+        if self._read_only_reason(vnet.id) is not None:
+            marks.append("read-only")
+        details.border_subtitle = Text(" · ".join(marks), style=WARN_STYLE)
+
+    def action_activity(self) -> None:
+        self.run_worker(self._open_activity(), name="activity", group="activity",
+                        exit_on_error=False, description="read the activity log")
+
+    async def _open_activity(self) -> None:
+        entries = await asyncio.to_thread(audit.read_audit)
+        await self.push_screen(ActivityScreen(entries, source=str(audit.audit_path())))
+
+    @on(ActivityScreen.RefreshRequested)
+    async def _activity_refresh(self) -> None:
+        entries = await asyncio.to_thread(audit.read_audit)
+        if isinstance(self.screen, ActivityScreen):
+            self.screen.show(entries)
 
     # --- errors -------------------------------------------------------------------------
 
@@ -1188,6 +1331,9 @@ class VnetTuiApp(App[int]):
         if worker is self.load_worker:
             self._activity = ""
             self._update_header()
+            if is_sign_in_failure(error):
+                self._show_sign_in(error)
+                return
         self.report_error(error, title=f"Could not {worker.description or worker.name}")
 
     def report_error(self, error: BaseException, *, title: str = "Error") -> None:

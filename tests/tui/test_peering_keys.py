@@ -57,8 +57,10 @@ async def test_seed_walk_through_from_the_explorer(
 
         # a: the audit log of what was sent, as the activity view shows it.
         await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, ActivityScreen),
+                         "the activity view")
         assert isinstance(app.screen, ActivityScreen)
-        lines = str(app.screen.query_one("#activity-lines").render())
+        lines = "\n".join(entry.describe() for entry in app.screen.entries)
         assert "1and2: succeeded" in lines
         assert "2and1: succeeded" in lines
 
