@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_list import process_logging_restored
+from tests.cli.inprocess import process_logging_restored
 from tests.probe.ids import AZ303_WATCHER
 from tui.cli import main
 
