@@ -1,0 +1,99 @@
+"""Syncing the stale side of a peering after an address space changed."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from tui.errors import VnettuiError
+from tui.model import Peering, ResourceId, SyncLevel
+from tui.peering.backend import PeeringBackend
+from tui.peering.pair import PairState, read_pair
+from tui.peering.progress import ProgressCallback, ProgressEvent, Stage, _emit
+from tui.peering.retry import RetryPolicy, _with_retry
+
+
+@dataclass(frozen=True)
+class SyncRequest:
+    peering_id: ResourceId
+
+
+def sides_to_sync(link: Peering, reverse: Peering | None) -> list[Peering]:
+    """The links whose copy of the other VNet's space is stale.
+
+    Azure reports LocalNotInSync on the link that must be synced (azure-facts section 1:
+    after vnet1 grows, vnet2's link says LocalNotInSync and syncing it settles both).
+    LocalAndRemoteNotInSync means both ends changed [U], so both are synced.
+    """
+    stale = (SyncLevel.LOCAL_NOT_IN_SYNC, SyncLevel.LOCAL_AND_REMOTE_NOT_IN_SYNC)
+    chosen = [p for p in (link, reverse) if p is not None and p.sync_level in stale]
+    if chosen:
+        return chosen
+    # Only one side reports (the other could not be read): RemoteNotInSync points at the
+    # other side; with no other side to sync, syncing this one is all that can be done.
+    if link.sync_level is SyncLevel.REMOTE_NOT_IN_SYNC:
+        return [reverse] if reverse is not None else [link]
+    if reverse is not None and reverse.sync_level is SyncLevel.REMOTE_NOT_IN_SYNC:
+        return [link]
+    if (link.remote_vnet_address_prefixes
+            and set(link.remote_address_prefixes) != set(link.remote_vnet_address_prefixes)):
+        return [link]
+    return []
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    synced: tuple[Peering, ...]
+    errors: tuple[tuple[Peering, VnettuiError], ...]
+    now: PairState
+    already_in_sync: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def describe(self) -> str:
+        if self.already_in_sync:
+            return "Both links are already in sync; nothing was sent.\n" + self.now.describe()
+        lines = [f"Synced {p.name} on {p.vnet_id.name}: {p.sync_level.value}."
+                 for p in self.synced]
+        lines += [f"Could not sync {p.name} on {p.vnet_id.name}: {e}." for p, e in self.errors]
+        lines.append(self.now.describe())
+        return "\n".join(lines)
+
+
+async def sync_peering(
+    backend: PeeringBackend,
+    peering_id: ResourceId,
+    on_progress: ProgressCallback | None = None,
+    *,
+    retry: RetryPolicy | None = None,
+) -> SyncResult:
+    """Re-read the link and its reverse, sync the stale side(s), re-read both."""
+    retry = retry or RetryPolicy()
+    link = await backend.get_peering(peering_id)
+    local_name, remote_name = link.vnet_id.name, link.remote_vnet_id.name
+    before = await read_pair(backend, link.vnet_id, local_name, link.remote_vnet_id, remote_name)
+    reverse = before.remote_link
+    targets = sides_to_sync(before.local_link or link, reverse)
+    if not targets:
+        return SyncResult((), (), before, already_in_sync=True)
+    synced: list[Peering] = []
+    errors: list[tuple[Peering, VnettuiError]] = []
+
+    async def sync(peering: Peering) -> None:
+        label = f"{peering.name} on {peering.vnet_id.name}"
+        _emit(on_progress, ProgressEvent(Stage.SYNCING, f"sync {label}", peering=peering))
+        try:
+            done = await _with_retry(backend, lambda: backend.sync_peering(peering.id), label,
+                                     retry, on_progress)
+        except VnettuiError as error:
+            errors.append((peering, error))
+            _emit(on_progress, ProgressEvent(Stage.FAILED, f"{label}: {error}", peering=peering))
+            return
+        synced.append(done or peering)
+        _emit(on_progress, ProgressEvent(Stage.DONE, f"synced {label}", peering=done))
+
+    await asyncio.gather(*(sync(p) for p in targets))
+    now = await read_pair(backend, link.vnet_id, local_name, link.remote_vnet_id, remote_name)
+    return SyncResult(tuple(synced), tuple(errors), now)
