@@ -11,8 +11,9 @@ No Textual, no SDK: the cloud is any object with the `PeeringBackend` methods
 
 Submodules, one concept each: `backend` (the Protocol), `preflight` (requests and ARM's
 rules), `plan` (PUTs and az commands), `progress` (events), `retry` (backoff and polling),
-`pair` (both links re-read), `apply` (send, settle, resend), `rollback`, `create`,
-`delete`, `sync`, `edit`, and `perform` (one entry point for the app).
+`pair` (both links re-read), `apply` (send, settle, resend), `each_link` (one write to
+several links), `rollback`, `create`, `delete`, `sync`, `edit`, and `perform` (one entry
+point for the app).
 """
 
 from tui.peering.apply import ApplyResult, LinkResult, apply_plan, retry_failed

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from tui.errors import CloudError, VnettuiError
 from tui.model import Peering, PeeringState, ResourceId
 from tui.peering.backend import PeeringBackend
-from tui.peering.pair import PairState, read_pair, state_text
+from tui.peering.pair import PairState, read_plan_pair, state_text
 from tui.peering.plan import Action, Plan, PlannedLink
 from tui.peering.progress import ProgressCallback, ProgressEvent, Stage, _emit
 from tui.peering.retry import PollPolicy, RetryPolicy, _with_retry, pause_of
@@ -94,8 +94,7 @@ async def _settle(backend: PeeringBackend, plan: Plan, poll: PollPolicy,
                   on_progress: ProgressCallback | None) -> PairState:
     """Re-read both sides until the links show the state they should end in."""
     seen: dict[ResourceId, PeeringState] = {}
-    now = await read_pair(backend, plan.local_vnet_id, plan.local_name,
-                          plan.remote_vnet_id, plan.remote_name)
+    now = await read_plan_pair(backend, plan)
     for poll_no in range(poll.polls):
         for link in now.links():
             if seen.get(link.id) is not link.state:
@@ -114,8 +113,7 @@ async def _settle(backend: PeeringBackend, plan: Plan, poll: PollPolicy,
                 f"Azure finishes on its own, so read the links again later")))
             break
         await pause_of(backend, poll.sleep)(poll.interval)
-        now = await read_pair(backend, plan.local_vnet_id, plan.local_name,
-                              plan.remote_vnet_id, plan.remote_name)
+        now = await read_plan_pair(backend, plan)
     return now
 
 
@@ -147,8 +145,7 @@ async def apply_plan(
     if all(r.ok for r in results):
         now = await _settle(backend, plan, poll or PollPolicy(), on_progress)
     else:
-        now = await read_pair(backend, plan.local_vnet_id, plan.local_name,
-                              plan.remote_vnet_id, plan.remote_name)
+        now = await read_plan_pair(backend, plan)
     return ApplyResult(plan, tuple(results), now)
 
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from tui.errors import NotFoundError, VnettuiError
 from tui.model import Inventory, Peering, ResourceId, rid
 from tui.peering.backend import PeeringBackend
+from tui.peering.each_link import on_each_link
 from tui.peering.pair import PairState, read_pair, state_text
 from tui.peering.progress import ProgressCallback, ProgressEvent, Stage, _emit
-from tui.peering.retry import RetryPolicy, _with_retry
+from tui.peering.retry import RetryPolicy
 
 
 @dataclass(frozen=True)
@@ -105,23 +105,10 @@ async def delete_peering(
     retry: RetryPolicy | None = None,
 ) -> DeleteResult:
     """Delete one or both links concurrently, then re-read what is left."""
-    retry = retry or RetryPolicy()
-    deleted: list[Peering] = []
-    errors: list[tuple[Peering, VnettuiError]] = []
-
-    async def delete(peering: Peering) -> None:
-        label = f"{peering.name} on {peering.vnet_id.name}"
-        _emit(on_progress, ProgressEvent(Stage.DELETING, f"delete {label}", peering=peering))
-        try:
-            await _with_retry(backend, _deleting(backend, peering.id), label, retry, on_progress)
-        except VnettuiError as error:
-            errors.append((peering, error))
-            _emit(on_progress, ProgressEvent(Stage.FAILED, f"{label}: {error}", peering=peering))
-            return
-        deleted.append(peering)
-        _emit(on_progress, ProgressEvent(Stage.DELETED, f"deleted {label}", peering=peering))
-
-    await asyncio.gather(*(delete(p) for p in plan.targets))
+    deleted, errors = await on_each_link(
+        backend, plan.targets, lambda p: _deleting(backend, p.id),
+        starting=(Stage.DELETING, "delete"), finished=(Stage.DELETED, "deleted"),
+        retry=retry or RetryPolicy(), on_progress=on_progress)
     now = await read_pair(backend, plan.peering.vnet_id, plan.vnet_name,
                           plan.peering.remote_vnet_id, plan.remote_vnet_name)
     for link in now.links():

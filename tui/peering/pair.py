@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from tui.errors import VnettuiError
 from tui.model import Peering, PeeringState, ResourceId
 from tui.peering.backend import PeeringBackend
+from tui.peering.plan import Plan
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,9 @@ async def read_pair(
                                         link(remote_id, remote_name, local_id))
     return PairState(local_id, local_name, remote_id, remote_name, mine, theirs,
                      tuple(unreadable))
+
+
+async def read_plan_pair(backend: PeeringBackend, plan: Plan) -> PairState:
+    """`read_pair` for the two VNets of a plan."""
+    return await read_pair(backend, plan.local_vnet_id, plan.local_name,
+                           plan.remote_vnet_id, plan.remote_name)

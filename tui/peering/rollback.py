@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from tui.errors import VnettuiError
@@ -10,10 +9,11 @@ from tui.model import Peering
 from tui.peering.apply import ApplyResult
 from tui.peering.backend import PeeringBackend
 from tui.peering.delete import _deleting
-from tui.peering.pair import PairState, read_pair
+from tui.peering.each_link import on_each_link
+from tui.peering.pair import PairState, read_plan_pair
 from tui.peering.plan import Action
-from tui.peering.progress import ProgressCallback, ProgressEvent, Stage, _emit
-from tui.peering.retry import RetryPolicy, _with_retry
+from tui.peering.progress import ProgressCallback, Stage
+from tui.peering.retry import RetryPolicy
 
 
 @dataclass(frozen=True)
@@ -47,24 +47,9 @@ async def roll_back(
     created = {link.peering_id for link in result.plan.links if link.action is Action.CREATE}
     doomed = [p for p in result.now.links() if p.id in created]
     kept = tuple(p for p in result.now.links() if p.id not in created)
-    errors: list[tuple[Peering, VnettuiError]] = []
-    deleted: list[Peering] = []
-
-    async def delete(peering: Peering) -> None:
-        label = f"{peering.name} on {peering.vnet_id.name}"
-        _emit(on_progress, ProgressEvent(Stage.DELETING, f"rolling back: delete {label}",
-                                         peering=peering))
-        try:
-            await _with_retry(backend, _deleting(backend, peering.id), label, retry, on_progress)
-        except VnettuiError as error:
-            errors.append((peering, error))
-            _emit(on_progress, ProgressEvent(Stage.FAILED, f"{label}: {error}", peering=peering))
-            return
-        deleted.append(peering)
-        _emit(on_progress, ProgressEvent(Stage.DELETED, f"deleted {label}", peering=peering))
-
-    await asyncio.gather(*(delete(p) for p in doomed))
-    plan = result.plan
-    now = await read_pair(backend, plan.local_vnet_id, plan.local_name,
-                          plan.remote_vnet_id, plan.remote_name)
+    deleted, errors = await on_each_link(
+        backend, doomed, lambda p: _deleting(backend, p.id),
+        starting=(Stage.DELETING, "rolling back: delete"), finished=(Stage.DELETED, "deleted"),
+        retry=retry, on_progress=on_progress)
+    now = await read_plan_pair(backend, result.plan)
     return RollbackResult(tuple(deleted), tuple(errors), kept, now)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from tui.errors import VnettuiError
 from tui.model import Peering, ResourceId, SyncLevel
 from tui.peering.backend import PeeringBackend
+from tui.peering.each_link import on_each_link
 from tui.peering.pair import PairState, read_pair
-from tui.peering.progress import ProgressCallback, ProgressEvent, Stage, _emit
-from tui.peering.retry import RetryPolicy, _with_retry
+from tui.peering.progress import ProgressCallback, Stage
+from tui.peering.retry import RetryPolicy
 
 
 @dataclass(frozen=True)
@@ -78,22 +78,9 @@ async def sync_peering(
     targets = sides_to_sync(before.local_link or link, reverse)
     if not targets:
         return SyncResult((), (), before, already_in_sync=True)
-    synced: list[Peering] = []
-    errors: list[tuple[Peering, VnettuiError]] = []
-
-    async def sync(peering: Peering) -> None:
-        label = f"{peering.name} on {peering.vnet_id.name}"
-        _emit(on_progress, ProgressEvent(Stage.SYNCING, f"sync {label}", peering=peering))
-        try:
-            done = await _with_retry(backend, lambda: backend.sync_peering(peering.id), label,
-                                     retry, on_progress)
-        except VnettuiError as error:
-            errors.append((peering, error))
-            _emit(on_progress, ProgressEvent(Stage.FAILED, f"{label}: {error}", peering=peering))
-            return
-        synced.append(done or peering)
-        _emit(on_progress, ProgressEvent(Stage.DONE, f"synced {label}", peering=done))
-
-    await asyncio.gather(*(sync(p) for p in targets))
+    synced, errors = await on_each_link(
+        backend, targets, lambda p: lambda: backend.sync_peering(p.id),
+        starting=(Stage.SYNCING, "sync"), finished=(Stage.DONE, "synced"),
+        retry=retry, on_progress=on_progress)
     now = await read_pair(backend, link.vnet_id, local_name, link.remote_vnet_id, remote_name)
     return SyncResult(tuple(synced), tuple(errors), now)
