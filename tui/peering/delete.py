@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tui.errors import NotFoundError, VnettuiError
 from tui.model import Inventory, Peering, ResourceId, rid
 from tui.peering.backend import PeeringBackend
-from tui.peering.each_link import on_each_link
+from tui.peering.each_link import describe_writes, on_each_link
 from tui.peering.pair import PairState, read_pair, state_text
 from tui.peering.progress import ProgressCallback, ProgressEvent, Stage, _emit
 from tui.peering.retry import RetryPolicy
@@ -80,10 +80,8 @@ class DeleteResult:
         return not self.errors
 
     def describe(self) -> str:
-        lines = [f"Deleted {p.name} on {p.vnet_id.name}." for p in self.deleted]
-        lines += [f"Could not delete {p.name} on {p.vnet_id.name}: {e}." for p, e in self.errors]
-        lines.append(self.now.describe())
-        return "\n".join(lines)
+        return describe_writes([f"Deleted {p.name} on {p.vnet_id.name}." for p in self.deleted],
+                               "delete", self.errors, self.now)
 
 
 def _deleting(backend: PeeringBackend, peering_id: ResourceId) -> Callable[

@@ -1,4 +1,4 @@
-"""One write sent to several links at once, each with retries: which went through, which failed.
+"""One write sent to several links at once, each with retries, and what the result says.
 
 Delete, roll back and sync differ only in the call and the words they report; the rest (the
 label, the progress events, collecting failures instead of raising) is here, once.
@@ -7,11 +7,12 @@ label, the progress events, collecting failures instead of raising) is here, onc
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from tui.errors import VnettuiError
 from tui.model import Peering
 from tui.peering.backend import PeeringBackend
+from tui.peering.pair import PairState
 from tui.peering.progress import ProgressCallback, ProgressEvent, Stage, _emit
 from tui.peering.retry import RetryPolicy, _with_retry
 
@@ -49,3 +50,16 @@ async def on_each_link(
 
     await asyncio.gather(*(one(p) for p in peerings))
     return done_links, errors
+
+
+def describe_writes(
+    done: Sequence[str],
+    verb: str,
+    errors: Iterable[tuple[Peering, VnettuiError]],
+    now: PairState,
+    *,
+    then: Sequence[str] = (),
+) -> str:
+    """What a result says: a line per link written, per failure, then what exists now."""
+    failed = [f"Could not {verb} {p.name} on {p.vnet_id.name}: {e}." for p, e in errors]
+    return "\n".join([*done, *failed, *then, now.describe()])

@@ -9,7 +9,7 @@ from tui.model import Peering
 from tui.peering.apply import ApplyResult
 from tui.peering.backend import PeeringBackend
 from tui.peering.delete import _deleting
-from tui.peering.each_link import on_each_link
+from tui.peering.each_link import describe_writes, on_each_link
 from tui.peering.pair import PairState, read_plan_pair
 from tui.peering.plan import Action
 from tui.peering.progress import ProgressCallback, Stage
@@ -28,11 +28,10 @@ class RollbackResult:
         return not self.errors
 
     def describe(self) -> str:
-        lines = [f"Rolled back: deleted {p.name} on {p.vnet_id.name}." for p in self.deleted]
-        lines += [f"Could not delete {p.name} on {p.vnet_id.name}: {e}." for p, e in self.errors]
-        lines += [f"Kept {p.name} on {p.vnet_id.name}: it existed before." for p in self.kept]
-        lines.append(self.now.describe())
-        return "\n".join(lines)
+        return describe_writes(
+            [f"Rolled back: deleted {p.name} on {p.vnet_id.name}." for p in self.deleted],
+            "delete", self.errors, self.now,
+            then=[f"Kept {p.name} on {p.vnet_id.name}: it existed before." for p in self.kept])
 
 
 async def roll_back(

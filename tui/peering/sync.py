@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tui.errors import VnettuiError
 from tui.model import Peering, ResourceId, SyncLevel
 from tui.peering.backend import PeeringBackend
-from tui.peering.each_link import on_each_link
+from tui.peering.each_link import describe_writes, on_each_link
 from tui.peering.pair import PairState, read_pair
 from tui.peering.progress import ProgressCallback, Stage
 from tui.peering.retry import RetryPolicy
@@ -55,11 +55,9 @@ class SyncResult:
     def describe(self) -> str:
         if self.already_in_sync:
             return "Both links are already in sync; nothing was sent.\n" + self.now.describe()
-        lines = [f"Synced {p.name} on {p.vnet_id.name}: {p.sync_level.value}."
-                 for p in self.synced]
-        lines += [f"Could not sync {p.name} on {p.vnet_id.name}: {e}." for p, e in self.errors]
-        lines.append(self.now.describe())
-        return "\n".join(lines)
+        return describe_writes(
+            [f"Synced {p.name} on {p.vnet_id.name}: {p.sync_level.value}." for p in self.synced],
+            "sync", self.errors, self.now)
 
 
 async def sync_peering(
