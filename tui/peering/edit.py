@@ -1,0 +1,78 @@
+"""Changing the flags of an existing link, checked against the gateway rules first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui.model import Inventory, Peering, PeeringFlags, PeeringState, ResourceId
+from tui.peering.apply import ApplyResult, apply_plan
+from tui.peering.backend import PeeringBackend
+from tui.peering.delete import find_peering
+from tui.peering.plan import Action, Plan, PlannedLink
+from tui.peering.preflight import Check, Field, Preflight, Problem, gateway_problems
+from tui.peering.progress import ProgressCallback
+from tui.peering.retry import PollPolicy, RetryPolicy
+
+
+@dataclass(frozen=True)
+class EditRequest:
+    peering_id: ResourceId
+    flags: PeeringFlags
+
+
+def check_edit(inventory: Inventory, peering: Peering, flags: PeeringFlags) -> Preflight:
+    """The gateway rules for new flags on an existing link (the rest cannot change)."""
+    vnet = inventory.vnet(peering.vnet_id)
+    remote = inventory.vnet(peering.remote_vnet_id)
+    if vnet is None:
+        return Preflight((Problem(Check.REMOTE,
+                                  f"The VNet {peering.vnet_id.name} is not loaded."),))
+    reverse = inventory.reverse_of(peering)
+    problems: list[Problem] = []
+    notes: list[str] = []
+    if remote is not None:
+        problems += gateway_problems(
+            vnet, remote, flags, reverse.flags.allow_gateway_transit if reverse else None,
+            replacing=peering, field_=Field.LOCAL_FLAGS)
+        if reverse and reverse.flags.use_remote_gateways and not flags.allow_gateway_transit:
+            problems.append(Problem(Check.GATEWAY, (
+                f"{remote.name}'s link {reverse.name!r} uses {vnet.name}'s gateway, so "
+                f"{vnet.name}'s link must keep allowing gateway transit."
+            ), Field.LOCAL_FLAGS))
+    elif flags.use_remote_gateways and vnet.has_gateway:
+        problems.append(Problem(Check.GATEWAY, (
+            f"{vnet.name} cannot use {peering.remote_vnet_id.name}'s gateway: {vnet.name} has "
+            f"a gateway of its own."), Field.LOCAL_FLAGS))
+    if peering.state is PeeringState.DISCONNECTED:
+        notes.append(f"{peering.name} is Disconnected: saving it revives it (Initiated) until "
+                     f"{peering.remote_vnet_id.name} links back.")
+    return Preflight(tuple(problems), tuple(notes))
+
+
+def plan_edit(inventory: Inventory, request: EditRequest) -> Plan:
+    peering = find_peering(inventory, request.peering_id)
+    if peering is None:
+        return Plan(Preflight((Problem(Check.REMOTE, (
+            f"The link {request.peering_id.name} is not loaded.")),)))
+    check = check_edit(inventory, peering, request.flags)
+    vnet = inventory.vnet(peering.vnet_id)
+    remote = inventory.vnet(peering.remote_vnet_id)
+    vnet_name = vnet.name if vnet else peering.vnet_id.name
+    remote_name = remote.name if remote else peering.remote_vnet_id.name
+    action = Action.REVIVE if peering.state is PeeringState.DISCONNECTED else Action.UPDATE
+    link = PlannedLink(action, peering.vnet_id, vnet_name, peering.name,
+                       peering.remote_vnet_id, remote_name, request.flags)
+    return Plan(check, (link,), peering.vnet_id, peering.remote_vnet_id, vnet_name, remote_name)
+
+
+async def edit_peering(
+    backend: PeeringBackend,
+    plan: Plan,
+    on_progress: ProgressCallback | None = None,
+    *,
+    retry: RetryPolicy | None = None,
+    poll: PollPolicy | None = None,
+) -> ApplyResult:
+    """PUT the link with its new flags and re-read both sides."""
+    return await apply_plan(backend, plan, on_progress, retry=retry,
+                            poll=poll or PollPolicy(polls=1))

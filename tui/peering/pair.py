@@ -1,0 +1,75 @@
+"""Both links between two VNets, re-read from the cloud: the truth after every write."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from tui.errors import VnettuiError
+from tui.model import Peering, PeeringState, ResourceId
+from tui.peering.backend import PeeringBackend
+from tui.peering.plan import Plan
+
+
+@dataclass(frozen=True)
+class PairState:
+    """What exists between two VNets, re-read from the cloud (None: could not be read)."""
+
+    local_vnet_id: ResourceId
+    local_vnet_name: str
+    remote_vnet_id: ResourceId
+    remote_vnet_name: str
+    local_link: Peering | None = None
+    remote_link: Peering | None = None
+    unreadable: tuple[str, ...] = ()  # VNet names whose links could not be re-read
+
+    def links(self) -> list[Peering]:
+        return [p for p in (self.local_link, self.remote_link) if p is not None]
+
+    def describe(self) -> str:
+        parts = []
+        for name, other, link in ((self.local_vnet_name, self.remote_vnet_name, self.local_link),
+                                  (self.remote_vnet_name, self.local_vnet_name, self.remote_link)):
+            if name in self.unreadable:
+                parts.append(f"{name}'s links could not be read")
+            elif link is None:
+                parts.append(f"{name} has no link to {other}")
+            else:
+                parts.append(f"{name} has {link.name} -> {other} ({state_text(link)})")
+        return "Now " + "; ".join(parts) + "."
+
+
+def state_text(peering: Peering) -> str:
+    text = peering.state.value
+    if peering.provisioning_state.lower() not in ("succeeded", ""):
+        text += f", {peering.provisioning_state}"
+    if peering.state is PeeringState.CONNECTED and peering.needs_sync:
+        text += ", sync needed"
+    return text
+
+
+async def read_pair(
+    backend: PeeringBackend, local_id: ResourceId, local_name: str,
+    remote_id: ResourceId, remote_name: str,
+) -> PairState:
+    """Re-read the links between two VNets from the cloud: the truth after a write."""
+    unreadable: list[str] = []
+
+    async def link(vnet_id: ResourceId, name: str, other: ResourceId) -> Peering | None:
+        try:
+            found = await backend.list_peerings(vnet_id)
+        except VnettuiError:
+            unreadable.append(name)
+            return None
+        return next((p for p in found if p.remote_vnet_id == other), None)
+
+    mine, theirs = await asyncio.gather(link(local_id, local_name, remote_id),
+                                        link(remote_id, remote_name, local_id))
+    return PairState(local_id, local_name, remote_id, remote_name, mine, theirs,
+                     tuple(unreadable))
+
+
+async def read_plan_pair(backend: PeeringBackend, plan: Plan) -> PairState:
+    """`read_pair` for the two VNets of a plan."""
+    return await read_pair(backend, plan.local_vnet_id, plan.local_name,
+                           plan.remote_vnet_id, plan.remote_name)
