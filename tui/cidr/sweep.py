@@ -4,7 +4,9 @@ around it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Literal, cast
 
 from tui.cidr.index import AddressIndex
@@ -17,9 +19,29 @@ def _vnets_of(source: Inventory | Iterable[VirtualNetwork]) -> tuple[VirtualNetw
     return source.vnets if isinstance(source, Inventory) else tuple(source)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector around a bulk build.
+
+    The sweep allocates hundreds of thousands of short tuples and lists and no cycles; with
+    100k VNets alive the collector's generation scans then cost a third of the time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def analyse(source: Inventory | Iterable[VirtualNetwork]) -> AddressIndex:
     """Find every overlap in an inventory (or any VNets) and index them for queries."""
-    vnets = _vnets_of(source)
+    with _collector_paused():
+        return _analyse(_vnets_of(source))
+
+
+def _analyse(vnets: tuple[VirtualNetwork, ...]) -> AddressIndex:
     # Flat lists over every prefix, built with comprehensions: at 100k prefixes the
     # per-item cost of an ordinary loop is most of the time.
     by_id: dict[str, int] = {}
