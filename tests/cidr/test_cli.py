@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import logging
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -18,8 +17,8 @@ from typing import Any
 import pytest
 
 from tests.cidr.factory import components
+from tests.cli.inprocess import run_main
 from tests.conftest import vnettui_command
-from tui.cli import main
 from tui.sandbox.scenarios import CONTOSO_SUBSCRIPTION
 from tui.sandbox.store import SandboxStore
 
@@ -134,26 +133,8 @@ def cli(
         monkeypatch.setenv("VNETTUI_SANDBOX_STATE", str(made[scenario]))
         for name, value in extra_env.items():
             monkeypatch.setenv(name, value)
-        capsys.readouterr()
-        # main() sets up logging for a process; put the test process's logging back after.
-        root, sdk = logging.getLogger(), logging.getLogger("azure")
-        handlers, root_level, sdk_level = list(root.handlers), root.level, sdk.level
-        try:
-            code = main(list(argv))
-        except SystemExit as exit_:  # argparse refusals
-            code = int(exit_.code or 0)
-        finally:
-            for handler in list(root.handlers):
-                if handler not in handlers:
-                    root.removeHandler(handler)
-                    handler.close()
-            for handler in handlers:
-                if handler not in root.handlers:
-                    root.addHandler(handler)
-            root.setLevel(root_level)
-            sdk.setLevel(sdk_level)
-        out, err = capsys.readouterr()
-        return code, out, err
+        result = run_main(capsys, *argv)
+        return result.returncode, result.stdout, result.stderr
 
     return run
 
