@@ -11,7 +11,10 @@ from textual.pilot import Pilot
 async def wait_until(
     pilot: Pilot[object], predicate: Callable[[], bool], what: str, within: float = 30.0
 ) -> None:
-    """Let the app run until `predicate()` is true; fail naming `what` if it never is."""
+    """Let the app run until `predicate()` is true; fail naming `what` if it never is.
+
+    The deadline is generous on purpose: it only matters when something is wrong, and a
+    loaded 2-core CI machine can be several times slower than a desk."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
     while not predicate():
@@ -20,7 +23,7 @@ async def wait_until(
         await pilot.pause(0.02)
 
 
-async def wait_for_layout(pilot: Pilot[object], within: float = 10.0) -> None:
+async def wait_for_layout(pilot: Pilot[object], within: float = 30.0) -> None:
     """Let the app run until no worker runs and every widget's size and scroll have stayed
     the same over consecutive frames: on a loaded machine a pane's final height can land a
     frame after its content, which a screenshot must not catch half way."""
