@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from tui.config import add_production_argument, confirm_production, is_read_only
@@ -133,7 +134,7 @@ def refuse_read_only(settings: Settings, inventory: Inventory,
             f"{where}; nothing was sent", code="ReadOnlySubscription")
 
 
-def all_refused(failures: list[VnettuiError | None]) -> bool:
+def all_refused(failures: Sequence[VnettuiError | None]) -> bool:
     """Every failure was refused before leaving the process (the guard): a refusal (exit 2),
     not a cloud failure."""
     return bool(failures) and all(isinstance(e, RefusedError) for e in failures)
@@ -163,14 +164,9 @@ async def _peer(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  {line}")
         typed: PeeringBackend = backend
         outcome = await create_peering(typed, plan, _print_event)
-    text = outcome.describe()
-    if outcome.ok:
-        print(text)
-        return 0
-    print(text, file=sys.stderr)
     result = outcome.result
-    refused = all_refused([r.error for r in result.failed])
-    return 2 if refused and not result.succeeded else 3
+    return _finish(outcome.ok, outcome.describe(), [r.error for r in result.failed],
+                   bool(result.succeeded))
 
 
 def run_unpeer(args: argparse.Namespace, settings: Settings) -> int:
@@ -194,12 +190,8 @@ async def _unpeer(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{plan.question()[:-1]}: {plan.consequence()}")
         typed: PeeringBackend = backend
         result = await delete_peering(typed, plan, _print_event)
-    if result.ok:
-        print(result.describe())
-        return 0
-    print(result.describe(), file=sys.stderr)
-    refused = all_refused([e for _, e in result.errors])
-    return 2 if refused and not result.deleted else 3
+    return _finish(result.ok, result.describe(), [e for _, e in result.errors],
+                   bool(result.deleted))
 
 
 def run_sync(args: argparse.Namespace, settings: Settings) -> int:
@@ -221,9 +213,17 @@ async def _sync(args: argparse.Namespace, settings: Settings) -> int:
         _confirm(args, settings, inventory, [v for v in pair if v is not None])
         typed: PeeringBackend = backend
         result = await sync_peering(typed, peering.id, _print_event)
-    if result.ok:
-        print(result.describe())
+    return _finish(result.ok, result.describe(), [e for _, e in result.errors],
+                   bool(result.synced))
+
+
+def _finish(
+    ok: bool, text: str, errors: Sequence[VnettuiError | None], anything_done: bool
+) -> int:
+    """Print the outcome and choose the exit code: 0 done; 2 when every failure was a
+    refusal and nothing was written (nothing was sent); 3 for a cloud failure."""
+    if ok:
+        print(text)
         return 0
-    print(result.describe(), file=sys.stderr)
-    refused = all_refused([e for _, e in result.errors])
-    return 2 if refused and not result.synced else 3
+    print(text, file=sys.stderr)
+    return 2 if all_refused(errors) and not anything_done else 3
