@@ -958,21 +958,26 @@ class VnetTuiApp(App[int]):
             self.notify(f"{where}; pick a link in the peerings (key 3) first.", markup=False)
         return peering
 
-    def action_delete_peering(self) -> None:
+    def _writable_peering(self) -> Peering | None:
+        """The selected link, if a write to it may go ahead; otherwise say why and None."""
         if self.settings.read_only and self._refuse_if_read_only():
-            return
+            return None
         peering = self._selected_peering_or_hint()
-        if peering is not None and not self._refuse_if_read_only(peering.vnet_id):
+        if peering is None or self._refuse_if_read_only(peering.vnet_id):
+            return None
+        return peering
+
+    def action_delete_peering(self) -> None:
+        peering = self._writable_peering()
+        if peering is not None:
             self.push_screen(
                 DeletePeeringConfirm(self.inventory, peering, confirm=self._confirmation),
                 self._peering_chosen,
             )
 
     def action_sync(self) -> None:
-        if self.settings.read_only and self._refuse_if_read_only():
-            return
-        peering = self._selected_peering_or_hint()
-        if peering is None or self._refuse_if_read_only(peering.vnet_id):
+        peering = self._writable_peering()
+        if peering is None:
             return
         back = self.inventory.reverse_of(peering)
         if not peering.needs_sync and not (back and back.needs_sync):
@@ -996,10 +1001,8 @@ class VnetTuiApp(App[int]):
                          confirmed)
 
     def action_edit_peering(self) -> None:
-        if self.settings.read_only and self._refuse_if_read_only():
-            return
-        peering = self._selected_peering_or_hint()
-        if peering is not None and not self._refuse_if_read_only(peering.vnet_id):
+        peering = self._writable_peering()
+        if peering is not None:
             self.push_screen(
                 PeeringEditForm(self.inventory, peering, confirm=self._confirmation),
                 self._peering_chosen,
