@@ -287,6 +287,18 @@ class LoadError:
 
 
 @dataclass(frozen=True)
+class SubscriptionStatus:
+    """What the explorer knows of one subscription: loading, loaded, or failed."""
+
+    subscription: Subscription
+    vnet_count: int | None = None  # None until the inventory is in
+    error: LoadError | None = None
+    loading: bool = True
+    production: bool = False  # marked in the config file: writes need the VNet's name typed
+    read_only: bool = False  # no writes to it (the config file or --read-only)
+
+
+@dataclass(frozen=True)
 class Inventory:
     """Everything loaded, with lookups by id. Built once per load; never mutated."""
 

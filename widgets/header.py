@@ -73,9 +73,9 @@ def age_text(seconds: float) -> str:
 class StatusHeader(Static):
     """Shows a HeaderInfo; the app sets it whenever counts, activity or age change."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.info = HeaderInfo(source="")
+    def __init__(self, info: HeaderInfo | None = None, *, id: str | None = None) -> None:
+        self.info = info or HeaderInfo(source="")
+        super().__init__(header_text(self.info) if info else "", id=id)
 
     def show(self, info: HeaderInfo) -> None:
         if info != self.info:

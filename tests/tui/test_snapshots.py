@@ -23,7 +23,7 @@ async def loaded(pilot: Pilot[Any]) -> None:
     app = pilot.app
     assert isinstance(app, VnetTuiApp)
     app.animation_level = "none"
-    await wait_until(pilot, lambda: app.loads >= 1, "the inventory to load")
+    await wait_until(pilot, lambda: app.explorer.loads >= 1, "the inventory to load")
     await pilot.press("j")  # hub-vnet: the richest details pane
     await wait_for_layout(pilot)
 

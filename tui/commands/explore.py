@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from tui.settings import Settings
+import sys
+
+from tui.redact import redact
+from tui.settings import Settings, state_dir
+
+# The explorer stopped on a bug (its traceback is in the log file).
+EXIT_CRASH = 4
 
 
 def run_explorer(settings: Settings) -> int:
@@ -11,4 +17,14 @@ def run_explorer(settings: Settings) -> int:
 
     app = VnetTuiApp(settings)
     result = app.run(mouse=settings.mouse)
+    if app.crash is not None:
+        error = app.crash
+        print(
+            f"vnettui: the explorer stopped on an unexpected error ({type(error).__name__}: "
+            f"{redact(str(error))[:200]}); the traceback is in {state_dir() / 'vnettui.log'}",
+            file=sys.stderr,
+        )
+        return EXIT_CRASH
+    if app.return_code:
+        return app.return_code
     return result if isinstance(result, int) else 0
