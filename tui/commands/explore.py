@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from tui.redact import redact
 from tui.settings import Settings, state_dir
+
+if TYPE_CHECKING:
+    from textual.app import AutopilotCallbackType
 
 # The explorer stopped on a bug (its traceback is in the log file).
 EXIT_CRASH = 4
 
 
-def run_explorer(settings: Settings) -> int:
-    """Run the app until the person quits. Logging already goes to a file (tui.cli)."""
+def run_explorer(settings: Settings, *, headless: bool = False,
+                 auto_pilot: AutopilotCallbackType | None = None) -> int:
+    """Run the app until the person quits. Logging already goes to a file (tui.cli).
+    `headless` and `auto_pilot` let a test drive the same path a person does."""
     from tui.app import VnetTuiApp
 
     app = VnetTuiApp(settings)
-    result = app.run(mouse=settings.mouse)
+    result = app.run(mouse=settings.mouse, headless=headless, auto_pilot=auto_pilot)
     if app.crash is not None:
         error = app.crash
         print(
