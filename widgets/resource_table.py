@@ -50,11 +50,13 @@ class Column:
 
     label: str
     key: str
-    min_width: int = 0  # 0: the heading's width, at most 8
+    min_width: int = 0  # 0: the heading's width, within 5 to 8
+    priority: int = 1  # columns of the lowest priority go first when room is short
 
     @property
     def floor(self) -> int:
-        return self.min_width or min(cell_len(self.label), 8)
+        """Narrower than this a column says nothing ("L…"): it is dropped instead."""
+        return self.min_width or min(max(cell_len(self.label), 5), 8)
 
 
 def _as_column(spec: Column | tuple[str, str]) -> Column:
@@ -81,20 +83,50 @@ def _sort_value(cell: Text) -> tuple[tuple[int, int | str], ...]:
 _DIGITS = re.compile(r"(\d+)")
 
 
-def fit_widths(naturals: Sequence[int], floors: Sequence[int], room: int) -> list[int]:
-    """Column widths for `room` cells: natural widths when they fit; else the widest shrink
-    first, down to their floors; else columns are dropped from the right (width 0)."""
+def fit_widths(naturals: Sequence[int], floors: Sequence[int], room: int,
+               priorities: Sequence[int] | None = None) -> list[int]:
+    """Column widths for `room` cells (0: the column is dropped).
+
+    Natural widths when they fit; else the least important columns (lowest priority) are
+    cut, down to their floors; else they are dropped, rightmost first, and the rest tried
+    again. Only the most important columns are ever cut below their natural width, widest
+    first. So a narrow VNet pane drops Region before it cuts a name.
+    """
+    count = len(naturals)
+    prio = list(priorities) if priorities is not None else [1] * count
+    keep = list(range(count))
+    while True:
+        gaps = GAP * max(0, len(keep) - 1)
+        if sum(naturals[i] for i in keep) + gaps <= room:
+            return [naturals[i] if i in keep else 0 for i in range(count)]
+        lowest = min(prio[i] for i in keep)
+        if all(prio[i] == lowest for i in keep):
+            break  # only the most important are left: cut them, widest first
+        cut = [i for i in keep if prio[i] == lowest]
+        fixed = sum(naturals[i] for i in keep if prio[i] != lowest)
+        floor_sum = sum(min(floors[i], naturals[i]) for i in cut)
+        if fixed + floor_sum + gaps <= room:
+            widths = [0] * count
+            for i in keep:
+                widths[i] = naturals[i] if prio[i] != lowest else min(floors[i], naturals[i])
+            spare = room - fixed - floor_sum - gaps
+            for i in cut:  # left to right, as far as the room goes
+                grow = min(spare, naturals[i] - widths[i])
+                widths[i] += grow
+                spare -= grow
+            return widths
+        keep.remove(max(cut))
+    return _shrink_widest([naturals[i] for i in keep], [floors[i] for i in keep], room,
+                          keep, count)
+
+
+def _shrink_widest(naturals: list[int], floors: list[int], room: int, keep: list[int],
+                   count: int) -> list[int]:
     widths = list(naturals)
-    count = len(widths)
-    while count > 1 and sum(min(f, n) for f, n in zip(floors[:count], naturals, strict=False)) \
-            + GAP * (count - 1) > room:
-        count -= 1
-    widths = widths[:count] + [0] * (len(widths) - count)
-    limit = room - GAP * max(0, count - 1)
-    excess = sum(widths[:count]) - limit
+    limit = room - GAP * max(0, len(widths) - 1)
+    excess = sum(widths) - limit
     while excess > 0:
-        # Shrink the widest column that is still above its floor.
-        candidates = [i for i in range(count) if widths[i] > min(floors[i], naturals[i])]
+        candidates = [i for i in range(len(widths)) if widths[i] > min(floors[i], naturals[i])]
         if not candidates:
             break
         widest = max(candidates, key=lambda i: widths[i])
@@ -103,9 +135,12 @@ def fit_widths(naturals: Sequence[int], floors: Sequence[int], room: int) -> lis
         step = min(excess, max(1, widths[widest] - target))
         widths[widest] -= step
         excess -= step
-    if count == 1 and widths[0] > limit:
+    if len(widths) == 1 and widths[0] > limit:
         widths[0] = max(1, limit)
-    return widths
+    out = [0] * count
+    for position, i in enumerate(keep):
+        out[i] = widths[position]
+    return out
 
 
 def clip(text: Text, width: int) -> Text:
@@ -465,7 +500,8 @@ class ResourceTable(ScrollView, can_focus=True):
             for i, width in enumerate(widths[: len(naturals)]):
                 if width > naturals[i]:
                     naturals[i] = width
-        fitted = fit_widths(naturals, [c.floor for c in self.columns], room)
+        fitted = fit_widths(naturals, [c.floor for c in self.columns], room,
+                            [c.priority for c in self.columns])
         self._fitted = (self._version, room, fitted)
         return fitted
 

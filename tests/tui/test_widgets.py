@@ -113,3 +113,18 @@ async def test_details_show_both_directions_and_missing_back_link() -> None:
         await pilot.pause()
         assert not pane.peerings.display
         assert pane.selected_peering is None
+
+
+def test_columns_drop_least_important_before_cutting_a_name() -> None:
+    from widgets.resource_table import fit_widths
+
+    vnet_floors, vnet_prio = [5, 8, 5, 8, 6], [2, 2, 2, 1, 1]
+    # Room for everything: natural widths.
+    assert fit_widths([13, 15, 3, 14, 11], vnet_floors, 200, vnet_prio) == [13, 15, 3, 14, 11]
+    # Short: Region goes, Resource group is cut, Name and Address stay whole.
+    assert fit_widths([13, 15, 3, 14, 11], vnet_floors, 48, vnet_prio) == [13, 15, 3, 11, 0]
+    # Shorter: both go before the address space is cut.
+    assert fit_widths([13, 29, 3, 14, 11], vnet_floors, 44, vnet_prio) == [13, 24, 3, 0, 0]
+    # VMs: Size and OS go before Power and the subnet are cut to "runni…".
+    assert fit_widths([4, 10, 7, 14, 15, 5], [5, 8, 5, 8, 5, 5], 44,
+                      [3, 3, 2, 2, 1, 1]) == [4, 10, 7, 14, 0, 0]
