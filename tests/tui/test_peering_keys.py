@@ -47,7 +47,11 @@ async def test_seed_walk_through_from_the_explorer(
         # d on the link: the confirm modal, then both sides gone.
         await pilot.press("3", "d")
         assert isinstance(app.screen, DeletePeeringConfirm)
-        await pilot.press("enter")
+        await pilot.press("enter")  # Cancel has the focus: enter alone deletes nothing
+        assert not isinstance(app.screen, DeletePeeringConfirm)
+        assert details.vnet is not None
+        assert details.vnet.peerings
+        await pilot.press("d", "y")
         await wait_until(pilot, lambda: finished(app), "the delete to finish")
         await pilot.press("enter")
         await wait_until(
