@@ -33,6 +33,7 @@ from widgets.conflicts_screen import ConflictsScreen
 from widgets.device_code_screen import DeviceCodeScreen
 from widgets.palette import JumpProvider, JumpTarget
 from widgets.signin_screen import Choice, SignInScreen
+from widgets.style import no_colour_theme
 
 if TYPE_CHECKING:
     from tui.azure.auth import DeviceCodePrompt
@@ -78,6 +79,8 @@ class VnetTuiApp(App[int]):
             )
             wanted = default_theme()
         self.theme = wanted
+        if self.no_color:
+            self.ansi_theme_dark = no_colour_theme()
         # The config file's [keymap], then any given here (binding id -> keys).
         if settings.keymap or keymap:
             self.set_keymap({**settings.keymap, **(keymap or {})})

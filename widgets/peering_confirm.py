@@ -45,10 +45,9 @@ class DeletePeeringConfirm(ModalScreen[DeleteRequest | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+y", "copy_commands", "Copy the az commands"),
-        Binding("escape,n", "cancel", "Cancel"),
-        Binding("c", "copy_commands", "Copy the az commands", show=False),
-        Binding("y", "delete", "Delete", show=False),
+        Binding("escape,n", "cancel", "Cancel", id="vnettui.delete.cancel"),
+        Binding("c,ctrl+y", "copy_commands", "Copy az", id="vnettui.delete.copy"),
+        Binding("y", "delete", "Delete", show=False, id="vnettui.delete.confirm"),
     ]
 
     def __init__(self, inventory: Inventory, peering: Peering, both: bool = True, *,

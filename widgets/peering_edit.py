@@ -45,9 +45,9 @@ class PeeringEditForm(ModalScreen[EditRequest | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+y", "copy_commands", "Copy the az commands"),
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel", id="vnettui.edit.cancel"),
+        Binding("ctrl+s", "save", "Save", id="vnettui.edit.save"),
+        Binding("ctrl+y", "copy_commands", "Copy az", id="vnettui.edit.copy"),
     ]
 
     def __init__(self, inventory: Inventory, peering: Peering, *,

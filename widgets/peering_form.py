@@ -105,9 +105,9 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+y", "copy_commands", "Copy the az commands"),
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Create", show=False),
+        Binding("escape", "cancel", "Cancel", id="vnettui.form.cancel"),
+        Binding("ctrl+s", "submit", "Create", show=False, id="vnettui.form.create"),
+        Binding("ctrl+y", "copy_commands", "Copy az", id="vnettui.form.copy"),
     ]
 
     def __init__(self, inventory: Inventory, local: VirtualNetwork,

@@ -314,3 +314,13 @@ def test_write_targets_name_the_vnets_written_to() -> None:
     assert [v.name for v in write_targets(inv, DeleteRequest(one))] == ["vnet1", "vnet2"]
     assert [v.name for v in write_targets(inv, SyncRequest(one))] == ["vnet1", "vnet2"]
     assert [v.name for v in write_targets(inv, EditRequest(one, PeeringFlags()))] == ["vnet1"]
+
+
+def test_a_revived_link_is_not_called_no_link_yet() -> None:
+    _, v1, v2 = az303()
+    inv = inventory(linked(v1, link(v1, v2, "1and2", PeeringState.DISCONNECTED)), v2)
+    result = preflight(inv, request(inv, "vnet1", "vnet2"))
+    labels = [label for _ok, label in result.summary("vnet2")]
+    assert "no link to vnet2 yet" not in labels
+    assert "revives vnet1's Disconnected link" in labels
+    assert any("will be revived first" in note for note in result.notes)

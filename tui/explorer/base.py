@@ -204,6 +204,8 @@ class ExplorerBase(Screen[None]):
             self.render_vnets(flash=False)
         elif pane == "vms":
             self.render_vms(flash=False)
+        # A new filter starts at its first match, as a search does.
+        self.pane(pane).move_cursor(row=0)
         self.mark_filter(pane, text, typing=typing)
 
     def header_info(self) -> HeaderInfo:

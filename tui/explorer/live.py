@@ -20,6 +20,7 @@ from tui.explorer.scheduler import Due, PollScheduler
 from tui.explorer.state import ExplorerState
 from tui.model import LoadError, Peering, Subscription, VirtualNetwork
 from tui.settings import Settings
+from widgets.live import LiveModal
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ class LiveData(ExplorerBase):
     def modal_blocks_polling(self) -> bool:
         """Polling pauses behind any screen but a live one (the check screen)."""
         top = self.app.screen
-        return top is not self and not getattr(top, "LIVE", False)
+        return top is not self and not (isinstance(top, LiveModal) and top.LIVE)
 
     def tick(self) -> None:
         self.ticks += 1
@@ -150,7 +151,9 @@ class LiveData(ExplorerBase):
         selected = self.state.selected_vnet
         peers = [p.remote_vnet_id.casefold() for p in selected.peerings[:MAX_PEERS_POLLED]] \
             if selected else []
-        watched = [str(v).casefold() for v in getattr(self.app.screen, "watched_vnets", ())]
+        top = self.app.screen
+        watched = ([v.casefold() for v in top.watched_vnets]
+                   if isinstance(top, LiveModal) else [])
         keys = self.scheduler.targets(
             selected=selected.id.casefold() if selected else None,
             peers=peers, visible=self.visible_vnet_keys(), watched=watched,

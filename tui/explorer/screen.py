@@ -70,6 +70,7 @@ class ExplorerScreen(Analysis):
     def _sub_highlighted(self, event: ResourceTable.RowHighlighted) -> None:
         if self.state.select_subscription(event.key):
             self.render_vnets(flash=False)
+            self.vnets_pane.move_cursor(row=0)
 
     @on(ResourceTable.RowHighlighted, "#vnets")
     def _vnet_highlighted(self, event: ResourceTable.RowHighlighted) -> None:

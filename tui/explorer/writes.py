@@ -155,6 +155,8 @@ class Writes(LiveData):
         backend = await self.host.open_backend()
         inventory = self.state.inventory
         screen = PeeringProgress.for_request(inventory, request)
+        touched = vnets_touched(inventory, request)
+        screen.watched_vnets = tuple(sorted(touched))
         await self.app.push_screen(screen)
         try:
             # Links are watched settling at least as often as the panes poll.
@@ -163,7 +165,7 @@ class Writes(LiveData):
                                     read_only=self.settings.read_only, poll=watch)
         finally:
             # Whatever happened, both VNets are re-read now and watched closely a while.
-            self.scheduler.after_write(self.clock(), vnets_touched(inventory, request))
+            self.scheduler.after_write(self.clock(), touched)
         if self.alive() and screen.is_attached:
             screen.finish(outcome.describe(), ok=outcome.ok)
 

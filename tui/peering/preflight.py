@@ -72,6 +72,7 @@ class Problem:
 class Preflight:
     problems: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = ()  # worth knowing, not blocking (e.g. a link will be revived)
+    revives: tuple[str, ...] = ()  # VNets whose Disconnected link to the other is revived
 
     @property
     def ok(self) -> bool:
@@ -82,10 +83,14 @@ class Preflight:
 
     def summary(self, remote_name: str) -> list[tuple[bool, str]]:
         """The check line: (passed, label) for each group, worded as the storyboard shows."""
+        # A Disconnected link is there and will be revived: "no link yet" would contradict
+        # the note right below.
+        fresh = (f"revives {' and '.join(self.revives)}'s Disconnected link" if self.revives
+                 else f"no link to {remote_name} yet")
         labels = {
             Check.OVERLAP: ("no overlap", "address spaces overlap"),
             Check.NAMES: ("names valid", "name problem"),
-            Check.EXISTING: (f"no link to {remote_name} yet", f"link to {remote_name} exists"),
+            Check.EXISTING: (fresh, f"link to {remote_name} exists"),
             Check.GATEWAY: ("gateway settings valid", "gateway settings invalid"),
         }
         if not self.passed(Check.REMOTE):
@@ -271,11 +276,13 @@ def preflight(inventory: Inventory, request: PeeringRequest) -> Preflight:
     else:
         problems += _name_problems(theirs, remote_existing)
         problems += _existing_problems(theirs, remote_existing, creating=True)
+    revives: list[str] = []
     for side, existing in ((mine, local_existing), (theirs, remote_existing)):
         if existing and existing.state is PeeringState.DISCONNECTED and not (
                 side is theirs and request.one_side):
             notes.append(f"{side.vnet.name}'s Disconnected link {existing.name!r} to "
                          f"{side.peer.name} will be revived first.")
+            revives.append(side.vnet.name)
 
     # Gateway rules, each side against the other side's transit flag as it will be.
     if request.one_side:
@@ -290,7 +297,7 @@ def preflight(inventory: Inventory, request: PeeringRequest) -> Preflight:
         problems += gateway_problems(remote, local, request.remote_flags,
                                      request.local_flags.allow_gateway_transit,
                                      replacing=remote_existing, field_=Field.REMOTE_FLAGS)
-    return Preflight(tuple(problems), tuple(notes))
+    return Preflight(tuple(problems), tuple(notes), tuple(revives))
 
 
 def default_names(local: VirtualNetwork, remote: VirtualNetwork) -> tuple[str, str]:
