@@ -149,9 +149,11 @@ class CheckScreen(ModalScreen[tuple[str, str] | None]):
             self.request = request
 
     def __init__(
-        self, source: VirtualMachine, vms: Sequence[VirtualMachine], destination: str = ""
+        self, source: VirtualMachine, vms: Sequence[VirtualMachine], destination: str = "",
+        port: int = 80,
     ) -> None:
         super().__init__()
+        self._port = port
         self.source = source
         self._names = sorted({vm.name for vm in vms if vm.id != source.id})
         self._destination = destination
@@ -179,7 +181,7 @@ class CheckScreen(ModalScreen[tuple[str, str] | None]):
                 )
             with Horizontal(classes="check-row"):
                 yield Label("Port", classes="check-label")
-                yield Input("80", id="check-port", restrict=r"[0-9]*", max_length=5)
+                yield Input(str(self._port), id="check-port", restrict=r"[0-9]*", max_length=5)
                 yield Select(PROTOCOLS, value="tcp", allow_blank=False, id="check-protocol")
             yield Static("", id="check-problem")
             yield Static(Text("Type a destination.", style=DIM_STYLE), id="check-result")

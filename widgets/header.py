@@ -22,6 +22,7 @@ class HeaderInfo:
     activity: str = ""  # "loading AZ-303 Lab…", "refreshing…"
     failed: int = 0  # subscriptions that could not be read
     compact: bool = False  # a narrow terminal: shorter words, so the data age still fits
+    trail: str = ""  # breadcrumbs: "AZ-303 Lab › vnet1 › 1and2"
 
 
 def _count(n: int, word: str) -> str:
@@ -32,7 +33,11 @@ def header_text(info: HeaderInfo) -> Text:
     sep = Text(" · ", style=DIM_STYLE)
     text = Text() if info.compact else Text.assemble(Text("vnettui", style="bold"), sep)
     text.append_text(plain(info.source))
-    parts = [
+    if info.trail:
+        text.append_text(sep)
+        text.append_text(plain(info.trail, "bold"))
+    # Narrow, with a trail to show: the counts give way (the panes show them).
+    parts = [] if info.compact and info.trail else [
         Text(_count(info.subscriptions, "sub" if info.compact else "subscription")),
         Text(_count(info.vnets, "VNet")),
         Text(_count(info.vms, "VM")),

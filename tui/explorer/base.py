@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.screen import Screen
 
 from tui.explorer.scheduler import PollScheduler
-from tui.explorer.state import ExplorerState, StateChange
+from tui.explorer.state import ALL_KEY, ExplorerState, StateChange
 from tui.model import VirtualNetwork
 from tui.settings import Settings
 from widgets.details_pane import DetailsPane
@@ -56,6 +56,7 @@ class ExplorerBase(Screen[None]):
         self.clock = clock
         self.activity = "starting…"
         self.ticks = 0
+        self.history: list[str] = []  # VNets jumped away from, for esc
 
     @property
     def host(self) -> Host:
@@ -157,10 +158,15 @@ class ExplorerBase(Screen[None]):
 
     # --- navigation and filters -------------------------------------------------------
 
-    def jump_to_vnet(self, key: str) -> bool:
+    def jump_to_vnet(self, key: str, *, remember: bool = False) -> bool:
+        """Select the VNet `key` wherever it is; with `remember`, esc comes back here."""
         vnet = self.state.inventory.vnet(key)
         if vnet is None:
             return False
+        here = self.state.vnet_key
+        if remember and here is not None and here != key:
+            self.history.append(here)
+            del self.history[:-50]
         table = self.vnets_pane
         if key not in table.keys:
             sub = vnet.subscription_id.casefold()
@@ -223,6 +229,7 @@ class ExplorerBase(Screen[None]):
             age = age_text(self.clock() - state.loaded_at)
         return HeaderInfo(
             source=source,
+            trail=self.trail(),
             subscriptions=len(inv.subscriptions) or len(state.statuses),
             vnets=len(inv.vnets),
             vms=len(inv.vms),
@@ -233,6 +240,19 @@ class ExplorerBase(Screen[None]):
             failed=len(inv.errors),
             compact=self.size.width < 100,
         )
+
+    def trail(self) -> str:
+        """Where the person is: subscription › VNet › peering."""
+        state = self.state
+        parts = []
+        if state.sub_key != ALL_KEY:
+            parts.append(state.subscription_name(state.sub_key))
+        vnet = state.selected_vnet
+        if vnet is not None:
+            parts.append(vnet.name)
+            if self.focused_pane() == "peerings" and self.details.selected_peering:
+                parts.append(self.details.selected_peering.name)
+        return " › ".join(parts)
 
     def update_header(self) -> None:
         header = self.query_one_optional("#header", StatusHeader)

@@ -18,9 +18,14 @@ from textual.widgets import Footer
 
 from tui.explorer.analysis import Analysis
 from tui.explorer.base import PANE_ORDER
+from tui.explorer.commands import Command, complete, parse
 from tui.explorer.keys import KEYS, TABLE_KEYS, WRITE_ACTIONS, bindings
+from tui.explorer.state import ALL_KEY
 from tui.explorer.writes import record_refusal
+from tui.model import VirtualNetwork
 from tui.settings import Settings
+from widgets.check_screen import CheckScreen
+from widgets.command_bar import CommandBar
 from widgets.details_pane import DetailsPane
 from widgets.filter_bar import FilterBar
 from widgets.header import StatusHeader
@@ -41,7 +46,6 @@ class ExplorerScreen(Analysis):
 
     def __init__(self, settings: Settings, clock: Callable[[], float]) -> None:
         super().__init__(settings, clock)
-        self.pending_select: str | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.header_info(), id="header")
@@ -51,6 +55,7 @@ class ExplorerScreen(Analysis):
             yield DetailsPane(id="details")
             yield VmsPane(id="vms")
         yield FilterBar(id="filter")
+        yield CommandBar(self.complete_command, id="command")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -95,7 +100,8 @@ class ExplorerScreen(Analysis):
     @on(ResourceTable.RowSelected, "#peerings")
     def _peering_selected(self) -> None:
         peering = self.details.selected_peering
-        if peering is not None and not self.jump_to_vnet(peering.remote_vnet_id.casefold()):
+        if peering is not None and not self.jump_to_vnet(peering.remote_vnet_id.casefold(),
+                                                         remember=True):
             self.notify(
                 f"{peering.remote_vnet_id.name} is not loaded (another subscription or "
                 "tenant).", severity="warning", markup=False,
@@ -174,6 +180,10 @@ class ExplorerScreen(Analysis):
         if self.state.filters.get(name):
             self.set_filter(name, "")
             return
+        if name in ("vnets", "peerings") and self.history:
+            # Back to the VNet a jump (enter on a peering, the palette) came from.
+            self.jump_to_vnet(self.history.pop())
+            return
         if name == "vms":
             self.vnets_pane.focus()
         elif name != PANE_ORDER[0]:
@@ -184,6 +194,84 @@ class ExplorerScreen(Analysis):
             self.notify("This VNet has no peerings.", markup=False)
             return
         self.pane(name).focus()
+
+    # --- command mode ------------------------------------------------------------------
+
+    def action_command(self) -> None:
+        self.query_one(CommandBar).open()
+
+    def complete_command(self, line: str) -> str | None:
+        inv = self.state.inventory
+        return complete(line, [v.name for v in inv.vnets], [vm.name for vm in inv.vms],
+                        [s.name for s in inv.subscriptions])
+
+    @on(CommandBar.Closed)
+    def _command_closed(self) -> None:
+        self.vnets_pane.focus()
+
+    @on(CommandBar.Entered)
+    async def _command_entered(self, event: CommandBar.Entered) -> None:
+        self.vnets_pane.focus()
+        command = parse(event.line)
+        if isinstance(command, str):
+            self.notify(command, title="Command", severity="warning", markup=False)
+            return
+        await self.run_command(command)
+
+    async def run_command(self, command: Command) -> None:
+        """Carry out a parsed `:` command with the same actions the keys use."""
+        name, args = command.name, command.args
+        panes = {"vnets": "vnets", "vms": "vms", "peerings": "peerings"}
+        if name in panes:
+            self.action_focus_pane(panes[name])
+        elif name == "subs":
+            self.choose_subscription(" ".join(args))
+        elif name == "filter":
+            self.vnets_pane.focus()
+            self.set_filter("vnets", " ".join(args))
+        elif name == "peer":
+            remote = self.vnet_named(args[0]) if args else None
+            if args and remote is None:
+                self.notify(f"No VNet named {args[0]}.", markup=False)
+                return
+            self.action_peer(remote)
+        elif name == "check":
+            self.check_from(*args)
+        elif name == "quit":
+            self.app.exit()
+        else:
+            await self.run_action(name)
+
+    def vnet_named(self, name: str) -> VirtualNetwork | None:
+        wanted = name.casefold()
+        found = [v for v in self.state.inventory.vnets
+                 if wanted in (v.name.casefold(), v.id.casefold())]
+        return found[0] if len(found) == 1 else None
+
+    def choose_subscription(self, name: str) -> None:
+        if not name:
+            key = ALL_KEY
+        else:
+            wanted = name.casefold()
+            subs = [s for s in self.state.inventory.subscriptions
+                    if s.name.casefold().startswith(wanted) or s.id.casefold() == wanted]
+            if len(subs) != 1:
+                found = ", ".join(s.name for s in subs) or "none"
+                self.notify(f"Subscriptions matching {name!r}: {found}.", markup=False)
+                return
+            key = subs[0].id.casefold()
+        self.subs_pane.select_key(key)
+        self.vnets_pane.focus()
+
+    def check_from(self, source: str, destination: str, port: str = "80") -> None:
+        wanted = source.casefold()
+        vms = [vm for vm in self.state.inventory.vms if vm.name.casefold() == wanted]
+        if len(vms) != 1:
+            self.notify(f"No single VM named {source} ({len(vms)} found).", markup=False)
+            return
+        self.jump_to_vm(vms[0].id.casefold())
+        self.app.push_screen(CheckScreen(vms[0], self.state.inventory.vms, destination,
+                                         int(port)), self.check_closed)
 
     def action_refresh(self) -> None:
         if not self.start_load():
