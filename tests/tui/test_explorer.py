@@ -62,7 +62,10 @@ async def test_keyboard_navigation(make_app: Callable[..., VnetTuiApp]) -> None:
         assert app.focused is app.explorer.vnets_pane
         assert app.explorer.details.vnet is not None
         assert app.explorer.details.vnet.name == "spoke1-vnet"
-        await pilot.press("escape")  # back a pane
+        await pilot.press("escape")  # back to the VNet the jump came from
+        assert app.explorer.details.vnet is not None
+        assert app.explorer.details.vnet.name == "hub-vnet"
+        await pilot.press("escape")  # nothing left to go back to: back a pane
         assert app.focused is app.explorer.subs_pane
         await pilot.press("4")
         assert app.focused is app.explorer.vms_pane
