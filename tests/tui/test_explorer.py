@@ -69,9 +69,9 @@ async def test_keyboard_navigation(make_app: Callable[..., VnetTuiApp]) -> None:
         assert app.focused is app.explorer.subs_pane
         await pilot.press("4")
         assert app.focused is app.explorer.vms_pane
-        await pilot.press("2", "k")
+        await pilot.press("2", "k")  # from hub-vnet, one up
         assert app.explorer.details.vnet is not None
-        assert app.explorer.details.vnet.name == "legacy-vnet"
+        assert app.explorer.details.vnet.name == "dr-vnet"
 
 
 async def test_subscription_narrows_vnets_and_vnet_narrows_vms(
