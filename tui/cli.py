@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui import __version__, redact
+from tui import __version__, notices, redact
 from tui.commands import MODULES
 from tui.config import load_config, merge
 from tui.errors import VnettuiError
@@ -129,6 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     setup_logging()
     handler = getattr(args, "handler", None)
+    if handler is not None:
+        notices.to_stderr()  # a command says on stderr when it waits; the explorer cannot
     try:
         settings = settings_from(args)
         if handler is None:
