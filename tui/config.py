@@ -306,6 +306,8 @@ def merge(config: Config, cli: Settings, given: Collection[str] = ()) -> Setting
         if name not in given and value is not None:
             changes[name] = value
     changes["read_only"] = cli.read_only or bool(config.read_only)
+    if config.read_only and not cli.read_only:
+        changes["read_only_origin"] = f"read_only = true in {config.path or 'the config file'}"
     changes["read_only_subscriptions"] = tuple(
         name for name, rules in config.subscriptions.items() if rules.read_only
     )

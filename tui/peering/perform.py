@@ -18,11 +18,13 @@ from tui.peering.retry import PollPolicy, RetryPolicy
 from tui.peering.sync import SyncRequest, sync_peering
 
 
-def ensure_writable(read_only: bool, what: str) -> None:
-    """`--read-only` refuses every write before anything is sent."""
+def ensure_writable(read_only: bool, what: str, origin: str | None = None) -> None:
+    """`--read-only` (or `origin`: what else set it, e.g. the config file) refuses every
+    write before anything is sent."""
     if read_only:
-        raise RefusedError(f"Refused to {what}: vnettui runs read-only (--read-only).",
-                           code="ReadOnly")
+        raise RefusedError(
+            f"Refused to {what}: vnettui runs read-only ({origin or '--read-only'}); "
+            "nothing was sent.", code="ReadOnly")
 
 
 Request = PeeringRequest | DeleteRequest | EditRequest | SyncRequest
