@@ -21,8 +21,11 @@ from tui.settings import Settings
     ],
 )
 async def test_every_client_talks_to_the_chosen_cloud(
-    env: dict[str, str], cloud: str, endpoint: str, scope: str
+    env: dict[str, str], cloud: str, endpoint: str, scope: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    for name, value in (("AZURE_TENANT_ID", "contoso.onmicrosoft.com"),
+                        ("AZURE_CLIENT_ID", "app"), ("AZURE_CLIENT_SECRET", "not-a-secret")):
+        monkeypatch.setenv(name, value)
     async with open_backend(Settings(auth="env", cloud=cloud)) as backend:
         assert backend.base_url == endpoint
         await backend._ready()
