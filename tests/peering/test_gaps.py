@@ -8,7 +8,7 @@ from dataclasses import replace
 from tests.peering.builders import SUB, az303, link, linked, vnet
 from tui.errors import UnreadableError
 from tui.model import LoadError, Subscription
-from tui.peering import write_gaps
+from tui.peering import PeeringRequest, Refused, perform, write_gaps
 
 OTHER = "22222222-2222-2222-2222-222222222222"
 
@@ -41,3 +41,15 @@ def test_a_missing_subscription_that_cannot_matter_lets_it_go_ahead_with_a_note(
     # The VNets' own subscription missing matters too.
     own = replace(inventory, errors=(LoadError(SUB, "Forbidden", "no"),))
     assert not write_gaps(own, [v1]).ok
+
+
+async def test_the_explorers_entry_point_refuses_the_same_way() -> None:
+    inventory, v1, v2 = az303()
+    far = vnet("far", "10.9.0.0/16", sub=OTHER)
+    v1 = linked(v1, link(v1, far, "to-far"))
+    inventory = replace(inventory, vnets=(v1, v2), errors=(LoadError(OTHER, "Forbidden", "no"),))
+    request = PeeringRequest(v1.id, v2.id, "1and2", "2and1")
+    outcome = await perform(None, inventory, request)  # type: ignore[arg-type]  # not reached
+    assert isinstance(outcome, Refused)
+    assert isinstance(outcome.error, UnreadableError)
+    assert outcome.describe().startswith("Refused to peer vnet1 with vnet2: subscription ")
