@@ -139,16 +139,18 @@ class AuditLog:
         self.append(entry)
         return entry
 
-    def refused(self, action: str, reason: str, ids: Iterable[str], *,
-                code: str = "") -> AuditEntry:
+    def refused(self, action: str, reason: str, targets: Iterable[str], *,
+                code: str = "", source: str = "") -> AuditEntry:
         """A write refused before any request was made (read-only, a failed check, an
         unconfirmed production VNet...): `action` is the verb ("peer", "unpeer", "sync",
-        "edit"), `ids` the resources it would have written, as ids or as typed."""
+        "edit"), `targets` the resources it would have written (ids, or names as typed),
+        `source` who refused ("cli", "explorer")."""
         entry = AuditEntry(
             time=datetime.now(UTC).isoformat(timespec="milliseconds"),
             who=self.principal or self.fallback_who, method="",
-            operation=f"vnettui/{action}", ids=tuple(ids), result=REFUSED, code=code,
+            operation=f"vnettui/{action}", ids=tuple(targets), result=REFUSED, code=code,
             message=reason[:500], tenant=self.tenant,
+            extra={"source": source} if source else {},
         )
         self.append(entry)
         return entry
@@ -166,11 +168,13 @@ class AuditLog:
                 log.warning("audit log %s could not be written: %s", self.path, error)
 
 
-def record_refusal(action: str, reason: str, ids: Iterable[str], *, code: str = "",
-                   who: str = "unknown", path: Path | None = None) -> AuditEntry:
+def record_refusal(action: str, reason: str, targets: Iterable[str], *, code: str = "",
+                   source: str = "", who: str = "unknown", path: Path | None = None
+                   ) -> AuditEntry:
     """Append a refused write to the audit log at `path` (default: the state dir), for code
     with no `AuditLog` at hand; see `AuditLog.refused`. `who` names the actor ("sandbox")."""
-    return AuditLog(path, fallback_who=who).refused(action, reason, ids, code=code)
+    return AuditLog(path, fallback_who=who).refused(action, reason, targets, code=code,
+                                                    source=source)
 
 
 def read_audit(path: Path | None = None, limit: int | None = 200) -> list[AuditEntry]:

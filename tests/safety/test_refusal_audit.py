@@ -67,7 +67,9 @@ def test_a_read_only_subscription_and_a_failed_check_are_audited_by_id(
 
 
 def test_record_refusal_appends_one_line(env: dict[str, str]) -> None:
-    entry = record_refusal("edit", "vnettui runs read-only", [VNET1], code="ReadOnly",
-                           who="ada@contoso.com")
+    # As the explorer calls it.
+    entry = record_refusal(action="edit", reason="vnettui runs read-only", targets=[VNET1],
+                           source="explorer", code="ReadOnly", who="ada@contoso.com")
     assert read_audit() == [entry]
+    assert entry.extra == {"source": "explorer"}
     assert entry.describe().endswith("ada@contoso.com edit vnet1: refused (ReadOnly)")

@@ -162,7 +162,7 @@ class Refusals:
 
     def __exit__(self, kind: object, error: BaseException | None, tb: object) -> None:
         if isinstance(error, RefusedError | UnreadableError):
-            record_refusal(self.action, str(error), self.ids, code=error.code,
+            record_refusal(self.action, str(error), self.ids, code=error.code, source="cli",
                            who="sandbox" if self.settings.sandbox else "unknown")
 
 
