@@ -224,7 +224,10 @@ async def test_read_only_dims_p_d_s_e_and_nothing_reaches_the_sandbox(
         assert all(n.startswith("Read-only mode") for n in recorder.notes("warning"))
         assert "read-only" in str(app.explorer.details.border_subtitle)
     assert sandbox_state(path) == before
-    assert read_audit() == []  # not even a refused request: nothing was sent
+    # Nothing was sent; each refused key is on record as a refusal, with no request.
+    entries = read_audit()
+    assert entries
+    assert all(e.result == "refused" and not e.method for e in entries)
 
 
 async def test_a_read_only_subscription_dims_writes_only_on_its_vnets(

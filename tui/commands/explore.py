@@ -18,9 +18,14 @@ EXIT_CRASH = 4
 def run_explorer(settings: Settings, *, headless: bool = False,
                  auto_pilot: AutopilotCallbackType | None = None) -> int:
     """Run the app until the person quits. Logging already goes to a file (tui.cli).
-    `headless` and `auto_pilot` let a test drive the same path a person does."""
-    from tui.app import VnetTuiApp
+    `headless` and `auto_pilot` let a test drive the same path a person does.
 
+    The config file's keymap is checked first: a bad one stops with its line named.
+    """
+    from tui.app import VnetTuiApp
+    from tui.keymap import check_keymap
+
+    check_keymap(settings.keymap, settings.config_path)
     app = VnetTuiApp(settings)
     result = app.run(mouse=settings.mouse, headless=headless, auto_pilot=auto_pilot)
     if app.crash is not None:

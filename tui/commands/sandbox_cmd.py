@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import Any
 
 from tui.errors import InputError
@@ -10,15 +11,24 @@ from tui.settings import Settings
 
 SCENARIOS = ("az303", "showcase", "estate")
 
+# What an estate may be: big enough for any benchmark, small enough to build in under a
+# minute (20,000 VNets take about 10 s and 150 MB); the seed is part of subscription ids.
+LIMITS = {"subscriptions": (1, 1_000), "vnets": (1, 50_000), "seed": (0, 999_999)}
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
-    return value
+
+def _within(name: str) -> Callable[[str], int]:
+    low, high = LIMITS[name]
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be {low:,}-{high:,}, not {value:,}")
+        return value
+
+    return parse
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -28,11 +38,12 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
                                help="replace the sandbox with a fresh scenario")
     reset.add_argument("--scenario", choices=SCENARIOS, default="showcase",
                        help="what to build (default: showcase)")
-    reset.add_argument("--subscriptions", type=_count, metavar="N",
-                       help="estate: number of subscriptions (default 3)")
-    reset.add_argument("--vnets", type=_count, metavar="N",
-                       help="estate: number of VNets (default 2000)")
-    reset.add_argument("--seed", type=int, metavar="S", help="estate: random seed (default 1)")
+    reset.add_argument("--subscriptions", type=_within("subscriptions"), metavar="N",
+                       help="estate: number of subscriptions, 1-1,000 (default 3)")
+    reset.add_argument("--vnets", type=_within("vnets"), metavar="N",
+                       help="estate: number of VNets, 1-50,000 (default 2000)")
+    reset.add_argument("--seed", type=_within("seed"), metavar="S",
+                       help="estate: random seed, 0-999,999 (default 1)")
     reset.set_defaults(handler=run)
 
 
@@ -48,6 +59,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise InputError(
             f"--{', --'.join(params)} only apply to --scenario estate, not {args.scenario}"
         )
+    if params.get("subscriptions", 0) > params.get("vnets", LIMITS["vnets"][1]):
+        raise InputError(f"--subscriptions {params['subscriptions']} is more than --vnets "
+                         f"{params['vnets']}: every subscription needs at least one VNet")
     path = settings.sandbox_path()
     try:
         summary = reset(path, args.scenario, **params)

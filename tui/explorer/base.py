@@ -127,6 +127,7 @@ class ExplorerBase(Screen[None]):
         self.refresh_bindings()  # p/d/s/e follow the selected VNet's read-only setting
         self.render_details(flash=flash)
         self.render_vms(flash=flash)
+        self.update_header()  # the breadcrumbs follow the selection
 
     def render_details(self, *, flash: bool) -> None:
         state = self.state

@@ -239,5 +239,5 @@ def is_sign_in_failure(error: BaseException) -> bool:
 # Sign-in failures (no token, or a token ARM refuses), as opposed to a missing right (403).
 SIGN_IN_CODES = frozenset({
     "nocredential", "credentialunavailable", "tokencacheunavailable",
-    "invalidauthenticationtoken", "expiredauthenticationtoken",
+    "invalidauthenticationtoken", "expiredauthenticationtoken", "signinunreachable",
 })

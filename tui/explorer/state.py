@@ -192,7 +192,8 @@ class ExplorerState:
     def read_only_reason(self, vnet_id: str | None = None) -> str | None:
         """Why no write may go to `vnet_id` (any VNet when None), or None when it may."""
         if self.settings.read_only:
-            return "Read-only mode: vnettui sends no writes."
+            origin = self.settings.read_only_origin
+            return f"Read-only mode{f' ({origin})' if origin else ''}: vnettui sends no writes."
         vnet = self.inventory.vnet(vnet_id) if vnet_id else None
         if vnet is None:
             return None

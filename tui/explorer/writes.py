@@ -7,6 +7,8 @@ progress modal, and both VNets it touched are re-read at once.
 
 from __future__ import annotations
 
+import logging
+
 from textual import work
 
 from tui import audit
@@ -27,6 +29,8 @@ from widgets.peering_edit import PeeringEditForm
 from widgets.peering_form import PeeringForm
 from widgets.peering_progress import PeeringProgress
 from widgets.production_confirm_screen import ProductionConfirmScreen
+
+log = logging.getLogger(__name__)
 
 
 def vnets_touched(inventory: Inventory, request: PeeringWork) -> set[str]:
@@ -162,7 +166,8 @@ class Writes(LiveData):
             # Links are watched settling at least as often as the panes poll.
             watch = PollPolicy(interval=min(1.0, self.settings.interval))
             outcome = await perform(backend, inventory, request, screen.report, screen.ask,
-                                    read_only=self.settings.read_only, poll=watch)
+                                    read_only=self.settings.read_only, poll=watch,
+                                    read_only_origin=self.settings.read_only_origin)
         finally:
             # Whatever happened, both VNets are re-read now and watched closely a while.
             self.scheduler.after_write(self.clock(), touched)
@@ -178,7 +183,8 @@ class Writes(LiveData):
 
 def record_refusal(action: str, why: str, vnet_id: str | None) -> None:
     """Refusals are on record like writes (the activity view shows both)."""
-    recorder = getattr(audit, "record_refusal", None)
-    if recorder is not None:
-        recorder(action=action, reason=why, targets=[vnet_id] if vnet_id else [],
-                 source="explorer")
+    try:
+        audit.record_refusal(action, why, [vnet_id] if vnet_id else [], code="ReadOnly",
+                             source="explorer")
+    except OSError as error:  # an unwritable log must not stop the explorer
+        log.warning("refusal not audited: %s", error)
