@@ -15,6 +15,7 @@ from tests.sandbox.conftest import (
     subscription_client,
     vnet_id,
 )
+from tui.sandbox import control
 from tui.sandbox.builders import PEERING_TYPE, VNET_TYPE
 from tui.sandbox.scenarios import reset
 from tui.sandbox.store import SandboxStore
@@ -113,11 +114,11 @@ async def test_store_changes_behind_the_clients_back(az303: Path) -> None:
     vm2 = f"/subscriptions/{AZ303}/resourceGroups/{RG}/providers/Microsoft.Compute/" \
           "virtualMachines/vm2"
     with SandboxStore(az303) as store:
-        store.put_peering(vnet1, "1and2", vnet2)
-        store.put_peering(vnet2, "2and1", vnet1, allowForwardedTraffic=True)
-        store.delete_peering(f"{vnet2}/virtualNetworkPeerings/2and1")
-        store.set_power_state(vm2, "stopped")
-        store.set_address_space(vnet2, ["10.2.0.0/16", "10.20.0.0/16"])
+        control.put_peering(store, vnet1, "1and2", vnet2)
+        control.put_peering(store, vnet2, "2and1", vnet1, allowForwardedTraffic=True)
+        control.delete_peering(store, f"{vnet2}/virtualNetworkPeerings/2and1")
+        control.set_power_state(store, vm2, "stopped")
+        control.set_address_space(store, vnet2, ["10.2.0.0/16", "10.20.0.0/16"])
     async with network_client(az303) as net, compute_client(az303) as compute:
         survivor = await net.virtual_network_peerings.get(RG, "vnet1", "1and2")
         vm = await compute.virtual_machines.get(RG, "vm2", expand="instanceView")

@@ -97,6 +97,7 @@ from typing import Any
 
 from tui.sandbox import peerings, vnets
 from tui.sandbox.builders import Estate, rg_id, security_rule
+from tui.sandbox.control import peer
 from tui.sandbox.store import SUBSCRIPTION_TYPE, Resource, SandboxStore, Tx
 
 AZ303_SUBSCRIPTION = "3030a303-0000-4000-8000-000000000303"
@@ -147,18 +148,6 @@ def build(tx: Tx, scenario: str, **params: Any) -> Summary:
     summary = builders[scenario](tx, **params)
     tx.set_meta("scenario", scenario)
     return summary
-
-
-def peer(
-    tx: Tx, vnet_id: str, name: str, remote_id: str, **flags: bool
-) -> dict[str, Any]:
-    """Create one link through the same rules as a PUT, settled at once."""
-    body = {"properties": {"remoteVirtualNetwork": {"id": remote_id}, **flags}}
-    peering, _ = peerings.put_peering(tx, f"{vnet_id}/virtualNetworkPeerings/{name}", body,
-                                     sync=False)
-    peering.properties["provisioningState"] = "Succeeded"
-    tx.put(peering)
-    return peering.body
 
 
 def _settle_vnet(tx: Tx, vnet_id: str) -> None:

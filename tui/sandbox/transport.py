@@ -25,6 +25,7 @@ from azure.core.utils import case_insensitive_dict
 from tui.sandbox import routes
 from tui.sandbox.errors import ArmError
 from tui.sandbox.faults import FaultProfile
+from tui.sandbox.scenarios import ensure
 from tui.sandbox.store import SUBSCRIPTION_TYPE, SandboxStore
 from tui.sandbox.tenants import token_for
 
@@ -163,8 +164,6 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
 
     def _open_store(self) -> SandboxStore:
         if self._store is None:
-            from tui.sandbox.scenarios import ensure
-
             try:
                 store = SandboxStore(self.path)
                 ensure(store)
