@@ -120,7 +120,7 @@ async def test_a_file_that_is_not_a_sandbox_says_so(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("this is not a database\n" * 100)
     async with network_client(path) as client:
-        with pytest.raises(sqlite3.DatabaseError, match=f"sandbox file {path} cannot be used"):
+        with pytest.raises(sqlite3.DatabaseError, match=f"^{path}: file is not a database"):
             await client.virtual_networks.get(RG, "vnet1")
 
 

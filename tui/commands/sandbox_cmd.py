@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 from typing import Any
 
 from tui.errors import InputError
@@ -51,8 +52,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     path = settings.sandbox_path()
     try:
         summary = reset(path, args.scenario, **params)
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, sqlite3.Error) as error:
         raise InputError(f"cannot reset the sandbox at {path}: {error}") from None
+    if summary.moved_aside is not None:
+        print(f"The sandbox file {path} could not be read ({summary.damage}); "
+              f"moved it aside to {summary.moved_aside}")
     print(f"Sandbox reset to scenario {summary.scenario!r} at {path}")
     print(f"  subscriptions: {', '.join(summary.subscriptions)}")
     print(f"  {summary.vnets} VNets, {summary.vms} VMs, {summary.peerings} peerings")

@@ -90,6 +90,7 @@ from __future__ import annotations
 
 import ipaddress
 import random
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,7 +99,14 @@ from typing import Any
 from tui.sandbox import peerings, vnets
 from tui.sandbox.builders import Estate, rg_id, security_rule
 from tui.sandbox.control import peer
-from tui.sandbox.store import SUBSCRIPTION_TYPE, Resource, SandboxStore, Tx
+from tui.sandbox.store import (
+    SUBSCRIPTION_TYPE,
+    Resource,
+    SandboxStore,
+    Tx,
+    is_broken,
+    set_aside,
+)
 
 AZ303_SUBSCRIPTION = "3030a303-0000-4000-8000-000000000303"
 CONTOSO_SUBSCRIPTION = "c0c0a5e0-0000-4000-8000-00000000c0c0"
@@ -118,16 +126,48 @@ class Summary:
     vms: int = 0
     peerings: int = 0
     notes: list[str] = field(default_factory=list)
+    moved_aside: Path | None = None  # where a damaged file was put before starting over
+    damage: str = ""  # what was wrong with it
 
 
 def reset(path: str | Path, scenario: str = DEFAULT_SCENARIO, **params: Any) -> Summary:
-    """Replace the sandbox at `path` with a fresh copy of `scenario`."""
+    """Replace the sandbox at `path` with a fresh copy of `scenario`.
+
+    A damaged file (random bytes, truncated, a directory in its place) is moved aside as
+    `<name>.corrupt-<time>` (`Summary.moved_aside`) and a fresh one is made: every error
+    about the file tells the user to run this, so it must always work. Another
+    application's SQLite database raises `store.NotASandboxError` and is left untouched.
+    """
     if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}")
-    with SandboxStore(path) as store, store.write() as tx:
-        for table in ("resources", "operations", "meta"):
-            tx.conn.execute(f"DELETE FROM {table}")
-        return build(tx, scenario, **params)
+    target = Path(path)
+    moved: Path | None = None
+    why = ""
+    try:
+        summary = _reset_in_place(target, scenario, params)
+    except (sqlite3.DatabaseError, OSError) as error:
+        if not is_broken(error, target):
+            raise
+        why = _reason(error)
+        moved = set_aside(target)
+        summary = _reset_in_place(target, scenario, params)
+    summary.moved_aside = moved
+    summary.damage = why
+    return summary
+
+
+def _reset_in_place(path: Path, scenario: str, params: dict[str, Any]) -> Summary:
+    with SandboxStore(path) as store:
+        store.check()
+        with store.write() as tx:
+            for table in ("resources", "operations", "meta"):
+                tx.conn.execute(f"DELETE FROM {table}")
+            return build(tx, scenario, **params)
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error)
+    return text.split(": ", 1)[1] if text.startswith("/") and ": " in text else text
 
 
 def ensure(store: SandboxStore) -> None:

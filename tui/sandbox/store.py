@@ -56,6 +56,9 @@ CREATE INDEX IF NOT EXISTS operations_due ON operations(status, due);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+APPLICATION_ID = 0x564E5454
+SCHEMA_VERSION = 1
+
 SUBSCRIPTION_TYPE = "Microsoft.Resources/subscriptions"
 RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups"
 
@@ -366,26 +369,149 @@ def _values(resource: Resource, now: float) -> tuple[Any, ...]:
     )
 
 
+class SandboxFileError(sqlite3.DatabaseError):
+    """The sandbox file cannot serve (not a sandbox, broken, locked too long, disk full...).
+
+    Still an `sqlite3.Error`, and not an azure-core error on purpose: retrying cannot help,
+    so the SDK's retry policy passes it straight to the caller, who can say "reset it".
+    """
+
+
+class NotASandboxError(SandboxFileError):
+    """A readable SQLite database of something else (or of a newer vnettui): refused and
+    never written to, so pointing `--sandbox-state` at the wrong file costs nothing."""
+
+
+class BrokenFileError(SandboxFileError):
+    """The file is damaged: `sandbox reset` moves it aside."""
+
+
+# SQLite's primary result codes for a file that is not a database or is damaged.
+_BROKEN_CODES = {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT}
+
+
+def is_broken(error: BaseException, path: Path) -> bool:
+    """Whether an error opening `path` means the file itself is damaged (random bytes,
+    truncated, a directory in its place), as opposed to busy or refused."""
+    if isinstance(error, NotASandboxError):
+        return False
+    if isinstance(error, BrokenFileError) or path.is_dir():
+        return True
+    if isinstance(error, sqlite3.DatabaseError):
+        code = getattr(error, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in _BROKEN_CODES
+    return False
+
+
+def set_aside(path: Path, now: float | None = None) -> Path:
+    """Rename a damaged file (and its WAL and shared-memory files) to
+    `<name>.corrupt-<UTC time>`, so nothing is lost and a fresh file can take its place."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while aside.exists():
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        n += 1
+    path.rename(aside)
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = Path(f"{path}{suffix}")
+        if companion.exists():
+            companion.rename(Path(f"{aside}{suffix}"))
+    return aside
+
+
+_OUR_TABLES = frozenset({"resources", "operations", "meta"})
+
+
+def _identify(conn: sqlite3.Connection, path: Path) -> bool:
+    """Whether the file still needs our schema; raises `NotASandboxError` for a database
+    that is not ours. Reads the header and the table list only: nothing is written."""
+    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    tables = sorted(
+        str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if not str(r[0]).startswith("sqlite_")
+    )
+    if app_id == APPLICATION_ID:
+        if version > SCHEMA_VERSION:
+            raise NotASandboxError(
+                f"{path} is a sandbox file of a newer vnettui (schema {version}; this one "
+                f"reads up to {SCHEMA_VERSION}); it was left untouched"
+            )
+        return version < SCHEMA_VERSION
+    # [U] our choice: a file with no application id whose tables are all ours is a sandbox
+    # from before files carried one (or a new, empty file), and is adopted.
+    if app_id == 0 and set(tables) <= _OUR_TABLES and _resources_table_is_ours(conn, tables):
+        return True
+    what = ", ".join(tables) if tables else "none"
+    raise NotASandboxError(
+        f"{path} is an SQLite database but not a vnettui sandbox (application id "
+        f"{app_id:#010x}, tables: {what}); it was left untouched"
+    )
+
+
+def _resources_table_is_ours(conn: sqlite3.Connection, tables: list[str]) -> bool:
+    if "resources" not in tables:
+        return True
+    columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(resources)")}
+    return {"key", "id", "type", "body", "etag"} <= columns
+
+
 class SandboxStore:
-    """A connection to one sandbox file. Cheap to open; safe to share the file across processes."""
+    """A connection to one sandbox file. Cheap to open; safe to share the file across processes.
+
+    Opening checks what the file is before writing anything: a sandbox file carries
+    `PRAGMA application_id` = `APPLICATION_ID` and its schema version in `user_version`.
+    Any other SQLite database raises `NotASandboxError` and is left as it was.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.is_dir():
+            raise BrokenFileError(f"{self.path} is a directory, not a sandbox file")
         # isolation_level=None: we issue BEGIN ourselves, so a write can be IMMEDIATE.
         self._conn = sqlite3.connect(
             str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
         )
-        self._conn.execute("PRAGMA busy_timeout = 30000")
+        try:
+            self._open()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _open(self) -> None:
+        conn = self._conn
+        conn.execute("PRAGMA busy_timeout = 30000")
+        if not _identify(conn, self.path):
+            self._settings()
+            return
+        self._settings()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if _identify(conn, self.path):  # again under the write lock: another process
+                for statement in SCHEMA.split(";"):  # may have set it up meanwhile
+                    if statement.strip():
+                        conn.execute(statement)
+                columns = {row[1] for row in conn.execute("PRAGMA table_info(operations)")}
+                if "result" not in columns:  # a file from before actions had results
+                    conn.execute("ALTER TABLE operations ADD COLUMN result TEXT")
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _settings(self) -> None:
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = NORMAL")
-        self._conn.executescript(SCHEMA)
-        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(operations)")}
-        if "result" not in columns:  # a file from before actions had results
-            try:
-                self._conn.execute("ALTER TABLE operations ADD COLUMN result TEXT")
-            except sqlite3.OperationalError:
-                pass  # another process added it first
+
+    def check(self) -> None:
+        """Read every page (`PRAGMA quick_check`): a truncated or damaged file raises."""
+        rows = self._conn.execute("PRAGMA quick_check(1)").fetchall()
+        if [tuple(r) for r in rows] != [("ok",)]:
+            raise BrokenFileError(f"{self.path} is damaged: {rows[0][0]}")
 
     def close(self) -> None:
         self._conn.close()

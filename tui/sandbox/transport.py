@@ -26,7 +26,7 @@ from tui.sandbox import routes
 from tui.sandbox.errors import ArmError
 from tui.sandbox.faults import FaultProfile
 from tui.sandbox.scenarios import ensure
-from tui.sandbox.store import SUBSCRIPTION_TYPE, SandboxStore
+from tui.sandbox.store import SUBSCRIPTION_TYPE, SandboxFileError, SandboxStore
 from tui.sandbox.tenants import token_for
 
 REASONS = {
@@ -35,14 +35,6 @@ REASONS = {
     409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error",
     502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
 }
-
-
-class SandboxFileError(sqlite3.DatabaseError):
-    """The sandbox file cannot serve (not a sandbox, locked too long, disk full...).
-
-    Still an `sqlite3.Error`, and not an azure-core error on purpose: retrying cannot help,
-    so the SDK's retry policy passes it straight to the caller, who can say "reset it".
-    """
 
 
 class SandboxResponse(AsyncHttpResponse):
@@ -173,7 +165,9 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
         return self._store
 
     def _unusable(self, error: Exception) -> SandboxFileError:
-        return SandboxFileError(f"The sandbox file {self.path} cannot be used: {error}")
+        if isinstance(error, SandboxFileError):
+            return error  # it names the file already
+        return SandboxFileError(f"{self.path}: {error}")
 
     async def close(self) -> None:
         with self._lock:
