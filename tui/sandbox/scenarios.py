@@ -160,8 +160,7 @@ def _reset_in_place(path: Path, scenario: str, params: dict[str, Any]) -> Summar
     with SandboxStore(path) as store:
         store.check()
         with store.write() as tx:
-            for table in ("resources", "operations", "meta"):
-                tx.conn.execute(f"DELETE FROM {table}")
+            tx.clear()
             return build(tx, scenario, **params)
 
 
@@ -187,6 +186,8 @@ def build(tx: Tx, scenario: str, **params: Any) -> Summary:
         raise ValueError(f"scenario {scenario} takes no parameters (got {', '.join(params)})")
     summary = builders[scenario](tx, **params)
     tx.set_meta("scenario", scenario)
+    # Resource Graph has indexed all of it: its lag applies to changes from here on.
+    tx.set_meta("built", repr(tx.now))
     return summary
 
 

@@ -54,10 +54,26 @@ CREATE TABLE IF NOT EXISTS operations (
 );
 CREATE INDEX IF NOT EXISTS operations_due ON operations(status, due);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS history (  -- each row as it was before a change (Resource Graph lag)
+    seq            INTEGER PRIMARY KEY,
+    at             REAL NOT NULL,      -- when it changed
+    key            TEXT NOT NULL,
+    id             TEXT NOT NULL,
+    type           TEXT NOT NULL,
+    subscription   TEXT NOT NULL,
+    resource_group TEXT NOT NULL,
+    parent         TEXT NOT NULL,
+    body           TEXT NOT NULL,
+    created        REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS history_at ON history(at, key);
 """
 
+# How far back the history reaches: the longest index lag the fault profile may ask for.
+HISTORY_SECONDS = 3600.0
+
 APPLICATION_ID = 0x564E5454
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the history table (Resource Graph lag)
 
 SUBSCRIPTION_TYPE = "Microsoft.Resources/subscriptions"
 RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups"
@@ -175,6 +191,7 @@ class Tx:
             resource.etag = new_etag()
         if "etag" in resource.body or resource.type.lower().startswith("microsoft.network/"):
             resource.body["etag"] = resource.etag
+        self._remember(resource.key)
         self.conn.execute(
             "INSERT INTO resources (key, id, type, subscription, resource_group, parent, ref,"
             " name, body, etag, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
@@ -198,8 +215,65 @@ class Tx:
         )
 
     def delete(self, resource_id: str) -> bool:
+        self._remember(key_of(resource_id))
         cur = self.conn.execute("DELETE FROM resources WHERE key = ?", (key_of(resource_id),))
         return cur.rowcount > 0
+
+    def _remember(self, key: str) -> None:
+        """Keep the row as it is before this change: Resource Graph answers from the state
+        as of a moment in the past (`rows_as_of`). Bulk builds (`put_many`) skip this."""
+        self.conn.execute(
+            "INSERT INTO history (at, key, id, type, subscription, resource_group, parent,"
+            " body, created) SELECT ?, key, id, type, subscription, resource_group, parent,"
+            " body, created FROM resources WHERE key = ?",
+            (self.now, key),
+        )
+
+    def clear(self) -> None:
+        """Remove everything (a reset), history included."""
+        for table in ("resources", "operations", "meta", "history"):
+            self.conn.execute(f"DELETE FROM {table}")
+
+    def top_level_types(self) -> list[str]:
+        """The lower-cased types stored, without subscriptions, groups and child resources."""
+        rows = self.conn.execute("SELECT DISTINCT type FROM resources").fetchall()
+        return sorted(
+            t for (t,) in rows
+            if t.count("/") == 1 and t not in (SUBSCRIPTION_TYPE.lower(),
+                                              RESOURCE_GROUP_TYPE.lower())
+        )
+
+    def rows_as_of(
+        self, types: Iterable[str], cutoff: float | None = None
+    ) -> list[tuple[str, str, str, str, str, str, str]]:
+        """(key, id, type, subscription, resource_group, parent, body JSON) of every resource
+        of these types, in key order, as it was at `cutoff` (now when None): a row changed
+        since then reads as it was before its first change after it, a row created since
+        then is left out, a row deleted since then is back."""
+        wanted = sorted({t.lower() for t in types})
+        if not wanted:
+            return []
+        marks = ",".join("?" for _ in wanted)
+        columns = "key, id, type, subscription, resource_group, parent, body"
+        current = self.conn.execute(
+            f"SELECT {columns}, created FROM resources WHERE type IN ({marks}) ORDER BY key",
+            wanted,
+        ).fetchall()
+        if cutoff is None:
+            return [tuple(r[:7]) for r in current]
+        before = {
+            r[0]: r for r in self.conn.execute(
+                f"SELECT {columns}, created FROM history WHERE seq IN (SELECT min(seq) FROM"
+                " history WHERE at > ? GROUP BY key)", (cutoff,),
+            ).fetchall()
+        }
+        found = [r for r in current if r[0] not in before and r[7] <= cutoff]
+        found += [r for r in before.values() if r[7] <= cutoff and r[2] in wanted]
+        found.sort(key=lambda r: str(r[0]))
+        return [tuple(r[:7]) for r in found]
+
+    def forget_before(self, moment: float) -> None:
+        self.conn.execute("DELETE FROM history WHERE at < ?", (moment,))
 
     def children(self, parent_id: str, resource_type: str) -> list[Resource]:
         rows = self.conn.execute(
@@ -420,7 +494,7 @@ def set_aside(path: Path, now: float | None = None) -> Path:
     return aside
 
 
-_OUR_TABLES = frozenset({"resources", "operations", "meta"})
+_OUR_TABLES = frozenset({"resources", "operations", "meta", "history"})
 
 
 def _identify(conn: sqlite3.Connection, path: Path) -> bool:
@@ -474,6 +548,7 @@ class SandboxStore:
         self._conn = sqlite3.connect(
             str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
         )
+        self.commits = 0
         try:
             self._open()
         except BaseException:
@@ -532,11 +607,20 @@ class SandboxStore:
         processes never interleave a read-modify-write."""
         self._conn.execute("BEGIN IMMEDIATE")
         try:
-            yield Tx(self._conn, time.time())
+            tx = Tx(self._conn, time.time())
+            yield tx
+            tx.forget_before(tx.now - HISTORY_SECONDS)
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
+        self.commits += 1
+
+    def version(self) -> tuple[int, int]:
+        """Changes whenever the file does: this connection's commits and SQLite's count of
+        other connections' ones (a cache of query results keys on it)."""
+        other = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        return other, self.commits
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
@@ -567,6 +651,4 @@ class SandboxStore:
 
     def clear(self) -> None:
         with self.write() as tx:
-            tx.conn.execute("DELETE FROM resources")
-            tx.conn.execute("DELETE FROM operations")
-            tx.conn.execute("DELETE FROM meta")
+            tx.clear()

@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator, Mapping, MutableMapping
+from collections.abc import AsyncIterator, Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from azure.core.utils import case_insensitive_dict
 from tui.sandbox import routes
 from tui.sandbox.errors import ArmError
 from tui.sandbox.faults import FaultProfile
+from tui.sandbox.graph.endpoint import GraphState
 from tui.sandbox.scenarios import ensure
 from tui.sandbox.store import SUBSCRIPTION_TYPE, SandboxFileError, SandboxStore
 from tui.sandbox.tenants import token_for
@@ -91,6 +92,11 @@ class SandboxResponse(AsyncHttpResponse):
     def content(self) -> bytes:
         return self._content
 
+    def body(self) -> bytes:
+        """The content, as azure-core's own responses also offer it: some generated clients
+        (azure-mgmt-resourcegraph) deserialise through `body()`/`text()`."""
+        return self._content
+
     def text(self, encoding: str | None = None) -> str:
         return self._content.decode(encoding or "utf-8")
 
@@ -134,10 +140,13 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
         *,
         faults: FaultProfile | Mapping[str, Any] | None = None,
         page_size: int = 50,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.path = Path(path)
         self.faults = FaultProfile.resolve(faults)
         self.page_size = page_size
+        self.clock = clock  # Resource Graph's quota window and index lag (tests move it)
+        self.graph = GraphState.for_profile(self.faults, clock)
         self._store: SandboxStore | None = None
         self._lock = threading.Lock()
         self._count = 0
@@ -220,7 +229,8 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
         except ArmError as error:
             return routes.Answer(error.status, error.body())
         router = routes.Router(
-            store, self.faults, page_size=self.page_size, is_forbidden=self._is_forbidden
+            store, self.faults, page_size=self.page_size, is_forbidden=self._is_forbidden,
+            graph=self.graph, clock=self.clock,
         )
         return router.handle(parsed)
 
