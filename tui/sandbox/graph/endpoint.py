@@ -118,9 +118,11 @@ def answer(
         query = _parse(options.query)
         with store.read() as tx:
             tenant_of = rows.tenants(tx)
-            scope, limit_hit = _scope(options, tenant, tenant_of, is_forbidden)
-            if limit_hit:
-                headers["x-ms-tenant-subscription-limit-hit"] = "true"
+        # Outside the read: is_forbidden may read the store itself.
+        scope, limit_hit = _scope(options, tenant, tenant_of, is_forbidden)
+        if limit_hit:
+            headers["x-ms-tenant-subscription-limit-hit"] = "true"
+        with store.read() as tx:
             result = _result(store, tx, query, options.query, scope, tenant_of, faults, state,
                              now)
         return _page(result, options, _fingerprint(options, scope)), headers
