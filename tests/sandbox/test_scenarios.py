@@ -17,7 +17,13 @@ from tests.sandbox.conftest import (
 )
 from tui.sandbox import control
 from tui.sandbox.builders import PEERING_TYPE, VNET_TYPE
-from tui.sandbox.scenarios import reset
+from tui.sandbox.scenarios import (
+    MAX_ESTATE_SUBSCRIPTIONS,
+    MAX_ESTATE_VNETS,
+    MAX_VMS_PER_VNET,
+    address_block_bits,
+    reset,
+)
 from tui.sandbox.store import SandboxStore
 
 
@@ -126,3 +132,31 @@ async def test_store_changes_behind_the_clients_back(az303: Path) -> None:
     assert survivor.remote_virtual_network_address_space.address_prefixes == [
         "10.2.0.0/16", "10.20.0.0/16"]
     assert _power(vm) == "stopped"
+
+
+def test_estate_vms_are_dealt_over_the_vnets(tmp_path: Path) -> None:
+    summary = reset(tmp_path / "e.db", "estate", subscriptions=3, vnets=10, vms=25, seed=2)
+    assert summary.vms == 25
+    with SandboxStore(tmp_path / "e.db") as store, store.read() as tx:
+        vms = sorted(r.name for r in tx.all_of_type("Microsoft.Compute/virtualMachines"))
+        nics = {r.name: r for r in tx.all_of_type("Microsoft.Network/networkInterfaces")}
+    assert vms == [f"vm-{n:05d}" for n in range(25)]
+    in_first = [nics[f"vm-{n:05d}-nic"] for n in (0, 10, 20)]
+    subnet = in_first[0].properties["ipConfigurations"][0]["properties"]["subnet"]["id"]
+    assert subnet.endswith("/virtualNetworks/vnet-00000/subnets/default")
+    ips = [n.properties["ipConfigurations"][0]["properties"]["privateIPAddress"]
+           for n in in_first]
+    assert [ip.rsplit(".", 1)[1] for ip in ips] == ["4", "5", "6"]
+
+
+def test_estate_sizes_have_limits_and_blocks_for_50k_vnets(tmp_path: Path) -> None:
+    for sizes in ({"subscriptions": 0}, {"vnets": 0}, {"vnets": MAX_ESTATE_VNETS + 1},
+                  {"subscriptions": MAX_ESTATE_SUBSCRIPTIONS + 1},
+                  {"vnets": 2, "vms": 2 * MAX_VMS_PER_VNET + 1}):
+        with pytest.raises(ValueError, match="VNets 1-65536"):
+            reset(tmp_path / "x.db", "estate", **sizes)
+    more_subscriptions_than_vnets = reset(tmp_path / "y.db", "estate", subscriptions=5,
+                                          vnets=3)
+    assert more_subscriptions_than_vnets.vnets == 3
+    assert [address_block_bits(n) for n in (2000, 16_384, 16_385, 50_000, 65_536)] == [
+        14, 14, 15, 16, 16]

@@ -33,6 +33,8 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
                        help="estate: number of subscriptions (default 3)")
     reset.add_argument("--vnets", type=_count, metavar="N",
                        help="estate: number of VNets (default 2000)")
+    reset.add_argument("--vms", type=_count, metavar="N",
+                       help="estate: number of VMs (default: one in every fourth VNet)")
     reset.add_argument("--seed", type=int, metavar="S", help="estate: random seed (default 1)")
     reset.set_defaults(handler=run)
 
@@ -42,7 +44,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     params = {
         key: getattr(args, key)
-        for key in ("subscriptions", "vnets", "seed")
+        for key in ("subscriptions", "vnets", "vms", "seed")
         if getattr(args, key, None) is not None
     }
     if params and args.scenario != "estate":
@@ -58,7 +60,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"The sandbox file {path} could not be read ({summary.damage}); "
               f"moved it aside to {summary.moved_aside}")
     print(f"Sandbox reset to scenario {summary.scenario!r} at {path}")
-    print(f"  subscriptions: {', '.join(summary.subscriptions)}")
+    names = summary.subscriptions
+    shown = ", ".join(names) if len(names) <= 5 else \
+        f"{', '.join(names[:3])}, ... {names[-1]} ({len(names)})"
+    print(f"  subscriptions: {shown}")
     print(f"  {summary.vnets} VNets, {summary.vms} VMs, {summary.peerings} peerings")
     for note in summary.notes:
         print(f"  - {note}")

@@ -11,6 +11,7 @@ case-insensitively in Azure); the original spelling and the JSON body are kept a
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 import uuid
@@ -84,7 +85,9 @@ def key_of(resource_id: str) -> str:
 
 
 def new_etag() -> str:
-    return f'W/"{uuid.uuid4()}"'
+    """A weak etag around a random version-4 GUID (formatted directly: cheap in bulk)."""
+    h = os.urandom(16).hex()
+    return f'W/"{h[:8]}-{h[8:12]}-4{h[13:16]}-{"89ab"[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"'
 
 
 @dataclass(frozen=True)

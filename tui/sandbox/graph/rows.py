@@ -64,7 +64,7 @@ def source(
     if VNET_TYPE.lower() in stored:
         for _key, rid, kind, sub, _rg, parent, body in tx.rows_as_of([PEERING_TYPE], cutoff):
             if sub in scope:
-                links.setdefault(parent, []).append(Resource(rid, kind, json.loads(body)))
+                links.setdefault(parent, []).append(Resource(rid, kind, json.loads(body), etag=""))
     return [_resource_row(record, links, tenant_of) for record in records]
 
 
@@ -76,7 +76,7 @@ def _resource_row(
     body = json.loads(text)
     props = body.get("properties")
     if kind == VNET_TYPE.lower():
-        props = vnet_view(Resource(rid, kind, body), links.get(key, []))["properties"]
+        props = vnet_view(Resource(rid, kind, body, etag=""), links.get(key, []))["properties"]
     elif kind == VM_TYPE.lower():
         props = _vm_properties(body)
     return Row(_values(body, rid, kind, sub, rg, tenant_of, props), key)
