@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sqlite3
 from typing import Any
 
@@ -37,6 +39,12 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
                        help="estate: number of VMs (default: one in every fourth VNet)")
     reset.add_argument("--seed", type=int, metavar="S", help="estate: random seed (default 1)")
     reset.set_defaults(handler=run)
+    stats = actions.add_parser("stats", parents=parents,
+                               help="count the requests in the sandbox's request log")
+    stats.add_argument("--log", metavar="PATH",
+                       help="the request log (default: $VNETTUI_SANDBOX_LOG)")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    stats.set_defaults(handler=run_stats)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -67,4 +75,29 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  {summary.vnets} VNets, {summary.vms} VMs, {summary.peerings} peerings")
     for note in summary.notes:
         print(f"  - {note}")
+    return 0
+
+
+def run_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from tui.sandbox import requestlog
+
+    path = args.log or os.environ.get(requestlog.ENV, "").strip()
+    if not path:
+        raise InputError(f"no request log: give --log PATH, or set ${requestlog.ENV} for "
+                         "the commands whose requests you want counted")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as lines:
+            stats = requestlog.read(lines)
+    except OSError as error:
+        raise InputError(f"cannot read the request log {path}: {error.strerror}") from None
+    if args.json:
+        print(json.dumps(stats.as_json()))
+        return 0
+    rate = f", {stats.per_minute:,.0f}/min" if stats.per_minute is not None else ""
+    print(f"{stats.total:,} requests in {path} over {stats.seconds:,.1f} s{rate}")
+    for kind, count in stats.kinds.most_common():
+        print(f"  {count:>8,}  {kind}")
+    statuses = ", ".join(f"{status} x{count:,}" for status, count in sorted(stats.statuses.items()))
+    if statuses:
+        print(f"  status: {statuses}")
     return 0

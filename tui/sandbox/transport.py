@@ -26,6 +26,7 @@ from tui.sandbox import routes
 from tui.sandbox.errors import ArmError
 from tui.sandbox.faults import FaultProfile
 from tui.sandbox.graph.endpoint import GraphState
+from tui.sandbox.requestlog import RequestLog
 from tui.sandbox.scenarios import ensure
 from tui.sandbox.store import SUBSCRIPTION_TYPE, SandboxFileError, SandboxStore
 from tui.sandbox.tenants import token_for
@@ -141,8 +142,12 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
         faults: FaultProfile | Mapping[str, Any] | None = None,
         page_size: int = 50,
         clock: Callable[[], float] = time.time,
+        log: str | Path | None = None,
     ) -> None:
         self.path = Path(path)
+        # The request log: `log=` when given (tests stay independent of the shell), else
+        # $VNETTUI_SANDBOX_LOG.
+        self.log = RequestLog(log) if log is not None else RequestLog.from_env()
         self.faults = FaultProfile.resolve(faults)
         self.page_size = page_size
         self.clock = clock  # Resource Graph's quota window and index lag (tests move it)
@@ -191,18 +196,26 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
     async def send(self, request: HttpRequest, **kwargs: Any) -> SandboxResponse:
         if self.faults.latency_ms:
             await asyncio.sleep(self.faults.latency_ms / 1000)
-        with self._lock:
-            self._count += 1
-            count = self._count
-            answer = self._fault(count)
-            if answer is None:
-                try:
-                    answer = self._answer(request)
-                except sqlite3.Error as error:
-                    raise self._unusable(error) from error
-        if answer.status == -1:
-            raise ServiceResponseError("Connection dropped by the sandbox (fault profile).")
-        return _response(request, answer)
+        started = time.perf_counter()
+        status = 0
+        try:
+            with self._lock:
+                self._count += 1
+                count = self._count
+                answer = self._fault(count)
+                if answer is None:
+                    try:
+                        answer = self._answer(request)
+                    except sqlite3.Error as error:
+                        raise self._unusable(error) from error
+            if answer.status == -1:
+                raise ServiceResponseError("Connection dropped by the sandbox (fault profile).")
+            status = answer.status
+            return _response(request, answer)
+        finally:
+            if self.log is not None:
+                self.log.record(request.method, str(request.url), status,
+                                time.perf_counter() - started)
 
     def _fault(self, count: int) -> routes.Answer | None:
         faults = self.faults
