@@ -275,6 +275,14 @@ class Tx:
         found.sort(key=lambda r: str(r[0]))
         return [tuple(r[:7]) for r in found]
 
+    def subscription_tenants(self) -> list[tuple[str, str | None]]:
+        """(lower-cased subscription id, tenantId as stored) of every subscription."""
+        rows = self.conn.execute(
+            "SELECT subscription, json_extract(body, '$.tenantId') FROM resources"
+            " WHERE type = ?", (SUBSCRIPTION_TYPE.lower(),),
+        ).fetchall()
+        return [(str(sub), None if tenant is None else str(tenant)) for sub, tenant in rows]
+
     def forget_before(self, moment: float) -> None:
         self.conn.execute("DELETE FROM history WHERE at < ?", (moment,))
 

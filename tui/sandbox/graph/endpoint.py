@@ -68,6 +68,7 @@ class GraphState:
 
     quota: Quota
     results: OrderedDict[tuple[Any, ...], Result] = field(default_factory=OrderedDict)
+    tenants: tuple[tuple[int, int], dict[str, str]] | None = None  # (store version, map)
 
     @classmethod
     def for_profile(cls, faults: FaultProfile, clock: Callable[[], float]) -> GraphState:
@@ -116,8 +117,11 @@ def answer(
     try:
         options = _options(body)
         query = _parse(options.query)
-        with store.read() as tx:
-            tenant_of = rows.tenants(tx)
+        version = store.version()
+        if state.tenants is None or state.tenants[0] != version:
+            with store.read() as tx:
+                state.tenants = (version, rows.tenants(tx))
+        tenant_of = state.tenants[1]
         # Outside the read: is_forbidden may read the store itself.
         scope, limit_hit = _scope(options, tenant, tenant_of, is_forbidden)
         if limit_hit:

@@ -37,10 +37,7 @@ _OBJECT_COLUMNS = ("sku", "plan", "identity", "zones", "extendedLocation")
 
 def tenants(tx: Tx) -> dict[str, str]:
     """Lower-cased subscription id -> its tenant (lower case; '' when the body has none)."""
-    return {
-        IdParts.parse(r.id).subscription: str(r.body.get("tenantId") or "").lower()
-        for r in tx.all_of_type(SUBSCRIPTION_TYPE)
-    }
+    return {sub: (tenant or "").lower() for sub, tenant in tx.subscription_tenants()}
 
 
 def source(
