@@ -285,3 +285,28 @@ def test_random_filters_match_a_python_reading(
     result = run(parse(text), _rows(*values))
     assert [r.values[column] for r in result.rows] == expected
     assert [name for name, _ in result.columns] == [column, "id"]
+
+
+WORDS = ["resources", "resourcecontainers", "|", "where", "project", "project-away", "extend",
+         "order", "sort", "by", "asc", "desc", "take", "limit", "summarize", "count", "(", ")",
+         ",", ".", "[", "]", "=", "==", "=~", "!=", "!~", "in", "in~", "!in", "!in~", "and", "or",
+         "not", "tostring", "isnotempty", "name", "type", "properties", "x", "'a'", '"b"', "3",
+         "-", "<", "//", "\n", "@'c'", "mv-expand", "!contains", "true", "nulls", ";", "~", "!"]
+
+
+@given(st.one_of(st.text(max_size=60),
+                 st.lists(st.sampled_from(WORDS), max_size=14).map(" ".join)))
+def test_any_text_parses_or_is_refused_never_crashes(text: str) -> None:
+    refusal: KqlError | None = None
+    try:
+        query = parse(text)
+        columns = check(query)
+        result = run(query, _rows({"name": "a", "properties": {"x": [1, {"y": None}]}}))
+    except KqlError as error:
+        refusal = error
+    if refusal is not None:
+        codes = ("ParserFailure", "UnsupportedOperator", "ResolveError", "SemanticError")
+        assert refusal.code in codes
+        assert refusal.message
+    else:
+        assert [name for name, _ in result.columns] == [name for name, _ in columns]

@@ -294,7 +294,7 @@ def _response(request: Any, answer: routes.Answer) -> SandboxResponse:
     if answer.raw is not None:
         content = answer.raw.encode()
     elif answer.body is not None:
-        content = json.dumps(answer.body).encode()
+        content = json.dumps(answer.body, separators=(",", ":")).encode()
     if content:
         headers["Content-Type"] = "application/json; charset=utf-8"
     headers["Content-Length"] = str(len(content))
