@@ -131,7 +131,7 @@ def _rows(*values: dict[str, Any]) -> list[Row]:
 
 
 def _names(text: str, rows: list[Row]) -> list[Any]:
-    return [r.values.get("name") for r in run(parse(text), rows).rows]
+    return [r.values.get("name") for r in run(parse(text), rows).all()]
 
 
 def test_comparisons_read_as_kql_does() -> None:
@@ -174,17 +174,19 @@ def test_project_extend_and_names() -> None:
     result = run(parse("resources | project name, properties.addressSpace.addressPrefixes, "
                        "env = tags.env, first = tostring(properties.subnets[0].name), "
                        "upper = toupper(name), whole = tostring(properties.subnets)"), rows)
-    assert result.rows[0].values == {
+    assert result.all()[0].values == {
         "name": "a", "properties_addressSpace_addressPrefixes": ["10.0.0.0/8"], "env": "prod",
         "first": "default", "upper": "A", "whole": '[{"name":"default"}]',
     }
     extended = run(parse("resources | project id, name | extend name = toupper(name), n = 1"),
                    rows)
-    assert list(extended.rows[0].values) == ["id", "name", "n"]
-    assert extended.rows[0].values["name"] == "A"
+    first = extended.all()[0]
+    assert list(first.values) == ["id", "name", "n"]
+    assert first.values["name"] == "A"
     away = run(parse("resources | project-away properties, tags, sku"), rows)
-    assert "properties" not in away.rows[0].values
-    assert "id" in away.rows[0].values
+    (kept,) = away.all()
+    assert "properties" not in kept.values
+    assert "id" in kept.values
 
 
 def test_order_take_and_summarize() -> None:
@@ -195,10 +197,10 @@ def test_order_take_and_summarize() -> None:
     assert _names("resources | sort by location asc, name desc", rows) == ["a", "c", "b", None]
     assert _names("resources | order by name asc | take 2", rows) == [None, "a"]
     counted = run(parse("resources | summarize count() by location"), rows)
-    assert [r.values for r in counted.rows] == [
+    assert [r.values for r in counted.all()] == [
         {"location": "eastus", "count": 1}, {"location": "westus", "count": 3}]
     named = run(parse("resources | summarize n = count()"), rows)
-    assert [r.values for r in named.rows] == [{"n": 4}]
+    assert [r.values for r in named.all()] == [{"n": 4}]
 
 
 def test_the_type_filter_is_read_from_the_leading_wheres() -> None:
@@ -283,7 +285,7 @@ def test_random_filters_match_a_python_reading(
     expected = [r.values[column] for r in rows if _python(cond, r.values)]
     text = f"resources | where {_kql(cond)} | project {column}, id"
     result = run(parse(text), _rows(*values))
-    assert [r.values[column] for r in result.rows] == expected
+    assert [r.values[column] for r in result.all()] == expected
     assert [name for name, _ in result.columns] == [column, "id"]
 
 
@@ -302,6 +304,7 @@ def test_any_text_parses_or_is_refused_never_crashes(text: str) -> None:
         query = parse(text)
         columns = check(query)
         result = run(query, _rows({"name": "a", "properties": {"x": [1, {"y": None}]}}))
+        result.all()
     except KqlError as error:
         refusal = error
     if refusal is not None:

@@ -215,12 +215,12 @@ class Router:
         raise _no_route(req)
 
     def _graph_query(self, req: Request) -> Answer:
-        body, headers = graph_answer(
+        text, headers = graph_answer(
             self.store, req.body, api_version=req.api_version, tenant=req.tenant,
             is_forbidden=self.is_forbidden, faults=self.faults, state=self.graph,
             now=self.clock(),
         )
-        return Answer(200, body, headers)
+        return Answer(200, None, headers, raw=text)
 
     def _check_tenant(self, req: Request, sub: str) -> None:
         """A subscription answers tokens of its own tenant only (401 otherwise)."""

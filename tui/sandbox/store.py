@@ -248,32 +248,36 @@ class Tx:
 
     def rows_as_of(
         self, types: Iterable[str], cutoff: float | None = None
-    ) -> list[tuple[str, str, str, str, str, str, str]]:
+    ) -> Iterator[tuple[str, str, str, str, str, str, str]]:
         """(key, id, type, subscription, resource_group, parent, body JSON) of every resource
         of these types, in key order, as it was at `cutoff` (now when None): a row changed
         since then reads as it was before its first change after it, a row created since
-        then is left out, a row deleted since then is back."""
+        then is left out, a row deleted since then is back. Read it within the transaction:
+        the rows come from the cursor as they are consumed."""
         wanted = sorted({t.lower() for t in types})
         if not wanted:
-            return []
+            return
         marks = ",".join("?" for _ in wanted)
         columns = "key, id, type, subscription, resource_group, parent, body"
         current = self.conn.execute(
             f"SELECT {columns}, created FROM resources WHERE type IN ({marks}) ORDER BY key",
             wanted,
-        ).fetchall()
+        )
         if cutoff is None:
-            return [tuple(r[:7]) for r in current]
+            for row in current:
+                yield row[0], row[1], row[2], row[3], row[4], row[5], row[6]
+            return
         before = {
             r[0]: r for r in self.conn.execute(
                 f"SELECT {columns}, created FROM history WHERE seq IN (SELECT min(seq) FROM"
                 " history WHERE at > ? GROUP BY key)", (cutoff,),
             ).fetchall()
         }
-        found = [r for r in current if r[0] not in before and r[7] <= cutoff]
+        found = [r for r in current.fetchall() if r[0] not in before and r[7] <= cutoff]
         found += [r for r in before.values() if r[7] <= cutoff and r[2] in wanted]
         found.sort(key=lambda r: str(r[0]))
-        return [tuple(r[:7]) for r in found]
+        for row in found:
+            yield row[0], row[1], row[2], row[3], row[4], row[5], row[6]
 
     def subscription_tenants(self) -> list[tuple[str, str | None]]:
         """(lower-cased subscription id, tenantId as stored) of every subscription."""

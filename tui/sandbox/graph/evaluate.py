@@ -14,7 +14,7 @@ Value rules, where KQL's own are not confirmed for Resource Graph ([U]):
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import total_ordering
 from typing import Any
@@ -104,10 +104,22 @@ class Row:
 
 @dataclass
 class Result:
+    """A query's output: its columns, and its rows as they are made (consume them inside
+    the store's transaction). `ordered` is False when an `order by` is still to be applied:
+    the reader sorts by `Row.position` (after encoding the rows, which keeps it light)."""
+
     columns: Schema
-    rows: list[Row]
+    rows: Iterator[Row]
     limited: bool  # the query has take/limit: Resource Graph does not page it
     descending: tuple[bool, ...]  # the directions of the order in effect at the end
+    ordered: bool
+
+    def all(self) -> list[Row]:
+        """Every row, in the query's order (holds them all: for small results and tests)."""
+        found = list(self.rows)
+        if not self.ordered:
+            found.sort(key=Row.position)
+        return found
 
 
 def check(query: Query, schema: Schema | None = None) -> Schema:
@@ -119,48 +131,72 @@ def check(query: Query, schema: Schema | None = None) -> Schema:
 
 
 def run(query: Query, rows: Iterable[Row], schema: Schema | None = None) -> Result:
+    """Row-wise operators (where, project, extend, project-away) stream; `order by` only
+    keys the rows; `take` and `summarize` gather what came before them."""
     columns = list(schema or TABLE_SCHEMA)
-    current = list(rows)
-    limited = False
+    stream: Iterator[Row] = iter(rows)
+    ordered, limited = True, False
     descending: tuple[bool, ...] = ()
     for op in query.operators:
         after = _schema_after(op, columns)
         if isinstance(op, Where):
-            test = compile_expr(op.condition, columns)
-            current = [r for r in current if test(r.values) is True]
+            stream = _where(stream, compile_expr(op.condition, columns))
         elif isinstance(op, Project | Extend):
             getters = [(name, compile_expr(expr, columns)) for name, expr in op.columns]
-            keep = [] if isinstance(op, Project) else [
-                name for name, _ in columns if name not in dict(op.columns)]
-            for row in current:
-                values = {name: row.values.get(name) for name in keep}
-                new = {name: get(row.values) for name, get in getters}
-                if isinstance(op, Extend):
-                    values = {name: new.get(name, row.values.get(name)) for name, _ in after}
-                else:
-                    values = new
-                row.values = values
+            names = None if isinstance(op, Project) else [name for name, _ in after]
+            stream = _reshape(stream, getters, names)
         elif isinstance(op, ProjectAway):
-            gone = set(op.names)
-            for row in current:
-                row.values = {k: v for k, v in row.values.items() if k not in gone}
+            stream = _drop(stream, frozenset(op.names))
         elif isinstance(op, OrderBy):
             keys = [(compile_expr(expr, columns), desc) for expr, desc in op.keys]
-            for row in current:
-                row.key = tuple(SortValue(get(row.values), desc) for get, desc in keys)
-            current.sort(key=Row.position)
+            stream = _keyed(stream, keys)
+            ordered = False
             descending = tuple(desc for _, desc in op.keys)
         elif isinstance(op, Take):
-            current = current[: op.count]
+            gathered = list(stream)
+            if not ordered:
+                gathered.sort(key=Row.position)
+                ordered = True
+            stream = iter(gathered[: op.count])
             limited = True
         else:
-            current = _summarize(op, current, columns)
-            descending = ()
+            stream = iter(_summarize(op, stream, columns))
+            ordered, descending = True, ()
         columns = after
-    return Result(columns, current, limited, descending)
+    return Result(columns, stream, limited, descending, ordered)
 
 
-def _summarize(op: Summarize, rows: list[Row], columns: Schema) -> list[Row]:
+def _where(rows: Iterator[Row], test: Getter) -> Iterator[Row]:
+    return (row for row in rows if test(row.values) is True)
+
+
+def _reshape(
+    rows: Iterator[Row], getters: list[tuple[str, Getter]], names: list[str] | None
+) -> Iterator[Row]:
+    """project (names None: only the new columns) or extend (names: the columns after it,
+    the new values replacing the old in place)."""
+    for row in rows:
+        new = {name: get(row.values) for name, get in getters}
+        if names is not None:
+            old = row.values
+            new = {name: new[name] if name in new else old.get(name) for name in names}
+        row.values = new
+        yield row
+
+
+def _drop(rows: Iterator[Row], gone: frozenset[str]) -> Iterator[Row]:
+    for row in rows:
+        row.values = {k: v for k, v in row.values.items() if k not in gone}
+        yield row
+
+
+def _keyed(rows: Iterator[Row], keys: list[tuple[Getter, bool]]) -> Iterator[Row]:
+    for row in rows:
+        row.key = tuple(SortValue(get(row.values), desc) for get, desc in keys)
+        yield row
+
+
+def _summarize(op: Summarize, rows: Iterable[Row], columns: Schema) -> list[Row]:
     getters = [(name, compile_expr(expr, columns)) for name, expr in op.by]
     groups: dict[str, tuple[list[Any], int]] = {}
     for row in rows:

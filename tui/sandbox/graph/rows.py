@@ -12,6 +12,7 @@ resource lacks read "", object columns null, `tags` {}.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from tui.sandbox.builders import PEERING_TYPE, VM_TYPE, VNET_TYPE
@@ -48,32 +49,36 @@ def source(
     types: set[str] | None = None,
     cutoff: float | None = None,
     tenant_of: dict[str, str] | None = None,
-) -> list[Row]:
+) -> Iterator[Row]:
     """The table's rows in the subscriptions of `scope`, as the index holds them at
     `cutoff`, in key order; `types` (graph types) narrows what is read when the query's
-    first filter names them."""
+    first filter names them. Rows are made as they are consumed (inside the transaction),
+    so a large table is never decoded all at once."""
     tenant_of = tenant_of if tenant_of is not None else tenants(tx)
     if table == "resourcecontainers":
-        return _containers(tx, scope, types, cutoff, tenant_of)
+        yield from _containers(tx, scope, types, cutoff, tenant_of)
+        return
     stored = [t for t in tx.top_level_types() if types is None or t in types]
-    records = [r for r in tx.rows_as_of(stored, cutoff) if r[3] in scope]
-    links: dict[str, list[Resource]] = {}
+    links: dict[str, list[tuple[str, str, str]]] = {}  # VNet key -> its links, undecoded
     if VNET_TYPE.lower() in stored:
         for _key, rid, kind, sub, _rg, parent, body in tx.rows_as_of([PEERING_TYPE], cutoff):
             if sub in scope:
-                links.setdefault(parent, []).append(Resource(rid, kind, json.loads(body), etag=""))
-    return [_resource_row(record, links, tenant_of) for record in records]
+                links.setdefault(parent, []).append((rid, kind, body))
+    for record in tx.rows_as_of(stored, cutoff):
+        if record[3] in scope:
+            yield _resource_row(record, links, tenant_of)
 
 
 def _resource_row(
-    record: tuple[str, str, str, str, str, str, str], links: dict[str, list[Resource]],
-    tenant_of: dict[str, str],
+    record: tuple[str, str, str, str, str, str, str],
+    links: dict[str, list[tuple[str, str, str]]], tenant_of: dict[str, str],
 ) -> Row:
     key, rid, kind, sub, rg, _parent, text = record
     body = json.loads(text)
     props = body.get("properties")
     if kind == VNET_TYPE.lower():
-        props = vnet_view(Resource(rid, kind, body, etag=""), links.get(key, []))["properties"]
+        peerings = [Resource(i, k, json.loads(b), etag="") for i, k, b in links.get(key, [])]
+        props = vnet_view(Resource(rid, kind, body, etag=""), peerings)["properties"]
     elif kind == VM_TYPE.lower():
         props = _vm_properties(body)
     return Row(_values(body, rid, kind, sub, rg, tenant_of, props), key)
