@@ -342,3 +342,16 @@ def test_pages_put_together_are_the_whole_result(
         paged, totals = _all_pages(store, query, top)
     assert paged == whole
     assert set(totals) == {len(whole)}
+
+
+async def test_a_change_from_another_connection_is_in_the_next_query(showcase: Path) -> None:
+    count = f"{VNETS} | summarize count()"
+    async with graph(showcase) as client:
+        _, before = await ask(client, count)
+        _, again = await ask(client, f"{VNETS} | project id")  # evaluated and kept
+        with SandboxStore(showcase) as other:
+            control.delete_vnet(other, vnet_id(AZ303, "rg-peering", "vnet2"))
+        _, after = await ask(client, count)
+        _, ids = await ask(client, f"{VNETS} | project id")
+    assert (before.data[0]["count"], after.data[0]["count"]) == (11, 10)
+    assert len(again.data) - len(ids.data) == 1
