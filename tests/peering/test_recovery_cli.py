@@ -10,6 +10,7 @@ import pytest
 
 from tests.peering.test_cli import in_process, peerings_in
 from tui.azure.backend import AzureBackend
+from tui.sandbox import control
 from tui.sandbox.store import SandboxStore
 
 CONNECTED = "Now vnet1 has 1and2 -> vnet2 (Connected); vnet2 has 2and1 -> vnet1 (Connected)."
@@ -36,7 +37,7 @@ def test_peer_racing_unpeer_both_exits_as_its_last_line_says(
         if len(sent) == 2:  # both PUTs are back: `unpeer vnet1 1and2 --both` lands now
             with SandboxStore(sandbox_path) as store:
                 for link in sent:
-                    store.delete_peering(str(link.id))
+                    control.delete_peering(store, str(link.id))
         return done
 
     monkeypatch.setattr(AzureBackend, "put_peering", put_then_other_process_unpeers)
