@@ -26,7 +26,7 @@ from widgets.vms_pane import VmsPane
 from widgets.vnets_pane import VnetsPane
 
 if TYPE_CHECKING:
-    from tui.explorer.cloud import Cloud
+    from tui.explorer.cloud import Cloud  # the SDK-facing protocol: types only
 
 PANE_ORDER = ("subs", "vnets", "peerings", "vms")
 

@@ -8,7 +8,7 @@ them here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -24,17 +24,18 @@ from tui.explorer.state import ALL_KEY
 from tui.explorer.writes import record_refusal
 from tui.model import VirtualNetwork
 from tui.settings import Settings
-from widgets.check_screen import CheckScreen
 from widgets.command_bar import CommandBar
 from widgets.details_pane import DetailsPane
 from widgets.filter_bar import FilterBar
 from widgets.header import StatusHeader
-from widgets.help_screen import HelpEntry, HelpScreen
 from widgets.palette import JumpTarget
 from widgets.resource_table import ResourceTable
 from widgets.subscriptions_pane import SubscriptionsPane
 from widgets.vms_pane import VmsPane
 from widgets.vnets_pane import VnetsPane
+
+if TYPE_CHECKING:
+    from widgets.help_screen import HelpEntry
 
 FILTER_LABELS = {"subs": "subscriptions", "vnets": "VNets", "vms": "VMs"}
 
@@ -270,6 +271,8 @@ class ExplorerScreen(Analysis):
             self.notify(f"No single VM named {source} ({len(vms)} found).", markup=False)
             return
         self.jump_to_vm(vms[0].id.casefold())
+        from widgets.check_screen import CheckScreen
+
         self.app.push_screen(CheckScreen(vms[0], self.state.inventory.vms, destination,
                                          int(port)), self.check_closed)
 
@@ -278,10 +281,14 @@ class ExplorerScreen(Analysis):
             self.notify("Already refreshing.", markup=False)
 
     def action_help(self) -> None:
+        from widgets.help_screen import HelpScreen
+
         self.app.push_screen(HelpScreen(self.help_entries()))
 
     def help_entries(self) -> list[HelpEntry]:
         """Keys as bound now (a user keymap included), grouped as KEYS groups them."""
+        from widgets.help_screen import HelpEntry
+
         bound: dict[str, list[str]] = {}
         for key, active in self.active_bindings.items():
             bound.setdefault(active.binding.action, []).append(
