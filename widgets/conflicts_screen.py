@@ -14,9 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from widgets.dialog import DialogScreen
 from widgets.resource_table import ResourceTable, TableRow
 from widgets.style import BAD_STYLE, DIM_STYLE, OK_STYLE, plain
 
@@ -47,8 +47,17 @@ def conflict_rows(entries: Sequence[ConflictEntry]) -> list[TableRow]:
     return rows
 
 
-class ConflictsScreen(ModalScreen[str | None]):
+class ConflictsScreen(DialogScreen[str | None]):
     """Dismisses with the lower-cased id of the VNet to jump to, or None."""
+
+    DEFAULT_CSS = """
+    ConflictsScreen #conflicts-body { width: 90%; max-width: 110; max-height: 90%; padding: 0 1; }
+    ConflictsScreen #conflicts-table { height: auto; max-height: 20; }
+    ConflictsScreen #free-row { height: auto; }
+    ConflictsScreen #free-label { padding: 1 0 0 0; }
+    ConflictsScreen #free-length { width: 10; }
+    ConflictsScreen #free-result, ConflictsScreen #conflicts-empty { height: auto; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="vnettui.conflicts_close"),
@@ -65,7 +74,7 @@ class ConflictsScreen(ModalScreen[str | None]):
         self._entries = list(entries)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="conflicts-body") as body:
+        with Vertical(id="conflicts-body", classes="dialog") as body:
             groups = len({e.group for e in self._entries})
             body.border_title = (
                 f"Overlapping address spaces: {groups} group" + ("s" if groups != 1 else "")
