@@ -201,7 +201,7 @@ async def test_subscriptions_load_concurrently_but_bounded(
     settings = Settings(sandbox=True, sandbox_state=path)
     for kinds in ({Kind.VNETS}, set(Kind)):
         transport = Watching(path, faults={"operation_seconds": 0, "latency_ms": 5})
-        connection = replace(make_connection(settings), transport_factory=lambda: transport)
+        connection = replace(make_connection(settings), transport_factory=lambda t=transport: t)
         async with AzureBackend(settings, connection) as backend:
             inventory = await backend.load(kinds)
         assert len(inventory.subscriptions) == MAX_CONCURRENT_SUBSCRIPTIONS + 4

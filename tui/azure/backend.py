@@ -417,13 +417,9 @@ class AzureBackend:
         return mappers.vnet_from_json(await get_json(self.network(sub), url))
 
     async def list_peerings(self, vnet_id: str) -> list[Peering]:
-        await self._ready()
-        sub, rg, name = _vnet_parts(vnet_id)
-        vnet = rid(vnet_id)
-        url = resource_url(self.base_url, f"{vnet_path(sub, rg, name)}/virtualNetworkPeerings",
-                           NETWORK_API_VERSION)
-        return [mappers.peering_from_json(p, vnet)
-                for p in await list_all(self.network(sub), url)]
+        """A VNet's links, from one GET of the VNet (which carries them all): one request
+        however many links a hub has, where the peerings list is paged."""
+        return list((await self.get_vnet(vnet_id)).peerings)
 
     async def get_peering(self, peering_id: str) -> Peering:
         await self._ready()
