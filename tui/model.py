@@ -300,7 +300,7 @@ class Kind(enum.StrEnum):
 ALL_KINDS: frozenset[Kind] = frozenset(Kind)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Inventory:
     """Everything loaded, with lookups by id. Built once per load; never mutated.
 
@@ -354,6 +354,13 @@ class Inventory:
         for error in self.errors:
             found.setdefault(error.subscription_id.lower(), error)
         return found
+
+    def __repr__(self) -> str:
+        # Counts, not contents: a repr of 50,000 VNets takes a second to build (asyncio.run
+        # in Python 3.11 builds one of its main task's result on the way out).
+        counts = ", ".join(f"{name}={len(getattr(self, name))}" for name in (
+            "subscriptions", "vnets", "vms", "nsgs", "route_tables", "errors"))
+        return f"Inventory({counts}, kinds={sorted(k.value for k in self.kinds)}, loaded_at={self.loaded_at})"
 
     def _get(self, kind: type[_T], item_id: str | None) -> _T | None:
         item = self._index.get(rid(item_id)) if item_id else None
