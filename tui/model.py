@@ -360,7 +360,8 @@ class Inventory:
         # in Python 3.11 builds one of its main task's result on the way out).
         counts = ", ".join(f"{name}={len(getattr(self, name))}" for name in (
             "subscriptions", "vnets", "vms", "nsgs", "route_tables", "errors"))
-        return f"Inventory({counts}, kinds={sorted(k.value for k in self.kinds)}, loaded_at={self.loaded_at})"
+        kinds = sorted(k.value for k in self.kinds)
+        return f"Inventory({counts}, kinds={kinds}, loaded_at={self.loaded_at})"
 
     def _get(self, kind: type[_T], item_id: str | None) -> _T | None:
         item = self._index.get(rid(item_id)) if item_id else None
