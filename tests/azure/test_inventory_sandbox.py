@@ -210,3 +210,40 @@ async def test_subscriptions_load_concurrently_but_bounded(
         assert transport.most_requests == MAX_REQUESTS_IN_FLIGHT
         if kinds == {Kind.VNETS}:  # one list each: every slot holds a subscription
             assert transport.most_subscriptions == MAX_CONCURRENT_SUBSCRIPTIONS
+
+
+async def test_a_load_holds_the_kinds_asked_for_and_says_so(
+    make_sandbox: Callable[..., Path], open_sandbox_backend: Callable[..., AzureBackend]
+) -> None:
+    from tui.model import Kind
+
+    async with open_sandbox_backend(make_sandbox("showcase")) as backend:
+        whole = await backend.load_inventory()
+        vms = await backend.load({Kind.VMS})
+        vnets = await backend.load({Kind.VNETS})
+    assert vms.kinds == {Kind.VMS}
+    assert (vms.vnets, vms.nsgs, vms.route_tables) == ((), (), ())
+    assert vms.vms == whole.vms  # NICs and power states joined as in a full load
+    assert vnets.vnets == whole.vnets
+    assert vnets.vms == ()
+
+
+async def test_subscriptions_come_out_as_each_is_read_failures_in_place(
+    make_sandbox: Callable[..., Path], open_sandbox_backend: Callable[..., AzureBackend]
+) -> None:
+    from tui.model import Kind
+    from tui.sandbox.scenarios import CONTOSO_SUBSCRIPTION
+
+    path = make_sandbox("showcase")
+    async with open_sandbox_backend(
+        path, faults={"forbidden_subscriptions": [CONTOSO_SUBSCRIPTION]}
+    ) as backend:
+        subs = await backend.list_subscriptions()
+        seen = {sub.id: result async for sub, result in
+                backend.iter_subscriptions({Kind.VNETS}, subs)}
+    assert set(seen) == {s.id for s in subs}
+    failed = seen[CONTOSO_SUBSCRIPTION]
+    assert isinstance(failed, LoadError)
+    assert failed.code == "AuthorizationFailed"
+    assert all(not isinstance(r, LoadError) and r.vnets for s, r in seen.items()
+               if s != CONTOSO_SUBSCRIPTION)

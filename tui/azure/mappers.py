@@ -64,7 +64,7 @@ def _ref(value: Any) -> ResourceId | None:
 
 
 def _strings(value: Any) -> tuple[str, ...]:
-    return tuple(v for v in _list(value) if isinstance(v, str) and v)
+    return tuple([v for v in _list(value) if isinstance(v, str) and v])
 
 
 def _prefixes(address_space: Any) -> tuple[str, ...]:
