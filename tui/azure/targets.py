@@ -11,6 +11,12 @@ inventory is ~650 requests, a VNet named by id one GET. How a name is read:
 
 The result goes to `tui.resolve`, which matches, reports ambiguity and not-found exactly as
 it does over a full inventory, because the same VNets a full load would match are read.
+
+The peers of the named VNets are not read: their address spaces come from the links'
+records (`remoteVirtualNetworkAddressSpace`, `remoteAddressSpace`), which is what
+`tui.cidr` uses for a peer it does not hold. A full load would also see a link that only
+the peer holds (one-sided, pointing at a named VNet); ARM itself has the last word on the
+PUT, and the workflow reports its refusal.
 """
 
 from __future__ import annotations
