@@ -108,8 +108,10 @@ async def perform(backend: AzureBackend, reads: Sequence[Read]
                 sub = Subscription(read.subscription_id, read.subscription_id)
                 contents = await backend.load_subscription(sub, {Kind.VNETS}, gate=gate)
                 return list(contents.vnets)
-            path = (str(read.vnet_id) if read.vnet_id is not None else
-                    vnet_path(read.subscription_id, read.resource_group, read.name))
+            group, name = read.resource_group, read.name
+            if read.vnet_id is not None:
+                group, name = read.vnet_id.resource_group, read.vnet_id.name
+            path = vnet_path(read.subscription_id, group, name)
             url = resource_url(backend.base_url, path, NETWORK_API_VERSION)
             async with gate:
                 body = await get_json(backend.network(read.subscription_id), url)
