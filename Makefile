@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: setup sandbox test lint bench screenshots clean
+.PHONY: setup sandbox test lint bench screenshots clean fuzz
 
 setup: $(STAMP)
 
@@ -25,6 +25,10 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest -q
+
+# The key-mash fuzzer at length: hundreds of sessions, thousands of keys.
+fuzz: $(STAMP)
+	KEYMASH_EXAMPLES=$${KEYMASH_EXAMPLES:-150} $(BIN)/pytest -q tests/tui/test_keymash.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -5,7 +5,8 @@ grows from 25k to 50k VNets (issue 12, items 3, 6 and 8).
 Each command runs in this process through `tui.cli.main`, exactly as the console script
 runs it (its output goes to a file), against a generated sandbox estate whose every request
 waits the fault profile's latency. Wall time is what these rows compare: most of a
-command's time on a real tenant is waiting for ARM. Requests are counted at the transport.
+command's time on a real tenant is waiting for ARM. Requests are counted by the sandbox's
+request log.
 
 The baseline is the script a person would write with the SDK: list the subscriptions, then
 for each subscription in turn list its VNets, NICs, VMs, NSGs and route tables through the
@@ -17,10 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import json
 import os
-import random
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -28,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.counting import CountingTransport, RequestLog, counting_requests
+from bench.counting import SentRequests, counting_requests
 from bench.framework import Row, measure_wall
 
 SIZE = (50, 10_000)  # (subscriptions, VNets), as issue 12 measured main
@@ -72,7 +71,7 @@ def faults(latency_ms: int) -> Iterator[None]:
             os.environ[key] = before
 
 
-def vnettui(path: Path, args: tuple[str, ...], out: Path) -> tuple[int, RequestLog]:
+def vnettui(path: Path, args: tuple[str, ...], out: Path) -> tuple[int, SentRequests]:
     """`vnettui --sandbox ... ARGS` in process, stdout to `out`: exit code and requests."""
     from tui.cli import main
 
@@ -83,16 +82,16 @@ def vnettui(path: Path, args: tuple[str, ...], out: Path) -> tuple[int, RequestL
 
 # The baseline: a plain sequential loop over the SDK's typed pagers.
 
-async def _sequential_loop(path: Path, what: str, out: Path, log: RequestLog,
+async def _sequential_loop(path: Path, what: str, out: Path, log: Path,
                            latency_ms: int) -> Any:
     from azure.mgmt.compute.aio import ComputeManagementClient
     from azure.mgmt.network.aio import NetworkManagementClient
     from azure.mgmt.resource.subscriptions.aio import SubscriptionClient
 
-    from tui.sandbox import SandboxCredential
+    from tui.sandbox import SandboxCredential, SandboxTransport
 
     credential = SandboxCredential()
-    transport = CountingTransport(
+    transport = SandboxTransport(
         path, log=log, faults={"latency_ms": latency_ms, "operation_seconds": 0})
     found: dict[str, list[Any]] = {"vnets": [], "nics": [], "vms": [], "nsgs": [], "tables": []}
     async with SubscriptionClient(credential, transport=transport) as subscriptions:
@@ -126,9 +125,11 @@ async def _sequential_loop(path: Path, what: str, out: Path, log: RequestLog,
     return document
 
 
-def baseline(path: Path, what: str, out: Path, latency_ms: int) -> tuple[Any, RequestLog]:
-    log = RequestLog()
-    document = asyncio.run(_sequential_loop(path, what, out, log, latency_ms))
+def baseline(path: Path, what: str, out: Path, latency_ms: int) -> tuple[Any, SentRequests]:
+    log = SentRequests(out.with_suffix(".requests.jsonl"))
+    log.clear()
+    document = asyncio.run(_sequential_loop(path, what, out, log.path, latency_ms))
+    log.keep()
     return document, log
 
 
@@ -213,33 +214,6 @@ def _full_inventory_requests(path: Path) -> int:
     return len(log)
 
 
-def linear_estate(directory: Path, subscriptions: int, vnets: int) -> Estate:
-    """VNets on distinct /24s of 10.0.0.0/8 (room for 65,536), every 40th reusing an
-    earlier VNet's: overlapping pairs grow in step with VNets, as on a real estate.
-
-    (The sandbox's `estate` scenario has 16,384 blocks, so beyond that most VNets reuse one
-    and overlapping pairs grow about sevenfold from 25k to 50k VNets: a measure of the
-    estate, not of `conflicts`. Issue 12 item 7 gives it room for 50k.)
-    """
-    from tui.sandbox.builders import Estate as Builder
-    from tui.sandbox.store import SandboxStore
-
-    builder, rng = Builder(), random.Random(1)
-    subs = [builder.subscription(f"11ea4000-0000-4000-8000-{n:012d}", f"Linear {n + 1:02d}")
-            for n in range(subscriptions)]
-    base, blocks = int(ipaddress.IPv4Address("10.0.0.0")), []
-    for n in range(vnets):
-        sub = subs[n % subscriptions]
-        group = builder.resource_group(sub, f"rg-{n // subscriptions // 50:03d}")
-        blocks.append(blocks[rng.randrange(n)] if n % 40 == 39 else n)
-        prefix = str(ipaddress.IPv4Network((base + (blocks[-1] << 8), 24)))
-        builder.vnet(sub, group, f"vnet-{n:05d}", [prefix], [("default", prefix)])
-    path = directory / f"linear-{vnets}.db"
-    with SandboxStore(path) as store, store.write() as tx:
-        builder.save(tx)
-    return Estate(path, subscriptions, vnets)
-
-
 def growth_rows(directory: Path, sizes: tuple[int, int], subscriptions: int, repeat: int
                 ) -> Iterator[Row]:
     """`conflicts --json` CPU time at two sizes: linear in VNets plus overlaps."""
@@ -248,7 +222,7 @@ def growth_rows(directory: Path, sizes: tuple[int, int], subscriptions: int, rep
     times = []
     with faults(0):
         for vnets in sizes:
-            estate = linear_estate(directory, subscriptions, vnets)
+            estate = build(directory, subscriptions, vnets)
             seconds, (code, _) = measure(
                 lambda e=estate: vnettui(e.path, ("conflicts", "--json"),
                                          directory / "conflicts.json"), repeat=repeat)

@@ -1,31 +1,42 @@
-"""Counting the requests a command sends: the sandbox transport, with a log of each request.
+"""Counting the requests a command sends, through the sandbox's own request log.
 
-`counting_requests()` makes every backend built while it is active (including the one a
-CLI command opens for itself) use a `CountingTransport`, and yields the shared log. It
-measures; it changes no answer. Benchmarks report these counts and tests assert budgets
-on them.
+`counting_requests()` points `$VNETTUI_SANDBOX_LOG` at a fresh file for the block, so every
+sandbox transport opened inside it (including the one a CLI command opens for itself)
+logs each request it answers, and yields a view of that log. Benchmarks report these
+counts and tests assert budgets on them.
 """
 
 from __future__ import annotations
 
 import collections
+import json
+import os
 import re
-from collections.abc import Iterator, Mapping
+import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from unittest import mock
-from urllib.parse import urlsplit
 
-from tui.sandbox import SandboxTransport
+from tui.sandbox.requestlog import ENV
 
 
 @dataclass
-class RequestLog:
-    """(method, path) of every request sent, in order."""
+class SentRequests:
+    """The requests logged to `path`: (method, path) of each, in order (kept in memory by
+    `keep()` when the file is about to go)."""
 
-    sent: list[tuple[str, str]] = field(default_factory=list)
+    path: Path
+    kept: list[tuple[str, str]] | None = field(default=None, repr=False)
+
+    @property
+    def sent(self) -> list[tuple[str, str]]:
+        if self.kept is not None:
+            return self.kept
+        if not self.path.exists():
+            return []
+        entries = (json.loads(line) for line in self.path.read_text().splitlines() if line)
+        return [(str(e["method"]), str(e["path"])) for e in entries]
 
     def __len__(self) -> int:
         return len(self.sent)
@@ -36,10 +47,13 @@ class RequestLog:
         return collections.Counter(f"{method} {kind_of(path)}" for method, path in self.sent)
 
     def clear(self) -> None:
-        self.sent.clear()
+        self.path.unlink(missing_ok=True)
+
+    def keep(self) -> None:
+        self.kept = self.sent
 
 
-_PLURAL = re.compile(r"/providers/[^/]+/([^/]+)$", re.IGNORECASE)
+_LIST = re.compile(r"/providers/[^/]+/([^/]+)$", re.IGNORECASE)
 
 
 def kind_of(path: str) -> str:
@@ -50,7 +64,7 @@ def kind_of(path: str) -> str:
         return "subscriptions"
     if "operations" in low or "operationresults" in low:
         return "operation"
-    match = _PLURAL.search(path)
+    match = _LIST.search(path)
     if match:  # /subscriptions/S[/resourceGroups/G]/providers/NS/TYPE: a list
         return match.group(1)
     if len(segs) % 2 == 1:  # .../virtualNetworks/V/virtualNetworkPeerings: a child list
@@ -58,26 +72,18 @@ def kind_of(path: str) -> str:
     return segs[-2][:-1] if segs[-2].endswith("s") else segs[-2]
 
 
-class CountingTransport(SandboxTransport):
-    """A SandboxTransport that logs every request it is given."""
-
-    def __init__(self, path: str | Path, *, log: RequestLog, **options: Any) -> None:
-        super().__init__(path, **options)
-        self.log = log
-
-    async def send(self, request: Any, **kwargs: Any) -> Any:
-        self.log.sent.append((request.method.upper(), urlsplit(str(request.url)).path))
-        return await super().send(request, **kwargs)
-
-
 @contextmanager
-def counting_requests() -> Iterator[RequestLog]:
-    """Log the requests of every sandbox backend opened inside the block."""
-    log = RequestLog()
-
-    def transport(path: Path, faults: Mapping[str, Any] | None = None,
-                  **options: Any) -> CountingTransport:
-        return CountingTransport(path, log=log, faults=faults, **options)
-
-    with mock.patch("tui.azure.connection.sandbox_transport", transport):
-        yield log
+def counting_requests() -> Iterator[SentRequests]:
+    """Log the requests of every sandbox transport opened inside the block."""
+    before = os.environ.get(ENV)
+    with tempfile.TemporaryDirectory() as tmp:
+        log = SentRequests(Path(tmp) / "requests.jsonl")
+        os.environ[ENV] = str(log.path)
+        try:
+            yield log
+        finally:
+            log.keep()
+            if before is None:
+                os.environ.pop(ENV, None)
+            else:
+                os.environ[ENV] = before

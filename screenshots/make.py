@@ -50,7 +50,7 @@ SHOTS = (
 async def _wait(pilot: Pilot[int], app: VnetTuiApp, seconds: float = 60.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
-    while app.loads < 1:
+    while app.explorer.loads < 1:
         if loop.time() > deadline:
             raise SystemExit("the sandbox inventory never loaded")
         await pilot.pause(0.05)

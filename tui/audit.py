@@ -3,8 +3,10 @@
 Who (the signed-in principal from the token's claims, else "sandbox" or "unknown"), when,
 what (method, ARM operation, resource ids) and the result. It is appended by the pipeline
 policies in `tui.azure.guard`, so every write is recorded whichever screen or command made
-it; the TUI's activity view reads it back with `read_audit`. Every line passes through
-`tui.redact` before it is written: tokens and auth headers never reach the file.
+it; a write refused before any request was made (read-only, a failed check) is recorded by
+whoever refused it, with `record_refusal` or `AuditLog.refused`. The TUI's activity view
+reads the log back with `read_audit`. Every line passes through `tui.redact` before it is
+written: tokens and auth headers never reach the file.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 import logging
 import threading
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -136,6 +139,22 @@ class AuditLog:
         self.append(entry)
         return entry
 
+    def refused(self, action: str, reason: str, targets: Iterable[str], *,
+                code: str = "", source: str = "") -> AuditEntry:
+        """A write refused before any request was made (read-only, a failed check, an
+        unconfirmed production VNet...): `action` is the verb ("peer", "unpeer", "sync",
+        "edit"), `targets` the resources it would have written (ids, or names as typed),
+        `source` who refused ("cli", "explorer")."""
+        entry = AuditEntry(
+            time=datetime.now(UTC).isoformat(timespec="milliseconds"),
+            who=self.principal or self.fallback_who, method="",
+            operation=f"vnettui/{action}", ids=tuple(targets), result=REFUSED, code=code,
+            message=reason[:500], tenant=self.tenant,
+            extra={"source": source} if source else {},
+        )
+        self.append(entry)
+        return entry
+
     def append(self, entry: AuditEntry) -> None:
         line = entry.to_json() + "\n"
         with self._lock:
@@ -147,6 +166,15 @@ class AuditLog:
                     handle.write(line)
             except OSError as error:
                 log.warning("audit log %s could not be written: %s", self.path, error)
+
+
+def record_refusal(action: str, reason: str, targets: Iterable[str], *, code: str = "",
+                   source: str = "", who: str = "unknown", path: Path | None = None
+                   ) -> AuditEntry:
+    """Append a refused write to the audit log at `path` (default: the state dir), for code
+    with no `AuditLog` at hand; see `AuditLog.refused`. `who` names the actor ("sandbox")."""
+    return AuditLog(path, fallback_who=who).refused(action, reason, targets, code=code,
+                                                    source=source)
 
 
 def read_audit(path: Path | None = None, limit: int | None = 200) -> list[AuditEntry]:

@@ -13,11 +13,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
-from tui import __version__, redact
+from tui import __version__, notices, redact
 from tui.commands import MODULES
-from tui.config import load_config, merge
-from tui.errors import VnettuiError
+from tui.config import interval_problem, load_config, merge, tenant_problem
+from tui.errors import InputError, VnettuiError
+from tui.resolve import checked
 from tui.settings import Settings, state_dir
 
 EXIT_OK, EXIT_NEGATIVE, EXIT_INPUT, EXIT_CLOUD = 0, 1, 2, 3
@@ -26,13 +28,35 @@ AUTH_METHODS = ("default", "cli", "device-code", "browser", "env", "managed-iden
 CLOUDS = ("public", "usgov", "china")
 
 
-def _positive_float(text: str) -> float:
+class Parser(argparse.ArgumentParser):
+    """An option error leads with the one line saying what is wrong; a short usage line
+    follows (the full usage, with every global option, buries the error)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n{self.short_usage()}\n")
+
+    def short_usage(self) -> str:
+        words = [self.prog, "[options]"]
+        for action in self._actions:
+            if action.option_strings or action.help == argparse.SUPPRESS:
+                continue
+            if action.metavar:
+                words.append(str(action.metavar))
+            elif action.choices:
+                words.append("{" + ",".join(map(str, action.choices)) + "}")
+            else:
+                words.append(action.dest.upper())
+        return f"usage: {' '.join(words)}  (--help for more)"
+
+
+def _interval(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0: {text!r}")
+    problem = interval_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
     return value
 
 
@@ -42,7 +66,7 @@ def global_options(suppress: bool) -> argparse.ArgumentParser:
     The copy attached to subcommands uses SUPPRESS defaults, so a value given before the
     subcommand is not overwritten by the subparser's default.
     """
-    parser = argparse.ArgumentParser(add_help=False)
+    parser = Parser(add_help=False)
     default = argparse.SUPPRESS if suppress else None
     g = parser.add_argument_group("global options")
     g.add_argument("--sandbox", action="store_true", default=default or False,
@@ -59,8 +83,8 @@ def global_options(suppress: bool) -> argparse.ArgumentParser:
                    help="how to sign in (default: az login, env, managed identity...)")
     g.add_argument("--tenant", metavar="ID", default=default, help="sign in to this tenant")
     g.add_argument("--cloud", choices=CLOUDS, default=default, help="Azure cloud")
-    g.add_argument("--interval", type=_positive_float, metavar="SECONDS",
-                   default=default, help="live refresh interval (default 5)")
+    g.add_argument("--interval", type=_interval, metavar="SECONDS",
+                   default=default, help="live refresh interval, 1-3600 (default 5)")
     g.add_argument("--config", type=Path, metavar="PATH", default=default,
                    help="config file (default: the XDG config dir)")
     g.add_argument("--no-mouse", action="store_true", default=default or False,
@@ -69,7 +93,7 @@ def global_options(suppress: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="vnettui", parents=[global_options(suppress=False)],
         description="Explore Azure virtual networks, peerings, overlaps and reachability.",
     )
@@ -85,6 +109,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
     """The command line over the config file (InputError naming the line if it is bad)."""
     given = {name for name in ("auth", "tenant", "cloud", "interval")
              if getattr(args, name, None) is not None}
+    for ref in args.subscription or ():
+        checked(ref, "--subscription")
+    if args.tenant is not None and (problem := tenant_problem(args.tenant)):
+        raise InputError(f"--tenant: {problem}")
     cli = Settings(
         sandbox=bool(args.sandbox),
         sandbox_state=args.sandbox_state,
@@ -129,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     setup_logging()
     handler = getattr(args, "handler", None)
+    if handler is not None:
+        notices.to_stderr()  # a command says on stderr when it waits; the explorer cannot
     try:
         settings = settings_from(args)
         if handler is None:

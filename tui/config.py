@@ -35,9 +35,15 @@ from typing import Any
 
 from tui.errors import InputError, RefusedError
 from tui.model import Subscription, VirtualNetwork
+from tui.resolve import text_problem
 from tui.settings import Settings, config_dir
 
 AUTH_METHODS = ("default", "cli", "device-code", "browser", "env", "managed-identity")
+# The live refresh interval people may choose, in seconds (tests set Settings directly).
+MIN_INTERVAL, MAX_INTERVAL = 1.0, 3600.0
+# A config file is a few lines; anything bigger is not one (e.g. --config /dev/zero).
+MAX_CONFIG_BYTES = 1024 * 1024
+_TENANT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 CLOUDS = ("public", "usgov", "china")
 TOKEN_CACHE_MODES = ("auto", "encrypted", "off")
 
@@ -79,6 +85,22 @@ def default_path() -> Path:
     return config_dir() / "config.toml"
 
 
+def interval_problem(value: float) -> str | None:
+    """Why `value` cannot be the refresh interval, or None (NaN and infinity included)."""
+    if not MIN_INTERVAL <= value <= MAX_INTERVAL:  # False for NaN too
+        return (f"must be between {MIN_INTERVAL:g} and {MAX_INTERVAL:g} seconds, "
+                f"not {value!r}")
+    return None
+
+
+def tenant_problem(value: str) -> str | None:
+    """Why `value` is not a tenant (a GUID or a domain like contoso.onmicrosoft.com)."""
+    if not _TENANT.fullmatch(value):
+        return (f"{value!r} is not a tenant id or domain (letters, digits, '.' and '-', "
+                "e.g. contoso.onmicrosoft.com)")
+    return None
+
+
 def load_config(path: Path | None = None) -> Config:
     """Read and validate the config file.
 
@@ -88,7 +110,7 @@ def load_config(path: Path | None = None) -> Config:
     explicit = path is not None
     target = path if path is not None else default_path()
     try:
-        text = target.read_text(encoding="utf-8")
+        text = _read(target)
     except FileNotFoundError:
         if explicit:
             raise InputError(f"config file {target} does not exist") from None
@@ -96,6 +118,27 @@ def load_config(path: Path | None = None) -> Config:
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"config file {target} cannot be read: {error}") from None
     return parse_config(text, target)
+
+
+def _read(target: Path) -> str:
+    """The file's text, refusing anything bigger than a config file can be."""
+    with target.open("rb") as handle:
+        data = handle.read(MAX_CONFIG_BYTES + 1)  # never more: /dev/zero has no end
+    if len(data) > MAX_CONFIG_BYTES:
+        raise InputError(f"config file {target} is larger than "
+                         f"{MAX_CONFIG_BYTES // 1024 // 1024} MiB: not a config file")
+    return data.decode("utf-8")
+
+
+def keymap_error(path: Path | None, binding: str, message: str) -> InputError:
+    """An InputError about `[keymap]`'s `binding`, naming its line (checked by the explorer,
+    which knows its bindings: `tui.keymap`)."""
+    target = path or default_path()
+    try:
+        line = find_key_line(_read(target), ("keymap", binding))
+    except (OSError, UnicodeDecodeError, InputError):
+        line = None
+    return InputError(f"{target}{f' line {line}' if line else ''}: {message}")
 
 
 def parse_config(text: str, path: Path | None = None) -> Config:
@@ -161,10 +204,11 @@ def _validate(data: dict[str, Any], text: str, where: str, path: Path | None) ->
     interval: float | None = None
     if "interval" in data:
         raw = data["interval"]
-        if isinstance(raw, bool) or not isinstance(raw, int | float) or raw <= 0:
-            raise problem(
-                ("interval",), f"interval must be a number of seconds > 0, not {_show(raw)}"
-            )
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            raise problem(("interval",), f"interval must be a number of seconds, not {_show(raw)}")
+        bad = interval_problem(float(raw))
+        if bad:
+            raise problem(("interval",), f"interval {bad}")
         interval = float(raw)
 
     keymap: dict[str, str] = {}
@@ -193,6 +237,10 @@ def _validate(data: dict[str, Any], text: str, where: str, path: Path | None) ->
                 "subscriptions must be tables: [subscriptions.\"NAME OR ID\"]",
             )
         for name, rules in table.items():
+            bad_name = text_problem(name)
+            if bad_name:
+                raise problem(("subscriptions", name),
+                              f"subscription name {name!r} cannot be used: {bad_name}")
             if not isinstance(rules, dict):
                 raise problem(
                     ("subscriptions", name),
@@ -211,10 +259,14 @@ def _validate(data: dict[str, Any], text: str, where: str, path: Path | None) ->
                 read_only=bool(read_only), production=bool(production)
             )
 
+    tenant = string("tenant")
+    bad_tenant = tenant_problem(tenant) if tenant is not None else None
+    if bad_tenant:
+        raise problem(("tenant",), f"tenant {bad_tenant}")
     return Config(
         path=path,
         auth=string("auth", AUTH_METHODS),
-        tenant=string("tenant"),
+        tenant=tenant,
         cloud=string("cloud", CLOUDS),
         interval=interval,
         theme=string("theme"),
@@ -306,6 +358,8 @@ def merge(config: Config, cli: Settings, given: Collection[str] = ()) -> Setting
         if name not in given and value is not None:
             changes[name] = value
     changes["read_only"] = cli.read_only or bool(config.read_only)
+    if config.read_only and not cli.read_only:
+        changes["read_only_origin"] = f"read_only = true in {config.path or 'the config file'}"
     changes["read_only_subscriptions"] = tuple(
         name for name, rules in config.subscriptions.items() if rules.read_only
     )

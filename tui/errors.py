@@ -38,6 +38,11 @@ class CloudError(VnettuiError):
     """Azure (or the sandbox) answered with an error."""
 
 
+class UnreadableError(CloudError):
+    """What was asked depends on a subscription that could not be read (a name that may live
+    there, a write whose checks would miss it): a cloud failure, not bad input."""
+
+
 class AuthError(CloudError):
     """Sign-in failed or the caller lacks rights (401/403)."""
 

@@ -286,6 +286,18 @@ class LoadError:
     message: str
 
 
+@dataclass(frozen=True)
+class SubscriptionStatus:
+    """What the explorer knows of one subscription: loading, loaded, or failed."""
+
+    subscription: Subscription
+    vnet_count: int | None = None  # None until the inventory is in
+    error: LoadError | None = None
+    loading: bool = True
+    production: bool = False  # marked in the config file: writes need the VNet's name typed
+    read_only: bool = False  # no writes to it (the config file or --read-only)
+
+
 class Kind(enum.StrEnum):
     """What an inventory can hold, read per kind: a command loads only the kinds it needs
     (`list vms` reads no VNets, `conflicts` no VMs). A VNet comes with its subnets and

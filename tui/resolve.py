@@ -7,11 +7,12 @@ error listing them in the longer form that would pick one.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from tui.errors import InputError
-from tui.model import Inventory, Peering, Subscription, VirtualMachine, VirtualNetwork
+from tui.errors import InputError, UnreadableError
+from tui.model import Inventory, LoadError, Peering, Subscription, VirtualMachine, VirtualNetwork
 
 MAX_LISTED = 10
 
@@ -30,9 +31,30 @@ class _Located(Protocol):
 _R = TypeVar("_R", bound=_Located)
 
 
+def text_problem(text: str) -> str | None:
+    """Why `text` cannot be a name as typed, or None. Surrounding white space and control
+    characters are refused rather than trimmed: trimming could turn a mistyped name into a
+    real resource, and no Azure name or id carries either."""
+    if text != text.strip():
+        return "it starts or ends with white space"
+    bad = next((c for c in text
+                if unicodedata.category(c).startswith("C") or c in "\u2028\u2029"), None)
+    if bad is not None:
+        return f"it contains the control character {bad!r}"
+    return None
+
+
+def checked(text: str, what: str) -> str:
+    """`text` unchanged, or InputError saying why it cannot name `what`."""
+    problem = text_problem(text)
+    if problem:
+        raise InputError(f"Cannot use {text!r} as {what}: {problem}.")
+    return text
+
+
 def find_subscription(inventory: Inventory, ref: str) -> Subscription:
     """A subscription by GUID, `/subscriptions/GUID` or display name."""
-    key = ref.strip().strip("/").lower().removeprefix("subscriptions/")
+    key = checked(ref, "a subscription").strip("/").lower().removeprefix("subscriptions/")
     matches = [s for s in inventory.subscriptions if key in (s.id.lower(), s.name.lower())]
     if len(matches) == 1:
         return matches[0]
@@ -57,16 +79,16 @@ def _label(inventory: Inventory, item: _Located) -> str:
 
 
 def _find(inventory: Inventory, items: Sequence[_R], ref: str, kind: str) -> _R:
-    text = ref.strip()
-    if not text:
+    if not ref.strip():
         raise InputError(f"No {kind} named: the name is empty.")
+    text = checked(ref, f"a {kind} name")
     if text.startswith("/"):
         key = text.rstrip("/").lower()
         matches = [i for i in items if i.id.lower() == key]
         what = f"{kind} with id {text!r}"
     else:
-        parts = [p.strip().lower() for p in text.split("/")]
-        if len(parts) > 3 or not all(parts):
+        parts = [p.lower() for p in text.split("/")]
+        if len(parts) > 3 or not all(p.strip() == p and p for p in parts):
             raise InputError(
                 f"Cannot read {ref!r} as a {kind}: use NAME, RESOURCE_GROUP/NAME, "
                 "SUBSCRIPTION/RESOURCE_GROUP/NAME or a full resource id."
@@ -84,8 +106,14 @@ def _find(inventory: Inventory, items: Sequence[_R], ref: str, kind: str) -> _R:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        hint = _not_found_hint(inventory)
-        raise InputError(f"No {what}{hint}.")
+        unread = _may_hold(inventory, text)
+        if unread:
+            raise UnreadableError(
+                f"No {what} among the subscriptions that could be read; it may be in "
+                f"{unreadable_text(inventory, unread)}, which could not be read. Fix access "
+                "to it, or name the resource in a subscription that can be read.",
+                code="SubscriptionUnreadable")
+        raise InputError(f"No {what}.")
     labels = sorted(_label(inventory, m) for m in matches)
     shown = ", ".join(labels[:MAX_LISTED])
     more = f" and {len(labels) - MAX_LISTED} more" if len(labels) > MAX_LISTED else ""
@@ -95,11 +123,27 @@ def _find(inventory: Inventory, items: Sequence[_R], ref: str, kind: str) -> _R:
     )
 
 
-def _not_found_hint(inventory: Inventory) -> str:
-    if inventory.errors:
-        failed = ", ".join(e.subscription_id for e in inventory.errors)
-        return f" (subscriptions that could not be read: {failed})"
-    return ""
+def _may_hold(inventory: Inventory, ref: str) -> list[LoadError]:
+    """The unreadable subscriptions a name that matched nothing could still be in: those
+    its id or `subscription/rg/name` form names, or all of them for a bare name."""
+    if ref.startswith("/"):
+        segs = [s.lower() for s in ref.split("/") if s]
+        sub = segs[1] if len(segs) > 1 and segs[0] == "subscriptions" else None
+    else:
+        parts = ref.split("/")
+        sub = parts[0].lower() if len(parts) == 3 else None
+    return [e for e in inventory.errors
+            if sub is None or _sub_matches(inventory, e.subscription_id, sub)]
+
+
+def unreadable_text(inventory: Inventory, errors: Sequence[LoadError]) -> str:
+    """`Contoso Platform (c0c0...) (AuthorizationFailed)`, joined with "and"."""
+    labels = []
+    for error in errors:
+        sub = inventory.subscription(error.subscription_id)
+        name = f"{sub.name} ({sub.id})" if sub else error.subscription_id
+        labels.append(f"{name} ({error.code})" if error.code else name)
+    return " and ".join(labels)
 
 
 def find_vnet(inventory: Inventory, ref: str) -> VirtualNetwork:
@@ -114,7 +158,7 @@ def find_vm(inventory: Inventory, ref: str) -> VirtualMachine:
 
 def find_peering(inventory: Inventory, ref: str, vnet: VirtualNetwork | None = None) -> Peering:
     """A peering by full id, or by link name on `vnet` (required for a bare name)."""
-    text = ref.strip()
+    text = checked(ref, "a peering name")
     if text.startswith("/"):
         key = text.rstrip("/").lower()
         pool = vnet.peerings if vnet else tuple(p for v in inventory.vnets for p in v.peerings)

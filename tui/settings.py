@@ -13,6 +13,9 @@ class Settings:
     sandbox_state: Path | None = None
     subscriptions: tuple[str, ...] = ()  # ids or display names; empty = all readable
     read_only: bool = False
+    # Who made it read-only, as a person would find it ("--read-only", or the config file's
+    # line); None means `--read-only`.
+    read_only_origin: str | None = None
     auth: str = "default"
     tenant: str | None = None
     cloud: str = "public"

@@ -51,6 +51,8 @@ class CheckResult:
     question: str  # "Can vm1 reach vm2 on TCP 80?"
     answer: str  # YES | NO | UNKNOWN
     steps: tuple[CheckStep, ...]
+    # When a missing or broken link decides the answer: (local, remote) VNet ids for `p`.
+    peer: tuple[str, str] | None = None
 
 
 _MARKS = {
@@ -119,13 +121,14 @@ def parse_port(text: str) -> int | None:
     return port if 0 < port < 65536 else None
 
 
-class CheckScreen(ModalScreen[None]):
+class CheckScreen(ModalScreen[tuple[str, str] | None]):
     """The connectivity question and its live answer. Esc closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="vnettui.check_close"),
         # Not while typing in a field: there `n` is a letter of a name.
         Binding("n", "probe", "Probe with Network Watcher", id="vnettui.check_probe"),
+        Binding("p", "peer", "Peer the VNets", id="vnettui.check_peer"),
     ]
     # The app keeps polling peerings while this screen is up: its answer depends on them.
     LIVE = True
@@ -146,9 +149,11 @@ class CheckScreen(ModalScreen[None]):
             self.request = request
 
     def __init__(
-        self, source: VirtualMachine, vms: Sequence[VirtualMachine], destination: str = ""
+        self, source: VirtualMachine, vms: Sequence[VirtualMachine], destination: str = "",
+        port: int = 80,
     ) -> None:
         super().__init__()
+        self._port = port
         self.source = source
         self._names = sorted({vm.name for vm in vms if vm.id != source.id})
         self._destination = destination
@@ -165,7 +170,7 @@ class CheckScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="check-body") as body:
             body.border_title = f"Connectivity from {self.source.name}"
-            body.border_subtitle = "n probes with Network Watcher · esc closes"
+            body.border_subtitle = "enter · p peers · n probes · esc closes"
             with Horizontal(classes="check-row"):
                 yield Label("Destination", classes="check-label")
                 yield Input(
@@ -176,7 +181,7 @@ class CheckScreen(ModalScreen[None]):
                 )
             with Horizontal(classes="check-row"):
                 yield Label("Port", classes="check-label")
-                yield Input("80", id="check-port", restrict=r"[0-9]*", max_length=5)
+                yield Input(str(self._port), id="check-port", restrict=r"[0-9]*", max_length=5)
                 yield Select(PROTOCOLS, value="tcp", allow_blank=False, id="check-protocol")
             yield Static("", id="check-problem")
             yield Static(Text("Type a destination.", style=DIM_STYLE), id="check-result")
@@ -193,8 +198,10 @@ class CheckScreen(ModalScreen[None]):
         self._ask()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """enter leaves the field, so the screen's keys (p, n) are one press away."""
         event.stop()
         self._ask()
+        self.focus_next()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
@@ -207,6 +214,11 @@ class CheckScreen(ModalScreen[None]):
         problem = self.query_one("#check-problem", Static)
         if port is None:
             problem.update(Text("Port must be a number from 1 to 65535.", style=BAD_STYLE))
+            # The verdict shown answered another port: it must not stand.
+            self.request = None
+            self.result = None
+            self.query_one("#check-result", Static).update(
+                Text("Type a port to see the answer.", style=DIM_STYLE))
             return
         problem.update("")
         if not destination:
@@ -229,6 +241,15 @@ class CheckScreen(ModalScreen[None]):
         if event.button.id == "check-probe-button":
             event.stop()
             self.action_probe()
+
+    def action_peer(self) -> None:
+        """The verdict's fix "press p": close, and open the peering form for the pair."""
+        result = self.result
+        if isinstance(result, CheckResult) and result.peer is not None:
+            self.dismiss(result.peer)
+            return
+        self.notify("Nothing to peer: no missing or broken link decides this answer.",
+                    markup=False)
 
     def action_probe(self) -> None:
         """Ask the app for Network Watcher's answer to the current question."""

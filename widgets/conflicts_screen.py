@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from widgets.resource_table import ResourceTable, TableRow
 from widgets.style import BAD_STYLE, DIM_STYLE, OK_STYLE, plain
@@ -92,9 +92,9 @@ class ConflictsScreen(ModalScreen[str | None]):
         table.focus()
         self.query_one("#free-row").display = False
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_resource_table_row_selected(self, event: ResourceTable.RowSelected) -> None:
         event.stop()
-        key = event.row_key.value or ""
+        key = event.key
         self.dismiss(key.split(":", 1)[1] if ":" in key else None)
 
     def action_free(self) -> None:

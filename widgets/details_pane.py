@@ -147,9 +147,7 @@ class DetailsPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(Text("Select a virtual network", style=DIM_STYLE), id="details-summary")
         yield Static(Text("Peerings", style="bold"), id="peerings-title")
-        table = ResourceTable((("Link", "link"),), id="peerings")
-        table.show_header = False
-        yield table
+        yield ResourceTable((("Link", "link"),), id="peerings", show_header=False)
         yield Static("", id="peerings-empty")
         yield Static("", id="details-vms")
 
@@ -168,9 +166,11 @@ class DetailsPane(VerticalScroll):
         overlaps: Collection[str] = (),
         *,
         read_only: bool = False,
+        flash: bool = True,
     ) -> None:
-        """Show `vnet` (None: nothing selected). Same VNet again updates rows in place."""
-        same = vnet is not None and self._vnet is not None and vnet.id == self._vnet.id
+        """Show `vnet` (None: nothing selected). Same VNet again updates rows in place,
+        flashing the links that changed when `flash`."""
+        same = flash and vnet is not None and self._vnet is not None and vnet.id == self._vnet.id
         self._vnet = vnet
         title = self.query_one("#peerings-title", Static)
         empty = self.query_one("#peerings-empty", Static)

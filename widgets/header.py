@@ -22,6 +22,7 @@ class HeaderInfo:
     activity: str = ""  # "loading AZ-303 Lab…", "refreshing…"
     failed: int = 0  # subscriptions that could not be read
     compact: bool = False  # a narrow terminal: shorter words, so the data age still fits
+    trail: str = ""  # breadcrumbs: "AZ-303 Lab › vnet1 › 1and2"
 
 
 def _count(n: int, word: str) -> str:
@@ -32,7 +33,11 @@ def header_text(info: HeaderInfo) -> Text:
     sep = Text(" · ", style=DIM_STYLE)
     text = Text() if info.compact else Text.assemble(Text("vnettui", style="bold"), sep)
     text.append_text(plain(info.source))
-    parts = [
+    if info.trail:
+        text.append_text(sep)
+        text.append_text(plain(info.trail, "bold"))
+    # Narrow, with a trail to show: the counts give way (the panes show them).
+    parts = [] if info.compact and info.trail else [
         Text(_count(info.subscriptions, "sub" if info.compact else "subscription")),
         Text(_count(info.vnets, "VNet")),
         Text(_count(info.vms, "VM")),
@@ -73,9 +78,9 @@ def age_text(seconds: float) -> str:
 class StatusHeader(Static):
     """Shows a HeaderInfo; the app sets it whenever counts, activity or age change."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.info = HeaderInfo(source="")
+    def __init__(self, info: HeaderInfo | None = None, *, id: str | None = None) -> None:
+        self.info = info or HeaderInfo(source="")
+        super().__init__(header_text(self.info) if info else "", id=id)
 
     def show(self, info: HeaderInfo) -> None:
         if info != self.info:

@@ -3,8 +3,8 @@
 Usage: ``self.push_screen(DeletePeeringConfirm(inventory, peering), callback)``; the callback
 gets a `tui.peering.DeleteRequest` (with `both` as ticked; default both) or None.
 Keys: tab moves between the "also delete" box and the buttons, enter presses the focused
-button (Delete is focused first), y deletes, n or esc cancels. ``confirm=`` as in
-PeeringForm asks for typed confirmation of production VNets.
+button (Cancel is focused first), y deletes, c or ctrl+y copies the az commands, n or esc
+cancels. ``confirm=`` as in PeeringForm asks for typed confirmation of production VNets.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from tui.model import Inventory, Peering
 from tui.peering import DeletePlan, DeleteRequest, plan_delete
 from widgets.peering_typed import Confirm, TypedConfirmation
+from widgets.tick_box import TickBox
 
 
 class DeletePeeringConfirm(ModalScreen[DeleteRequest | None]):
@@ -36,17 +37,17 @@ class DeletePeeringConfirm(ModalScreen[DeleteRequest | None]):
     }
     DeletePeeringConfirm #question { text-style: bold; }
     DeletePeeringConfirm #consequence { margin: 1 0; }
-    DeletePeeringConfirm Checkbox { border: none; padding: 0; height: 1; }
     DeletePeeringConfirm #problems { color: $error; }
     DeletePeeringConfirm #commands { color: $text-muted; margin: 1 0 0 0;
-        text-wrap: nowrap; text-overflow: ellipsis; }
+        text-wrap: wrap; }
     DeletePeeringConfirm #buttons { height: auto; align-horizontal: right; margin: 1 0 0 0; }
     DeletePeeringConfirm #buttons Button { margin: 0 0 0 2; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "cancel", "Cancel"),
-        Binding("y", "delete", "Delete", show=False),
+        Binding("escape,n", "cancel", "Cancel", id="vnettui.delete.cancel"),
+        Binding("c,ctrl+y", "copy_commands", "Copy az", id="vnettui.delete.copy"),
+        Binding("y", "delete", "Delete", show=False, id="vnettui.delete.confirm"),
     ]
 
     def __init__(self, inventory: Inventory, peering: Peering, both: bool = True, *,
@@ -63,7 +64,7 @@ class DeletePeeringConfirm(ModalScreen[DeleteRequest | None]):
             yield Static(plan.question(), id="question", markup=False)
             yield Static(plan.consequence(), id="consequence", markup=False)
             if plan.reverse is not None:
-                yield Checkbox(Content(f"also delete {plan.reverse.name} on "
+                yield TickBox(Content(f"also delete {plan.reverse.name} on "
                                        f"{plan.remote_vnet_name}"), plan.both, id="both")
             yield Static("\n".join(plan.commands()), id="commands", markup=False)
             yield TypedConfirmation(id="confirm-local")
@@ -75,7 +76,8 @@ class DeletePeeringConfirm(ModalScreen[DeleteRequest | None]):
 
     def on_mount(self) -> None:
         self._require()
-        self.query_one("#delete", Button).focus()
+        # Destructive: enter alone must not delete; Delete is a tab (or y) away.
+        self.query_one("#cancel", Button).focus()
 
     def _boxes(self) -> list[TypedConfirmation]:
         return [self.query_one("#confirm-local", TypedConfirmation),
@@ -113,3 +115,10 @@ class DeletePeeringConfirm(ModalScreen[DeleteRequest | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_copy_commands(self) -> None:
+        """The equivalent az commands, whole, to the clipboard (OSC 52)."""
+        text = str(self.query_one("#commands", Static).content)
+        if text:
+            self.app.copy_to_clipboard(text)
+            self.notify("The az commands are on the clipboard.", markup=False)

@@ -22,6 +22,7 @@ from tui.model import Inventory, Peering, PeeringFlags
 from tui.peering import Check, EditRequest, Plan, plan_edit
 from widgets.peering_form import FLAG_KEYS, flag_labels
 from widgets.peering_typed import Confirm, TypedConfirmation
+from widgets.tick_box import TickBox
 
 
 class PeeringEditForm(ModalScreen[EditRequest | None]):
@@ -34,19 +35,19 @@ class PeeringEditForm(ModalScreen[EditRequest | None]):
         width: 88; max-width: 100%; height: auto; border: round $accent;
         background: $surface; padding: 1 2;
     }
-    PeeringEditForm Checkbox { border: none; padding: 0; height: 1; }
     PeeringEditForm #state { color: $text-muted; margin: 0 0 1 0; }
     PeeringEditForm #checks { margin: 1 0 0 0; }
     PeeringEditForm #problems { color: $error; }
     PeeringEditForm #notes { color: $warning; }
-    PeeringEditForm #commands { color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+    PeeringEditForm #commands { color: $text-muted; text-wrap: wrap; }
     PeeringEditForm #buttons { height: auto; align-horizontal: right; margin: 1 0 0 0; }
     PeeringEditForm #buttons Button { margin: 0 0 0 2; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel", id="vnettui.edit.cancel"),
+        Binding("ctrl+s", "save", "Save", id="vnettui.edit.save"),
+        Binding("ctrl+y", "copy_commands", "Copy az", id="vnettui.edit.copy"),
     ]
 
     def __init__(self, inventory: Inventory, peering: Peering, *,
@@ -73,7 +74,7 @@ class PeeringEditForm(ModalScreen[EditRequest | None]):
             yield Static(f"{p.name}: {self.vnet_name} -> {self.remote_name} · {p.state.value}",
                          id="state", markup=False)
             for key in FLAG_KEYS:
-                yield Checkbox(Content(labels[key]), values[key], id=f"flag-{key}")
+                yield TickBox(Content(labels[key]), values[key], id=f"flag-{key}")
             yield Static("", id="checks")
             yield Static("", id="problems", markup=False)
             yield Static("", id="notes", markup=False)
@@ -128,3 +129,10 @@ class PeeringEditForm(ModalScreen[EditRequest | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_copy_commands(self) -> None:
+        """The equivalent az commands, whole, to the clipboard (OSC 52)."""
+        text = str(self.query_one("#commands", Static).content)
+        if text:
+            self.app.copy_to_clipboard(text)
+            self.notify("The az commands are on the clipboard.", markup=False)

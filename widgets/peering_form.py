@@ -36,6 +36,7 @@ from tui.peering import (
     plan_peering,
 )
 from widgets.peering_typed import Confirm, TypedConfirmation
+from widgets.tick_box import TickBox
 
 MAX_SHOWN = 200  # matches listed at once; typing narrows the rest
 
@@ -93,19 +94,20 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     PeeringForm .head { text-style: bold; padding: 1 0 0 0; }
     PeeringForm .name-label { width: 11; }
     PeeringForm .name { width: 1fr; margin: 0 2 0 0; }
-    PeeringForm Checkbox { width: 1fr; border: none; padding: 0; height: 1; }
+    PeeringForm TickBox { width: 1fr; }
     PeeringForm #one-side { margin: 1 0 0 0; }
     PeeringForm #checks { margin: 1 0 0 0; }
     PeeringForm #problems { color: $error; }
     PeeringForm #notes { color: $warning; }
-    PeeringForm #commands { color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+    PeeringForm #commands { color: $text-muted; text-wrap: wrap; }
     PeeringForm #buttons { height: auto; align-horizontal: right; margin: 1 0 0 0; }
     PeeringForm #buttons Button { margin: 0 0 0 2; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Create", show=False),
+        Binding("escape", "cancel", "Cancel", id="vnettui.form.cancel"),
+        Binding("ctrl+s", "submit", "Create", show=False, id="vnettui.form.create"),
+        Binding("ctrl+y", "copy_commands", "Copy az", id="vnettui.form.copy"),
     ]
 
     def __init__(self, inventory: Inventory, local: VirtualNetwork,
@@ -148,9 +150,9 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
             remotes = flag_labels("the remote VNet", name)
             for key in FLAG_KEYS:
                 with Horizontal(classes="row"):
-                    yield Checkbox(Content(locals_[key]), key == "access", id=f"local-{key}")
-                    yield Checkbox(Content(remotes[key]), key == "access", id=f"remote-{key}")
-            yield Checkbox(Content(f"only create the link on {name}"), id="one-side")
+                    yield TickBox(Content(locals_[key]), key == "access", id=f"local-{key}")
+                    yield TickBox(Content(remotes[key]), key == "access", id=f"remote-{key}")
+            yield TickBox(Content(f"only create the link on {name}"), id="one-side")
             yield TypedConfirmation(id="confirm-local")
             yield TypedConfirmation(id="confirm-remote")
             yield Static("", id="checks")
@@ -400,3 +402,10 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_copy_commands(self) -> None:
+        """The equivalent az commands, whole, to the clipboard (OSC 52)."""
+        text = str(self.query_one("#commands", Static).content)
+        if text:
+            self.app.copy_to_clipboard(text)
+            self.notify("The az commands are on the clipboard.", markup=False)

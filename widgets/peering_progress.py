@@ -75,6 +75,9 @@ def event_line(event: ProgressEvent) -> Text:
 class PeeringProgress(ModalScreen[None]):
     """A log of what is being sent and how the links settle."""
 
+    # The explorer behind keeps polling the links' VNets: when this closes, it is current.
+    LIVE = True
+
     DEFAULT_CSS = """
     PeeringProgress { align: center middle; }
     PeeringProgress #dialog {
@@ -91,10 +94,13 @@ class PeeringProgress(ModalScreen[None]):
     PeeringProgress #close-row { height: auto; align-horizontal: right; margin: 1 0 0 0; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="vnettui.progress.close"),
+    ]
 
     def __init__(self, title: str, plan_lines: list[str]) -> None:
         super().__init__()
+        self.watched_vnets: tuple[str, ...] = ()
         self.title_text = title
         self.plan_lines = plan_lines
         self.lines: list[Text] = []

@@ -1,29 +1,38 @@
-"""A DataTable that shows resources keyed by id and is updated in place.
+"""A keyed table of resources drawn with Textual's Line API: any number of rows, one screen's cost.
 
-Live refreshes must not clear and refill (cursor and scroll would jump, and a refill of
-thousands of rows blocks the event loop for about a second), so `show_rows` diffs by key:
-changed cells are updated, a few added or removed rows are patched in, and only a large
-change (narrowing, filtering) clears and refills, in chunks when the table is big.
+Only the lines on screen are rendered (`render_line`), so 100 or 100,000 rows fill in the
+same time and a live refresh touches nothing but what changed. Rows are addressed by key
+(a lower-cased resource id): the cursor, the flash after a change and the sort order all
+follow keys, never positions. Columns are fitted to the widest cell *now* (not their first
+width) and, when the pane is too narrow, the widest shrink first and cut text ends in "…";
+columns that cannot keep a readable width are dropped from the right.
+
+Every cursor move goes through one method that copes with an empty table, so no key can
+reach a missing row.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual._two_way_dict import TwoWayDict
+from textual import events
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
-from textual.worker import Worker
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 FLASH_SECONDS = 3.0
-MORE_KEY = "~more"  # the key of the "N more" row under a capped table
+GAP = 2  # blank cells between columns
+ELLIPSIS = "…"
 
 
 @dataclass(frozen=True)
@@ -35,28 +44,171 @@ class TableRow:
     height: int = 1
 
 
-class ResourceTable(DataTable[Text]):
-    """A keyed, incrementally updated table with vi keys and change highlighting."""
+@dataclass(frozen=True)
+class Column:
+    """A column: its heading, key, and the narrowest it may become before it is dropped."""
+
+    label: str
+    key: str
+    min_width: int = 0  # 0: the heading's width, within 5 to 8
+    priority: int = 1  # columns of the lowest priority go first when room is short
+
+    @property
+    def floor(self) -> int:
+        """Narrower than this a column says nothing ("L…"): it is dropped instead."""
+        return self.min_width or min(max(cell_len(self.label), 5), 8)
+
+
+def _as_column(spec: Column | tuple[str, str]) -> Column:
+    return spec if isinstance(spec, Column) else Column(spec[0], spec[1])
+
+
+def _cell_width(cell: Text) -> int:
+    plain = cell.plain
+    if "\n" not in plain:
+        return cell.cell_len
+    return max(cell_len(line) for line in plain.split("\n"))
+
+
+def _sort_value(cell: Text) -> tuple[tuple[int, int | str], ...]:
+    """Natural order: numbers inside the text compare as numbers, so "vnet10" follows
+    "vnet9", "10.2.0.4" follows "10.1.0.40" and peering counts sort by count."""
+    text = cell.plain.strip().lstrip("⚠ ").casefold()
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in _DIGITS.split(text) if part
+    )
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def fit_widths(naturals: Sequence[int], floors: Sequence[int], room: int,
+               priorities: Sequence[int] | None = None) -> list[int]:
+    """Column widths for `room` cells (0: the column is dropped).
+
+    Natural widths when they fit; else the least important columns (lowest priority) are
+    cut, down to their floors; else they are dropped, rightmost first, and the rest tried
+    again. Only the most important columns are ever cut below their natural width, widest
+    first. So a narrow VNet pane drops Region before it cuts a name.
+    """
+    count = len(naturals)
+    prio = list(priorities) if priorities is not None else [1] * count
+    keep = list(range(count))
+    while True:
+        gaps = GAP * max(0, len(keep) - 1)
+        if sum(naturals[i] for i in keep) + gaps <= room:
+            return [naturals[i] if i in keep else 0 for i in range(count)]
+        lowest = min(prio[i] for i in keep)
+        if all(prio[i] == lowest for i in keep):
+            break  # only the most important are left: cut them, widest first
+        cut = [i for i in keep if prio[i] == lowest]
+        fixed = sum(naturals[i] for i in keep if prio[i] != lowest)
+        floor_sum = sum(min(floors[i], naturals[i]) for i in cut)
+        if fixed + floor_sum + gaps <= room:
+            widths = [0] * count
+            for i in keep:
+                widths[i] = naturals[i] if prio[i] != lowest else min(floors[i], naturals[i])
+            spare = room - fixed - floor_sum - gaps
+            for i in cut:  # left to right, as far as the room goes
+                grow = min(spare, naturals[i] - widths[i])
+                widths[i] += grow
+                spare -= grow
+            return widths
+        keep.remove(max(cut))
+    return _shrink_widest([naturals[i] for i in keep], [floors[i] for i in keep], room,
+                          keep, count)
+
+
+def _shrink_widest(naturals: list[int], floors: list[int], room: int, keep: list[int],
+                   count: int) -> list[int]:
+    widths = list(naturals)
+    limit = room - GAP * max(0, len(widths) - 1)
+    excess = sum(widths) - limit
+    while excess > 0:
+        candidates = [i for i in range(len(widths)) if widths[i] > min(floors[i], naturals[i])]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: widths[i])
+        others = [widths[i] for i in candidates if i != widest]
+        target = max(max(others, default=0), min(floors[widest], naturals[widest]))
+        step = min(excess, max(1, widths[widest] - target))
+        widths[widest] -= step
+        excess -= step
+    if len(widths) == 1 and widths[0] > limit:
+        widths[0] = max(1, limit)
+    out = [0] * count
+    for position, i in enumerate(keep):
+        out[i] = widths[position]
+    return out
+
+
+def clip(text: Text, width: int) -> Text:
+    """`text` in exactly `width` cells: cut with an ellipsis when longer, padded when shorter."""
+    line = text.copy()
+    line.no_wrap = True
+    if line.cell_len > width:
+        line.truncate(width, overflow="ellipsis")
+    line.pad_right(width - line.cell_len)
+    return line
+
+
+class ResourceTable(ScrollView, can_focus=True):
+    """A keyed, incrementally updated table with vi keys, sorting and change highlighting."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="vnettui.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="vnettui.up"),
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="vnettui.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="vnettui.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="vnettui.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="vnettui.page_down"),
+        Binding("home,g", "first", "First row", show=False, id="vnettui.first"),
+        Binding("end,G", "last", "Last row", show=False, id="vnettui.last"),
+        Binding("enter", "choose", "Open", show=False, id="vnettui.open"),
+        Binding("o", "sort", "Sort", show=False, id="vnettui.sort"),
+        Binding("O", "reverse_sort", "Reverse sort", show=False, id="vnettui.reverse_sort"),
     ]
 
-    # Above this many rows a refill is spread over several event-loop turns.
-    CHUNK = 400
-    # At most this many rows are shown; a last row says how many more a filter would
-    # reach. Nobody scrolls through thousands of VNets, and every refill stays cheap.
-    MAX_ROWS = 1000
-    # Patching rows one by one is O(rows) each; beyond this many, refill instead.
-    PATCH_LIMIT = 24
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "resource-table--header", "resource-table--cursor", "resource-table--cursor-blurred",
+    }
 
-    class Filled(Message):
-        """Posted when the rows asked for by `show_rows` are all on screen."""
+    DEFAULT_CSS = """
+    ResourceTable {
+        background: transparent;
+        height: 1fr;
+        & > .resource-table--header { text-style: bold; color: $foreground; }
+        & > .resource-table--cursor-blurred {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        & > .resource-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: bold;
+        }
+    }
+    """
 
-        def __init__(self, table: ResourceTable) -> None:
+    class RowHighlighted(Message):
+        """The cursor is on another row (`key` None: the table is empty)."""
+
+        def __init__(self, table: ResourceTable, key: str | None) -> None:
             super().__init__()
             self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> ResourceTable:
+            return self.table
+
+    class RowSelected(Message):
+        """`enter` (or a click on the highlighted row) on the row with `key`."""
+
+        def __init__(self, table: ResourceTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
 
         @property
         def control(self) -> ResourceTable:
@@ -64,222 +216,337 @@ class ResourceTable(DataTable[Text]):
 
     def __init__(
         self,
-        columns: Sequence[tuple[str, str]],
+        columns: Sequence[Column | tuple[str, str]],
         *,
         id: str | None = None,
         classes: str | None = None,
+        show_header: bool = True,
     ) -> None:
-        # "renderable": a cell's own colours (state, power) survive the cursor row.
-        super().__init__(
-            id=id, classes=classes, cursor_type="row", zebra_stripes=False,
-            cursor_foreground_priority="renderable",
-        )
-        self._column_spec = tuple(columns)
-        self._cells: dict[str, tuple[Text, ...]] = {}
-        self._order: list[str] = []
+        super().__init__(id=id, classes=classes)
+        self.columns = tuple(_as_column(c) for c in columns)
+        self.show_header = show_header
+        self._rows: list[TableRow] = []  # in display order
+        self._given: list[TableRow] = []  # in the order they were given
+        self._index: dict[str, int] = {}  # key -> display position
+        self._tops: list[int] = []  # first line of each row
+        # key -> (cells, their widths): rows are rebuilt only when they change, so a filter
+        # keystroke over thousands of rows measures none of them again.
+        self._widths: dict[str, tuple[tuple[Text, ...], tuple[int, ...]]] = {}
+        self._cursor = 0
+        self._announced: str | None = None
         self._flashing: set[str] = set()
-        self._filling = False
-        self._fill_worker: Worker[None] | None = None
-        self._widths: list[int] = []
-
-    def on_mount(self) -> None:
-        for label, key in self._column_spec:
-            self.add_column(label, key=key, width=cell_len(label))
-        self._widths = [cell_len(label) for label, _ in self._column_spec]
-
-    def _fit(self, rows: Sequence[TableRow]) -> None:
-        """Widen columns to their widest cell.
-
-        Widths are kept here rather than measured by the DataTable: its measurement
-        came out short (cut names) with the `ansi-dark` theme on a real terminal.
-        """
-        widths = self._widths
-        grown = False
-        for row in rows:
-            for i, cell in enumerate(row.cells[: len(widths)]):
-                width = _width(cell)
-                if width > widths[i]:
-                    widths[i] = width
-                    grown = True
-        if grown:
-            for (_, key), width in zip(self._column_spec, widths, strict=True):
-                self.columns[ColumnKey(key)].width = width
-            self._require_update_dimensions = True
-            self.refresh()
+        self._version = 0  # bumped when cell widths may have changed
+        self._fitted: tuple[int, int, list[int]] = (-1, -1, [])
+        self.sort_column: int | None = None
+        self.sort_reverse = False
 
     # --- reading ---------------------------------------------------------------------
 
     @property
     def keys(self) -> list[str]:
-        """Row keys in display order (what is on screen now)."""
-        return list(self._order)
+        """Row keys in display order."""
+        return [row.key for row in self._rows]
 
     @property
-    def filling(self) -> bool:
-        """True while a large refill is still adding rows."""
-        return self._filling
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
 
     @property
     def selected_key(self) -> str | None:
-        if not self._order or self.cursor_row < 0 or self.cursor_row >= len(self._order):
+        if not self._rows:
             return None
-        key = self._order[self.cursor_row]
-        return None if key == MORE_KEY else key
+        return self._rows[min(self._cursor, len(self._rows) - 1)].key
+
+    @property
+    def filling(self) -> bool:
+        """Kept for callers of the chunked table: a Line API table is always full."""
+        return False
 
     def cells_of(self, key: str) -> tuple[Text, ...] | None:
-        return self._cells.get(key)
+        index = self._index.get(key)
+        return None if index is None else self._rows[index].cells
+
+    def row_at_line(self, line: int) -> int | None:
+        """The row drawn on content line `line` (0 is the first row), if any."""
+        if not self._rows or line < 0:
+            return None
+        index = bisect_right(self._tops, line) - 1
+        if index < 0 or line >= self._tops[index] + self._rows[index].height:
+            return None
+        return index
 
     # --- writing ---------------------------------------------------------------------
 
-    def select_key(self, key: str, *, scroll: bool = True) -> bool:
-        """Put the cursor on the row with this key; False when it is not shown."""
-        try:
-            index = self._order.index(key)
-        except ValueError:
-            return False
-        self.move_cursor(row=index, scroll=scroll)
-        return True
-
     def show_rows(self, rows: Sequence[TableRow], *, flash: bool = True) -> None:
-        """Make the table show exactly `rows`, in that order, touching as little as possible.
-
-        With `flash`, rows whose cells changed are highlighted for a few seconds.
-        """
-        if len(rows) > self.MAX_ROWS:
-            hidden = len(rows) - self.MAX_ROWS
-            note = Text(f"… {hidden} more: / narrows", style="dim italic")
-            blank = tuple(Text() for _ in self._column_spec[1:])
-            rows = [*rows[: self.MAX_ROWS], TableRow(MORE_KEY, (note, *blank))]
-        if self._filling:
-            # A refill still in progress is superseded: stop it, then diff against what
-            # it managed to add.
-            self.workers.cancel_group(self, "fill")
-            self._filling = False
-        new_keys = [r.key for r in rows]
+        """Show exactly `rows` (sorted if a sort column is chosen). The cursor stays on its
+        key when that row is still here, else goes to the first row; with `flash`, rows
+        whose cells changed are drawn reversed for a few seconds."""
+        before = {row.key: row.cells for row in self._rows} if flash else {}
         selected = self.selected_key
-        if new_keys == self._order:
-            self._update_cells(rows, flash=flash)
-            self.post_message(self.Filled(self))
-            return
-        old = set(self._order)
-        new = set(new_keys)
-        gone = old - new
-        added = new - old
-        if self._order and len(gone) + len(added) <= self.PATCH_LIMIT:
-            self._patch(rows, gone, flash=flash)
-            if selected is not None and selected in new:
-                self.select_key(selected, scroll=False)
-            self.post_message(self.Filled(self))
-            return
-        self._refill(rows, selected)
+        self._given = list(rows)
+        self._measure(rows)
+        self._arrange()
+        if flash and before:
+            self._flash(k for k, cells in ((r.key, r.cells) for r in rows)
+                        if k in before and before[k] != cells)
+        index = self._index.get(selected) if selected is not None else None
+        self._set_cursor(index if index is not None else 0, scroll=index is None)
 
     def update_rows(self, rows: Sequence[TableRow], *, flash: bool = True) -> None:
-        """Update just these rows where they are shown (a live refresh of a few)."""
-        self._update_cells([r for r in rows if r.key in self._cells], flash=flash)
-
-    def _update_cells(self, rows: Sequence[TableRow], *, flash: bool) -> None:
-        self._fit(rows)
-        changed: list[str] = []
+        """Replace the cells of these rows where they are shown (a live refresh of a few)."""
+        changed = []
         for row in rows:
-            before = self._cells.get(row.key)
-            if before == row.cells:
+            index = self._index.get(row.key)
+            if index is None or self._rows[index].cells == row.cells:
                 continue
-            self._cells[row.key] = row.cells
+            self._rows[index] = row
             changed.append(row.key)
-            shown = _flashed(row.cells) if flash else row.cells
-            for (_, column), cell, old in zip(self._column_spec, shown, before or (), strict=False):
-                if cell != old or flash:
-                    self.update_cell(row.key, column, cell)
-        if flash and changed:
-            self._flashing.update(changed)
-            self.set_timer(FLASH_SECONDS, self._end_flash)
-
-    def _patch(self, rows: Sequence[TableRow], gone: set[str], *, flash: bool) -> None:
-        for key in gone:
-            self.remove_row(key)
-            self._cells.pop(key, None)
-            self._flashing.discard(key)
-        existing = [r for r in rows if r.key in self._cells]
-        self._update_cells(existing, flash=flash)
-        self._fit([r for r in rows if r.key not in self._cells])
-        for row in rows:
-            if row.key not in self._cells:
-                self._cells[row.key] = row.cells
-                self.add_row(*row.cells, key=row.key, height=row.height)
-        self._order = [r.key for r in rows]
-        self._apply_order()
-
-    def _apply_order(self) -> None:
-        """Order rows as `_order` says.
-
-        DataTable.sort cannot sort by row key, so set its row locations the way sort does.
-        """
-        self._row_locations = TwoWayDict({RowKey(k): i for i, k in enumerate(self._order)})
-        self._update_count += 1
+        if not changed:
+            return
+        fresh = {row.key: row for row in rows}
+        self._given = [fresh.get(r.key, r) for r in self._given]
+        self._measure([fresh[k] for k in changed])
+        if flash:
+            self._flash(changed)
         self.refresh()
 
-    def _refill(self, rows: Sequence[TableRow], selected: str | None) -> None:
-        self.clear()
-        self._cells.clear()
-        self._flashing.clear()
-        self._order = []
-        head, tail = rows[: self.CHUNK], rows[self.CHUNK :]
-        self._add(head)
-        if selected is not None:
-            self.select_key(selected)
-        if not tail:
-            self._filling = False
-            self.post_message(self.Filled(self))
+    def select_key(self, key: str, *, scroll: bool = True) -> bool:
+        """Put the cursor on the row with this key; False when it is not shown."""
+        index = self._index.get(key)
+        if index is None:
+            return False
+        self._set_cursor(index, scroll=scroll)
+        return True
+
+    def move_cursor(self, *, row: int, scroll: bool = True) -> None:
+        self._set_cursor(row, scroll=scroll)
+
+    # --- keys ------------------------------------------------------------------------
+
+    def action_cursor(self, step: int) -> None:
+        self._set_cursor(self._cursor + step)
+
+    def action_page(self, direction: int) -> None:
+        page = max(1, self.scrollable_content_region.height - int(self.show_header))
+        target_line = (self._tops[self._cursor] if self._rows else 0) + direction * page
+        index = self.row_at_line(max(0, min(target_line, self._content_height() - 1)))
+        self._set_cursor(index if index is not None else self._cursor + direction)
+
+    def action_first(self) -> None:
+        self._set_cursor(0)
+
+    def action_last(self) -> None:
+        self._set_cursor(len(self._rows) - 1)
+
+    def action_choose(self) -> None:
+        key = self.selected_key
+        if key is not None:
+            self.post_message(self.RowSelected(self, key))
+
+    def action_sort(self) -> None:
+        """Sort by the next column (given order, then each column in turn)."""
+        if self.sort_column is None:
+            self.sort_column = 0
+        elif self.sort_column + 1 < len(self.columns):
+            self.sort_column += 1
+        else:
+            self.sort_column = None
+        self.sort_reverse = False
+        self._resort()
+
+    def action_reverse_sort(self) -> None:
+        if self.sort_column is None:
+            self.sort_column = 0
+        self.sort_reverse = not self.sort_reverse
+        self._resort()
+
+    @property
+    def sort_label(self) -> str:
+        """"Name ↑" for the sort in force, "" for the given order."""
+        if self.sort_column is None:
+            return ""
+        return f"{self.columns[self.sort_column].label} {'↓' if self.sort_reverse else '↑'}"
+
+    def _resort(self) -> None:
+        selected = self.selected_key
+        self._arrange()
+        index = self._index.get(selected) if selected is not None else None
+        self._set_cursor(index if index is not None else 0)
+        self.notify_sort()
+
+    def notify_sort(self) -> None:
+        """Hook for panes that show the sort in their border."""
+
+    def on_click(self, event: events.Click) -> None:
+        line = event.y + int(self.scroll_offset.y) - int(self.show_header)
+        if self.show_header and event.y == 0:
             return
-        self._filling = True
-        # A callable, not a coroutine: a fill cancelled before it starts creates nothing.
-        rest = list(tail)
+        index = self.row_at_line(line)
+        if index is None:
+            return
+        if index == self._cursor and event.chain >= 1 and self.has_focus:
+            self.action_choose()
+        else:
+            self._set_cursor(index, scroll=False)
+        self.focus()
 
-        async def fill() -> None:
-            await self._fill_rest(rest, selected)
+    def on_resize(self) -> None:
+        self._update_virtual_size()
+        # After the layout settles, so the new height bounds the scroll.
+        self.call_after_refresh(self.scroll_to_cursor)
 
-        self._fill_worker = self.run_worker(
-            fill, group="fill", exclusive=True, exit_on_error=False
-        )
+    def on_focus(self) -> None:
+        self.refresh()
 
-    def _add(self, rows: Sequence[TableRow]) -> None:
-        self._fit(rows)
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # --- internals -------------------------------------------------------------------
+
+    def _measure(self, rows: Iterable[TableRow]) -> None:
+        widths = self._widths
         for row in rows:
-            self._cells[row.key] = row.cells
-            self._order.append(row.key)
-            self.add_row(*row.cells, key=row.key, height=row.height)
+            known = widths.get(row.key)
+            if known is None or known[0] is not row.cells:
+                widths[row.key] = (row.cells, tuple(_cell_width(cell) for cell in row.cells))
+                self._version += 1
 
-    async def _fill_rest(self, rows: list[TableRow], selected: str | None) -> None:
-        """Add the remaining rows a chunk per event-loop turn, so keys keep working."""
-        for start in range(0, len(rows), self.CHUNK):
-            await asyncio.sleep(0)
-            self._add(rows[start : start + self.CHUNK])
-        if selected is not None and self.selected_key != selected:
-            self.select_key(selected)
-        self._filling = False
-        self.post_message(self.Filled(self))
+    def _arrange(self) -> None:
+        rows = list(self._given)
+        if self.sort_column is not None:
+            column = self.sort_column
+            blank = Text()
+            rows.sort(
+                key=lambda r: _sort_value(r.cells[column] if column < len(r.cells) else blank),
+                reverse=self.sort_reverse,
+            )
+        self._rows = rows
+        self._index = {row.key: i for i, row in enumerate(rows)}
+        live = set(self._index)
+        if len(self._widths) != len(live):
+            # Widths are of what is shown now: a column narrows again when its widest row goes.
+            self._widths = {k: w for k, w in self._widths.items() if k in live}
+            self._version += 1
+        self._flashing &= live
+        tops, line = [], 0
+        for row in rows:
+            tops.append(line)
+            line += row.height
+        self._tops = tops
+        self._update_virtual_size()
+        self.refresh()
 
-    def _end_flash(self) -> None:
-        for key in list(self._flashing):
-            cells = self._cells.get(key)
-            if cells is None:
+    def _content_height(self) -> int:
+        if not self._rows:
+            return 0
+        return self._tops[-1] + self._rows[-1].height
+
+    def _update_virtual_size(self) -> None:
+        width = self.scrollable_content_region.width
+        self.virtual_size = Size(width, self._content_height() + int(self.show_header))
+
+    def _set_cursor(self, index: int, *, scroll: bool = True) -> None:
+        """The one way the cursor moves: clamped, safe on an empty table, announced once."""
+        self._cursor = max(0, min(index, len(self._rows) - 1)) if self._rows else 0
+        if scroll:
+            if self.size.height:
+                self.scroll_to_cursor()
+            else:
+                self.call_after_refresh(self.scroll_to_cursor)  # not laid out yet
+        self.refresh()
+        key = self.selected_key
+        if key != self._announced:
+            self._announced = key
+            self.post_message(self.RowHighlighted(self, key))
+
+    def scroll_to_cursor(self, *, animate: bool = False) -> None:
+        """Scroll just enough for the whole cursor row to show below the header."""
+        if not self._rows:
+            return
+        top = self._tops[self._cursor]
+        bottom = top + self._rows[self._cursor].height
+        visible = max(1, self.scrollable_content_region.height - int(self.show_header))
+        y = int(self.scroll_offset.y)
+        if top < y:
+            y = top
+        elif bottom > y + visible:
+            y = bottom - visible
+        if y != int(self.scroll_offset.y):
+            self.scroll_to(y=y, animate=animate, immediate=True)
+
+    def _flash(self, keys: Iterable[str]) -> None:
+        keys = set(keys)
+        if not keys:
+            return
+        self._flashing |= keys
+        self.set_timer(FLASH_SECONDS, lambda: self._end_flash(keys))
+
+    def _end_flash(self, keys: set[str]) -> None:
+        self._flashing -= keys
+        self.refresh()
+
+    def column_widths(self) -> list[int]:
+        """Widths of the columns as drawn now (0: dropped for lack of room)."""
+        room = max(1, self.scrollable_content_region.width - 2)  # a blank each side
+        version, fitted_room, fitted = self._fitted
+        if version == self._version and fitted_room == room:
+            return fitted
+        naturals = [cell_len(c.label) if self.show_header else 0 for c in self.columns]
+        for _cells, widths in self._widths.values():
+            for i, width in enumerate(widths[: len(naturals)]):
+                if width > naturals[i]:
+                    naturals[i] = width
+        fitted = fit_widths(naturals, [c.floor for c in self.columns], room,
+                            [c.priority for c in self.columns])
+        self._fitted = (self._version, room, fitted)
+        return fitted
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if self.show_header and y == 0:
+            header = self.get_component_rich_style("resource-table--header")
+            cells = [Text(c.label) for c in self.columns]
+            return self._strip(cells, 0, base + header, width)
+        line = y + int(self.scroll_offset.y) - int(self.show_header)
+        index = self.row_at_line(line)
+        if index is None:
+            return Strip.blank(width, base)
+        row = self._rows[index]
+        offset = line - self._tops[index]
+        cells = []
+        for cell in row.cells:
+            if "\n" in cell.plain:
+                parts = cell.split("\n")
+                cells.append(parts[offset] if offset < len(parts) else Text())
+            else:
+                cells.append(cell if offset == 0 else Text())
+        style = base
+        if index == self._cursor and self._rows:
+            name = "resource-table--cursor" if self.has_focus else "resource-table--cursor-blurred"
+            style = base + self.get_component_rich_style(name)
+        if row.key in self._flashing:
+            style = style + Style(reverse=True)
+        return self._strip(cells, offset, style, width)
+
+    def _strip(self, cells: Sequence[Text], offset: int, style: Style, width: int) -> Strip:
+        widths = self.column_widths()
+        line = Text(" ", no_wrap=True)
+        first = True
+        for cell, column_width in zip(cells, widths, strict=False):
+            if column_width <= 0:
                 continue
-            for (_, column), cell in zip(self._column_spec, cells, strict=False):
-                self.update_cell(key, column, cell)
-        self._flashing.clear()
-
-
-def _width(cell: Text) -> int:
-    if "\n" not in cell.plain:
-        return cell.cell_len
-    return max(cell_len(line) for line in cell.plain.split("\n"))
-
-
-def _flashed(cells: tuple[Text, ...]) -> tuple[Text, ...]:
-    """Copies of the cells drawn in reverse video: the "this just changed" mark."""
-    out = []
-    for cell in cells:
-        copy = cell.copy()
-        copy.stylize("reverse")
-        out.append(copy)
-    return tuple(out)
+            if not first:
+                line.append(" " * GAP)
+            first = False
+            line.append_text(clip(cell, column_width))
+        line = clip(line, width)
+        segments = [
+            Segment(seg.text, style + seg.style if seg.style else style, seg.control)
+            for seg in line.render(self.app.console)
+        ]
+        return Strip(segments, width)

@@ -7,13 +7,15 @@ every state also has a symbol and a word.
 
 from __future__ import annotations
 
+from rich.terminal_theme import TerminalTheme
 from rich.text import Text
 
 from tui.model import Peering, PeeringState, PowerState, SyncLevel
 
 OK_STYLE = "green"
 WARN_STYLE = "yellow"
-BAD_STYLE = "red"
+# Problems stand out by weight too: NO_COLOR and 8-colour terminals keep bold.
+BAD_STYLE = "bold red"
 BUSY_STYLE = "blue"
 DIM_STYLE = "dim"
 
@@ -106,3 +108,16 @@ def power_text(state: PowerState) -> Text:
 def plain(value: str | None, style: str = "") -> Text:
     """Remote text (names, messages) as a Text, so `[` and `]` are never read as markup."""
     return Text(value or "", style=style, no_wrap=True, overflow="ellipsis")
+
+
+def no_colour_theme() -> TerminalTheme:
+    """The ANSI palette under NO_COLOR, where Textual draws every colour as a grey of its
+    brightness: red and yellow (problems and warnings) become the brightest text on screen
+    instead of the faintest, so with their bold and their symbols they still stand out.
+    Everything else keeps the usual dark palette's brightness."""
+    bright = (255, 255, 255)
+    normal = [(26, 26, 26), bright, (152, 224, 36), bright, (157, 101, 255), (244, 0, 95),
+              (88, 209, 235), (196, 197, 181)]
+    lighter = [(98, 94, 76), bright, (190, 237, 95), bright, (170, 126, 255), (255, 85, 160),
+               (122, 223, 244), (248, 248, 242)]
+    return TerminalTheme((12, 12, 12), (200, 200, 200), normal, lighter)

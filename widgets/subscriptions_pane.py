@@ -7,28 +7,15 @@ failure never hides the rest. The first row, "All subscriptions", removes the na
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rich.text import Text
 
-from tui.model import LoadError, Subscription
+from tui.model import LoadError, SubscriptionStatus
 from widgets.filtering import Query
 from widgets.resource_table import ResourceTable, TableRow
 from widgets.style import BAD_STYLE, DIM_STYLE, OK_STYLE, WARN_STYLE, plain
 
-ALL_KEY = "*"
-
-
-@dataclass(frozen=True)
-class SubscriptionStatus:
-    """What the pane knows about one subscription: loading, loaded, or failed."""
-
-    subscription: Subscription
-    vnet_count: int | None = None  # None until the inventory is in
-    error: LoadError | None = None
-    loading: bool = True
-    production: bool = False  # marked in the config file: writes need the VNet's name typed
-    read_only: bool = False  # no writes to it (the config file or --read-only)
+ALL_KEY = "*"  # the "All subscriptions" row (tui.explorer.state.ALL_KEY)
 
 
 def subscription_rows(items: Sequence[SubscriptionStatus], query: Query) -> list[TableRow]:

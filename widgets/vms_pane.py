@@ -6,16 +6,16 @@ from collections.abc import Sequence
 
 from tui.model import VirtualMachine
 from widgets.filtering import Query
-from widgets.resource_table import ResourceTable, TableRow
+from widgets.resource_table import Column, ResourceTable, TableRow
 from widgets.style import DIM_STYLE, plain, power_text
 
 COLUMNS = (
-    ("Name", "name"),
-    ("Private IP", "ip"),
-    ("Power", "power"),
-    ("VNet/subnet", "where"),
-    ("Size", "size"),
-    ("OS", "os"),
+    Column("Name", "name", priority=3),
+    Column("Private IP", "ip", priority=3),
+    Column("Power", "power", priority=2),
+    Column("VNet/subnet", "where", priority=2),
+    Column("Size", "size"),
+    Column("OS", "os"),
 )
 
 

@@ -8,16 +8,16 @@ from rich.text import Text
 
 from tui.model import VirtualNetwork
 from widgets.filtering import Query
-from widgets.resource_table import ResourceTable, TableRow
+from widgets.resource_table import Column, ResourceTable, TableRow
 from widgets.style import BAD_STYLE, peerings_summary, plain
 
 # What matters most comes first: narrow panes cut columns from the right.
 COLUMNS = (
-    ("Name", "name"),
-    ("Address space", "space"),
-    ("⇄", "peerings"),
-    ("Resource group", "rg"),
-    ("Region", "region"),
+    Column("Name", "name", priority=2),
+    Column("Address space", "space", priority=2),
+    Column("⇄", "peerings", priority=2),
+    Column("Resource group", "rg"),
+    Column("Region", "region"),
 )
 
 

@@ -21,8 +21,11 @@ from tui.settings import Settings
     ],
 )
 async def test_every_client_talks_to_the_chosen_cloud(
-    env: dict[str, str], cloud: str, endpoint: str, scope: str
+    env: dict[str, str], cloud: str, endpoint: str, scope: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    for name, value in (("AZURE_TENANT_ID", "contoso.onmicrosoft.com"),
+                        ("AZURE_CLIENT_ID", "app"), ("AZURE_CLIENT_SECRET", "not-a-secret")):
+        monkeypatch.setenv(name, value)
     async with open_backend(Settings(auth="env", cloud=cloud)) as backend:
         assert backend.base_url == endpoint
         await backend._ready()
@@ -42,10 +45,12 @@ def test_each_client_gets_its_own_policy_instances(env: dict[str, str]) -> None:
     connection = make_connection(Settings(sandbox=True, read_only=True))
     first = connection.client_kwargs()["per_retry_policies"]
     second = connection.client_kwargs()["per_retry_policies"]
-    assert [type(p).__name__ for p in first] == ["ReadOnlyGuardPolicy", "AuditPolicy"]
+    assert [type(p).__name__ for p in first] == [
+        "ThrottlePolicy", "ReadOnlyGuardPolicy", "AuditPolicy"]
     assert all(a is not b for a, b in zip(first, second, strict=True))
-    # ...sharing the rules and the audit log behind them.
-    assert first[0].rules is second[0].rules
+    # ...sharing the back-off, the rules and the audit log behind them.
+    assert first[0].backoff is second[0].backoff
+    assert first[1].rules is second[1].rules
 
 
 def test_unknown_cloud_is_an_input_error(env: dict[str, str]) -> None:

@@ -1,4 +1,5 @@
-"""What each command reads, counted at the transport: only what it shows or checks.
+"""What each command reads, counted by the sandbox's request log: only what it shows or
+checks.
 
 On a multi-subscription estate, `peer`/`unpeer`/`sync` read the named VNets and not the
 tenant, `list vms` no VNets, `list vnets` and `conflicts` no VMs, NICs, NSGs or route
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.counting import RequestLog, counting_requests
+from bench.counting import SentRequests, counting_requests
 from tests.cli.inprocess import run_main
 
 SUB1 = "e57a7e00-0000-4000-8000-000005000001"  # estate seed 5: "Estate 02"
@@ -43,7 +44,7 @@ def estate(estate_file: Path, tmp_path: Path, env: dict[str, str]) -> Path:
 
 
 @pytest.fixture
-def requests() -> Iterator[RequestLog]:
+def requests() -> Iterator[SentRequests]:
     with counting_requests() as log:
         yield log
 
@@ -63,7 +64,7 @@ def vnet(n: int, sub: str = "Estate 01", group: str = "rg-estate-000") -> str:
     return f"{sub}/{group}/vnet-{n:05d}"
 
 
-def test_peer_reads_the_two_vnets_not_the_tenant(vnettui: Vnettui, requests: RequestLog) -> None:
+def test_peer_reads_the_two_vnets_not_the_tenant(vnettui: Vnettui, requests: SentRequests) -> None:
     # Two hubs (59 links each) in different subscriptions, one named by id.
     remote = (f"/subscriptions/{SUB1}/resourceGroups/rg-estate-000/providers/"
               "Microsoft.Network/virtualNetworks/vnet-00001")
@@ -77,7 +78,7 @@ def test_peer_reads_the_two_vnets_not_the_tenant(vnettui: Vnettui, requests: Req
 
 
 def test_unpeer_and_sync_read_the_vnet_and_its_remote(
-    vnettui: Vnettui, requests: RequestLog
+    vnettui: Vnettui, requests: SentRequests
 ) -> None:
     code, _, err = vnettui("sync", vnet(0), "hub-to-vnet-00003")
     assert code == 0, err
@@ -91,7 +92,7 @@ def test_unpeer_and_sync_read_the_vnet_and_its_remote(
     assert not set(requests.by_kind()) & {"GET virtualNetworks", *INVENTORY_LISTS}
 
 
-def test_a_bare_name_lists_vnets_but_nothing_else(vnettui: Vnettui, requests: RequestLog) -> None:
+def test_a_bare_name_lists_vnets_but_nothing_else(vnettui: Vnettui, requests: SentRequests) -> None:
     code, _, err = vnettui("peer", "vnet-00000", "vnet-00001", "--one-side")
     assert code == 0, err
     kinds = requests.by_kind()
@@ -109,7 +110,7 @@ def test_a_bare_name_lists_vnets_but_nothing_else(vnettui: Vnettui, requests: Re
      {"GET subscriptions", "GET virtualMachines", "GET networkInterfaces"}),
 ])
 def test_each_listing_reads_only_the_kinds_it_shows(
-    vnettui: Vnettui, requests: RequestLog, args: tuple[str, ...], reads: set[str]
+    vnettui: Vnettui, requests: SentRequests, args: tuple[str, ...], reads: set[str]
 ) -> None:
     code, out, err = vnettui(*args)
     assert code in (0, 1), err  # conflicts exits 1: the estate has overlaps

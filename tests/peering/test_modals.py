@@ -46,8 +46,9 @@ async def test_delete_confirm_defaults_to_both_and_says_so() -> None:
         assert str(screen.query_one("#question", Static).render()) == "Delete 1and2 on vnet1?"
         assert screen.query_one("#both", Checkbox).value
         assert "no longer peered" in str(screen.query_one("#consequence", Static).render())
-        assert screen.query_one("#delete", Button).has_focus
-        await pilot.press("enter")
+        # Destructive: it opens on Cancel, so enter alone deletes nothing.
+        assert screen.query_one("#cancel", Button).has_focus
+        await pilot.press("tab", "enter")
         await pilot.pause()
     assert app.result == DeleteRequest(v1.peerings[0].id, True)
 
@@ -58,7 +59,7 @@ async def test_delete_confirm_keep_the_other_side() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.modal
         assert isinstance(screen, DeletePeeringConfirm)
-        await pilot.press("shift+tab", "shift+tab", "space")  # to the box, untick it
+        await pilot.press("shift+tab", "space")  # from Cancel to the box, untick it
         assert not screen.query_one("#both", Checkbox).value
         assert str(screen.query_one("#consequence", Static).render()) == (
             "The link 2and1 on vnet2 will become Disconnected and carry no traffic.")
@@ -189,7 +190,7 @@ async def test_delete_confirm_asks_for_the_production_vnets_name() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.modal
         assert isinstance(screen, DeletePeeringConfirm)
-        await pilot.press("enter")
+        await pilot.press("y")
         assert app.result is NOTHING
         await pilot.press(*"vnet2", "enter")
         await pilot.pause()

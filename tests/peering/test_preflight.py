@@ -159,18 +159,36 @@ def test_overlap_with_a_vnet_already_peered_to_the_remote() -> None:
     assert "newcomer cannot be peered with hub: it overlaps spoke" in msg
 
 
-@pytest.mark.parametrize("state", [PeeringState.CONNECTED, PeeringState.INITIATED])
-def test_existing_link_on_either_side_is_refused(state: PeeringState) -> None:
+def test_existing_link_on_either_side_is_refused() -> None:
     inv, v1, v2 = az303()
-    inv = inventory(linked(v1, link(v1, v2, "old", state)), v2)
+    inv = inventory(linked(v1, link(v1, v2, "old")), v2)
     (msg,) = messages(inv, request(inv, "vnet1", "vnet2"))
-    assert msg == (f"vnet1 already has the link 'old' to vnet2 ({state.value}); a VNet can "
+    assert msg == ("vnet1 already has the link 'old' to vnet2 (Connected); a VNet can "
                    "have only one link to a given VNet.")
-    inv = inventory(v1, linked(v2, link(v2, v1, "old", state)))
+    inv = inventory(v1, linked(v2, link(v2, v1, "old")))
     (msg,) = messages(inv, request(inv, "vnet1", "vnet2"))
     assert msg.startswith("vnet2 already has the link 'old' to vnet1")
     check = preflight(inv, request(inv, "vnet1", "vnet2"))
     assert (False, "link to vnet2 exists") in check.summary("vnet2")
+
+
+def test_peer_again_completes_an_interrupted_peering_from_either_side() -> None:
+    inv, v1, v2 = az303()
+    inv = inventory(linked(v1, link(v1, v2, "1and2", PeeringState.INITIATED)), v2)
+    for local, remote, names in (("vnet1", "vnet2", ("1and2", "2and1")),
+                                 ("vnet2", "vnet1", ("2and1", "1and2"))):
+        check = preflight(inv, request(inv, local, remote, names=names))
+        assert check.ok, check.problems
+        assert check.notes == (
+            "vnet1 already has '1and2' to vnet2 (Initiated), left as it is: only vnet2's "
+            "side '2and1' is created, which completes the peering.",)
+        plan = plan_peering(inv, request(inv, local, remote, names=names))
+        assert [(link.action, link.vnet_name, link.name) for link in plan.links] == [
+            (Action.CREATE, "vnet2", "2and1")]
+    # --one-side on the VNet that already has it: nothing to create, and the way forward.
+    (msg,) = messages(inv, request(inv, "vnet1", "vnet2", one_side=True))
+    assert msg.endswith("vnet2 has no link back: create it with "
+                        "`vnettui peer vnet2 vnet1 --one-side`.")
 
 
 def test_one_side_completes_an_initiated_link_from_the_other_vnet() -> None:
@@ -314,3 +332,13 @@ def test_write_targets_name_the_vnets_written_to() -> None:
     assert [v.name for v in write_targets(inv, DeleteRequest(one))] == ["vnet1", "vnet2"]
     assert [v.name for v in write_targets(inv, SyncRequest(one))] == ["vnet1", "vnet2"]
     assert [v.name for v in write_targets(inv, EditRequest(one, PeeringFlags()))] == ["vnet1"]
+
+
+def test_a_revived_link_is_not_called_no_link_yet() -> None:
+    _, v1, v2 = az303()
+    inv = inventory(linked(v1, link(v1, v2, "1and2", PeeringState.DISCONNECTED)), v2)
+    result = preflight(inv, request(inv, "vnet1", "vnet2"))
+    labels = [label for _ok, label in result.summary("vnet2")]
+    assert "no link to vnet2 yet" not in labels
+    assert "revives vnet1's Disconnected link" in labels
+    assert any("will be revived first" in note for note in result.notes)

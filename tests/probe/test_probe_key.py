@@ -27,10 +27,10 @@ async def test_probe_disagrees_where_nothing_listens(
 ) -> None:
     app = make_app("showcase")
     async with running(app) as (pilot, _):
-        spoke5 = find_vnet(app.inventory, "spoke5-vnet")
-        app5 = find_vm(app.inventory, "app5")
-        assert app.vnets_pane.select_key(spoke5.id.casefold())
-        await wait_until(pilot, lambda: app.vms_pane.select_key(app5.id.casefold()),
+        spoke5 = find_vnet(app.explorer.state.inventory, "spoke5-vnet")
+        app5 = find_vm(app.explorer.state.inventory, "app5")
+        assert app.explorer.vnets_pane.select_key(spoke5.id.casefold())
+        await wait_until(pilot, lambda: app.explorer.vms_pane.select_key(app5.id.casefold()),
                          "app5 in the VMs pane")
         await pilot.press("c", *"nva1")
         screen = app.screen

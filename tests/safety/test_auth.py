@@ -58,6 +58,10 @@ def identity_classes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     Recorder.made = []
     Recorder.fail = None
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    # What `--auth env` checks for before building its credential (a service principal).
+    monkeypatch.setenv("AZURE_TENANT_ID", "11111111-1111-1111-1111-111111111111")
+    monkeypatch.setenv("AZURE_CLIENT_ID", "22222222-2222-2222-2222-222222222222")
+    monkeypatch.setenv("AZURE_CLIENT_SECRET", "not-a-real-secret-value")
     for name in ("DefaultAzureCredential", "AzureCliCredential", "EnvironmentCredential",
                  "ManagedIdentityCredential"):
         monkeypatch.setattr(azure.identity.aio, name, recorder(name))

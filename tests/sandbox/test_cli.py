@@ -57,3 +57,21 @@ def test_reset_refuses_estate_options_for_other_scenarios(
     assert code == 2
     assert "only apply to --scenario estate" in capsys.readouterr().err
     assert not (tmp_path / "y.db").exists()
+
+
+def test_reset_estate_takes_vms_and_refuses_impossible_sizes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    path = str(tmp_path / "e.db")
+    code = main(["--sandbox-state", path, "sandbox", "reset", "--scenario", "estate",
+                 "--subscriptions", "7", "--vnets", "8", "--vms", "6"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "8 VNets, 6 VMs" in out
+    assert "Estate 01, Estate 02, Estate 03, ... Estate 07 (7)" in out
+    with pytest.raises(SystemExit) as refused:
+        main(["--sandbox-state", path, "sandbox", "reset", "--scenario", "estate",
+              "--vnets", "99999999"])
+    assert refused.value.code == 2
+    assert "must be 1-50,000" in capsys.readouterr().err

@@ -39,6 +39,7 @@ ABSENT_OK = {
     "$.error.target": "optional in ARM's envelope; the Network RP leaves it out",
     "$.error.additionalInfo": "optional in ARM's envelope (policy details)",
     "$.error.details[]": "the sandbox's refusals carry no nested details",
+    "$.data[].tags.": "tags are the owner's free-form data",
 }
 
 
@@ -276,3 +277,56 @@ async def test_async_operation_status_in_progress(cloud: Path) -> None:
     assert status.status_code == 200
     assert status.json()["status"] == "InProgress"
     _assert_shape(ex, status.json())
+
+
+@pytest.fixture
+def graph_cloud(tmp_path: Path) -> Path:
+    """The Resource Graph examples' subscription: a NIC in RG1, a VNet in RG2, Linux and
+    Windows VMs."""
+    sub = "cfbbd179-59d2-4052-aa06-9270a38aa9d6"
+    estate = Estate(location="centralus")
+    estate.subscription(sub, "Example Subscription")
+    for rg in ("RG1", "RG2"):
+        estate.resource_group(sub, rg)
+    vnet = estate.vnet(sub, "RG2", "myVnet", ["10.0.0.0/16"], [("default", "10.0.0.0/24")],
+                       location="westus", tags={"tag1": "Value1"})
+    for n, image in enumerate(("Ubuntu Server 22.04 LTS", "Ubuntu Server 22.04 LTS",
+                               "Windows Server 2019 Datacenter")):
+        nic = estate.nic(sub, "RG1", f"nic{n}", f"{vnet}/subnets/default", f"10.0.0.{n + 4}")
+        estate.vm(sub, "RG1", f"vm{n}", nic, image=image)
+    path = tmp_path / "graph.db"
+    with SandboxStore(path) as store, store.write() as tx:
+        estate.save(tx)
+    return path
+
+
+async def _graph_example(cloud: Path, name: str) -> tuple[dict[str, Any], Any]:
+    ex = example(name)
+    params = ex["parameters"]
+    transport = SandboxTransport(cloud, faults={"operation_seconds": 0})
+    async with NetworkManagementClient(SandboxCredential(), "unused",
+                                       transport=transport) as client:
+        answer = await _send(
+            client, "POST",
+            f"/providers/Microsoft.ResourceGraph/resources?api-version={params['api-version']}",
+            params["query"],
+        )
+    assert str(answer.status_code) in ex["responses"]
+    return ex, answer.json()
+
+
+async def test_resource_graph_basic_query(graph_cloud: Path) -> None:
+    ex, ours = await _graph_example(graph_cloud, "resourcegraph.ResourcesBasicQuery.json")
+    theirs = _response(ex, 200)["body"]
+    _assert_shape(theirs, ours)
+    assert (ours["totalRecords"], ours["count"], ours["resultTruncated"]) == (3, 3, "false")
+    assert [list(row) for row in ours["data"]] == [list(row) for row in theirs["data"]]
+
+
+async def test_resource_graph_properties_query(graph_cloud: Path) -> None:
+    ex, ours = await _graph_example(graph_cloud, "resourcegraph.ResourcesPropertiesQuery.json")
+    _assert_shape(_response(ex, 200)["body"], ours)
+    assert ours["data"] == [
+        {"properties_storageProfile_osDisk_osType": "Linux", "count": 2},
+        {"properties_storageProfile_osDisk_osType": "Windows", "count": 1},
+    ]

@@ -117,6 +117,10 @@ def test_profile_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     ('{"throttle_every": -1}', "whole number"),
     ('{"error_status": 200}', "HTTP error status"),
     ('{"fail_writes": [1]}', "list of strings"),
+    ('{"graph_quota": 0}', "graph_quota must be a whole number >= 1"),
+    ('{"graph_quota_seconds": 0}', "graph_quota_seconds must be a number > 0"),
+    ('{"graph_lag_seconds": 3601}', "at most 3600"),
+    ('{"latency_ms": NaN}', "number >= 0"),
 ])
 def test_bad_profiles_say_what_is_wrong(
     monkeypatch: pytest.MonkeyPatch, value: str, message: str
@@ -130,3 +134,13 @@ async def test_latency_keeps_answers_right(az303: Path) -> None:
     faults: dict[str, Any] = {"latency_ms": 1, "operation_seconds": 0}
     async with network_client(az303, faults=faults) as client:
         assert (await client.virtual_networks.get(RG, "vnet1")).name == "vnet1"
+
+
+def test_the_history_reaches_as_far_back_as_the_longest_lag() -> None:
+    from tui.sandbox.faults import MAX_GRAPH_LAG_SECONDS
+    from tui.sandbox.store import HISTORY_SECONDS
+
+    assert HISTORY_SECONDS == MAX_GRAPH_LAG_SECONDS
+    profile = FaultProfile.from_mapping({"graph_quota": 3, "graph_lag_seconds": 60})
+    assert (profile.graph_quota, profile.graph_quota_seconds, profile.graph_lag_seconds) == (
+        3, 5.0, 60.0)

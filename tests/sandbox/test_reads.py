@@ -120,7 +120,8 @@ async def test_a_file_that_is_not_a_sandbox_says_so(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("this is not a database\n" * 100)
     async with network_client(path) as client:
-        with pytest.raises(sqlite3.DatabaseError, match=f"sandbox file {path} cannot be used"):
+        unusable = f"^The sandbox file {path} cannot be used: file is not a database"
+        with pytest.raises(sqlite3.DatabaseError, match=unusable):
             await client.virtual_networks.get(RG, "vnet1")
 
 

@@ -15,8 +15,15 @@ from tests.sandbox.conftest import (
     subscription_client,
     vnet_id,
 )
+from tui.sandbox import control
 from tui.sandbox.builders import PEERING_TYPE, VNET_TYPE
-from tui.sandbox.scenarios import reset
+from tui.sandbox.scenarios import (
+    MAX_ESTATE_SUBSCRIPTIONS,
+    MAX_ESTATE_VNETS,
+    MAX_VMS_PER_VNET,
+    address_block_bits,
+    reset,
+)
 from tui.sandbox.store import SandboxStore
 
 
@@ -113,11 +120,11 @@ async def test_store_changes_behind_the_clients_back(az303: Path) -> None:
     vm2 = f"/subscriptions/{AZ303}/resourceGroups/{RG}/providers/Microsoft.Compute/" \
           "virtualMachines/vm2"
     with SandboxStore(az303) as store:
-        store.put_peering(vnet1, "1and2", vnet2)
-        store.put_peering(vnet2, "2and1", vnet1, allowForwardedTraffic=True)
-        store.delete_peering(f"{vnet2}/virtualNetworkPeerings/2and1")
-        store.set_power_state(vm2, "stopped")
-        store.set_address_space(vnet2, ["10.2.0.0/16", "10.20.0.0/16"])
+        control.put_peering(store, vnet1, "1and2", vnet2)
+        control.put_peering(store, vnet2, "2and1", vnet1, allowForwardedTraffic=True)
+        control.delete_peering(store, f"{vnet2}/virtualNetworkPeerings/2and1")
+        control.set_power_state(store, vm2, "stopped")
+        control.set_address_space(store, vnet2, ["10.2.0.0/16", "10.20.0.0/16"])
     async with network_client(az303) as net, compute_client(az303) as compute:
         survivor = await net.virtual_network_peerings.get(RG, "vnet1", "1and2")
         vm = await compute.virtual_machines.get(RG, "vm2", expand="instanceView")
@@ -125,3 +132,31 @@ async def test_store_changes_behind_the_clients_back(az303: Path) -> None:
     assert survivor.remote_virtual_network_address_space.address_prefixes == [
         "10.2.0.0/16", "10.20.0.0/16"]
     assert _power(vm) == "stopped"
+
+
+def test_estate_vms_are_dealt_over_the_vnets(tmp_path: Path) -> None:
+    summary = reset(tmp_path / "e.db", "estate", subscriptions=3, vnets=10, vms=25, seed=2)
+    assert summary.vms == 25
+    with SandboxStore(tmp_path / "e.db") as store, store.read() as tx:
+        vms = sorted(r.name for r in tx.all_of_type("Microsoft.Compute/virtualMachines"))
+        nics = {r.name: r for r in tx.all_of_type("Microsoft.Network/networkInterfaces")}
+    assert vms == [f"vm-{n:05d}" for n in range(25)]
+    in_first = [nics[f"vm-{n:05d}-nic"] for n in (0, 10, 20)]
+    subnet = in_first[0].properties["ipConfigurations"][0]["properties"]["subnet"]["id"]
+    assert subnet.endswith("/virtualNetworks/vnet-00000/subnets/default")
+    ips = [n.properties["ipConfigurations"][0]["properties"]["privateIPAddress"]
+           for n in in_first]
+    assert [ip.rsplit(".", 1)[1] for ip in ips] == ["4", "5", "6"]
+
+
+def test_estate_sizes_have_limits_and_blocks_for_50k_vnets(tmp_path: Path) -> None:
+    for sizes in ({"subscriptions": 0}, {"vnets": 0}, {"vnets": MAX_ESTATE_VNETS + 1},
+                  {"subscriptions": MAX_ESTATE_SUBSCRIPTIONS + 1},
+                  {"vnets": 2, "vms": 2 * MAX_VMS_PER_VNET + 1}):
+        with pytest.raises(ValueError, match="VNets 1-65536"):
+            reset(tmp_path / "x.db", "estate", **sizes)
+    more_subscriptions_than_vnets = reset(tmp_path / "y.db", "estate", subscriptions=5,
+                                          vnets=3)
+    assert more_subscriptions_than_vnets.vnets == 3
+    assert [address_block_bits(n) for n in (2000, 16_384, 16_385, 50_000, 65_536)] == [
+        14, 14, 15, 16, 16]

@@ -79,6 +79,6 @@ async def running(
     have been plain text (remote names and ARM messages are never markup)."""
     recorder = Recorder()
     async with app.run_test(size=size, message_hook=recorder) as pilot:
-        await wait_until(pilot, lambda: app.loads >= 1, "the inventory to load")
+        await wait_until(pilot, lambda: app.explorer.loads >= 1, "the inventory to load")
         yield pilot, recorder
     assert all(n.markup is False for n in recorder.notifications), recorder.notifications

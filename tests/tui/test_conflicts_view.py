@@ -45,9 +45,9 @@ async def test_conflicts_view_groups_jumps_and_suggests_free_ranges(
         assert first is not None
         await pilot.press("enter")
         await wait_until(pilot, lambda: not isinstance(app.screen, ConflictsScreen), "closed")
-        assert app.details.vnet is not None
-        assert app.details.vnet.name == first[1].plain
-        assert app.focused is app.vnets_pane
-        mark = app.vnets_pane.cells_of(app.details.vnet.id.casefold())
+        assert app.explorer.details.vnet is not None
+        assert app.explorer.details.vnet.name == first[1].plain
+        assert app.focused is app.explorer.vnets_pane
+        mark = app.explorer.vnets_pane.cells_of(app.explorer.details.vnet.id.casefold())
         assert mark is not None
         assert mark[0].plain.startswith("⚠")

@@ -18,8 +18,8 @@ async def test_forbidden_subscription_shows_why_in_place_and_the_rest_loads(
     faults(forbidden_subscriptions=["Contoso Platform"])
     app = make_app("showcase")
     async with running(app) as (pilot, recorder):
-        assert [v.name for v in app.inventory.vnets] == ["vnet1", "vnet2"]
-        cells = app.subs_pane.cells_of(CONTOSO_SUBSCRIPTION.casefold())
+        assert [v.name for v in app.explorer.state.inventory.vnets] == ["vnet1", "vnet2"]
+        cells = app.explorer.subs_pane.cells_of(CONTOSO_SUBSCRIPTION.casefold())
         assert cells is not None
         assert "no access (AuthorizationFailed)" in cells[1].plain
         await wait_until(

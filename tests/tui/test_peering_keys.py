@@ -28,7 +28,7 @@ async def test_seed_walk_through_from_the_explorer(
         await pilot.press(*"vnet2", "tab", *"1and2", "tab", *"2and1", "enter")
         await wait_until(pilot, lambda: finished(app), "the peering to finish")
         await pilot.press("enter")  # Close
-        details = app.details
+        details = app.explorer.details
         await wait_until(
             pilot,
             lambda: details.vnet is not None and [p.name for p in details.vnet.peerings]
@@ -37,7 +37,7 @@ async def test_seed_walk_through_from_the_explorer(
         )
         link = details.vnet.peerings[0]  # type: ignore[union-attr]
         assert link.state == PeeringState.CONNECTED
-        back = app.inventory.reverse_of(link)
+        back = app.explorer.state.inventory.reverse_of(link)
         assert back is not None
         assert (back.name, back.state) == ("2and1", PeeringState.CONNECTED)
         cells = details.peerings.cells_of(link.id.casefold())
@@ -47,7 +47,11 @@ async def test_seed_walk_through_from_the_explorer(
         # d on the link: the confirm modal, then both sides gone.
         await pilot.press("3", "d")
         assert isinstance(app.screen, DeletePeeringConfirm)
-        await pilot.press("enter")
+        await pilot.press("enter")  # Cancel has the focus: enter alone deletes nothing
+        assert not isinstance(app.screen, DeletePeeringConfirm)
+        assert details.vnet is not None
+        assert details.vnet.peerings
+        await pilot.press("d", "y")
         await wait_until(pilot, lambda: finished(app), "the delete to finish")
         await pilot.press("enter")
         await wait_until(
@@ -88,11 +92,11 @@ async def test_sync_on_production_asks_for_the_names_first(
     app = make_app("showcase", interval=LIVE_INTERVAL,
                    production_subscriptions=("Contoso Platform",))
     async with running(app) as (pilot, _):
-        marked = app.subs_pane.cells_of(CONTOSO_SUBSCRIPTION.casefold())
+        marked = app.explorer.subs_pane.cells_of(CONTOSO_SUBSCRIPTION.casefold())
         assert marked is not None
         assert marked[1].plain == "Contoso Platform prod"
         await pilot.press("j", "3", "j")  # hub-vnet, its link hub-to-spoke2 (needs sync)
-        peering = app.details.selected_peering
+        peering = app.explorer.details.selected_peering
         assert peering is not None
         assert peering.name == "hub-to-spoke2"
         await pilot.press("s")
@@ -106,8 +110,8 @@ async def test_sync_on_production_asks_for_the_names_first(
         await pilot.press("enter")
         await wait_until(
             pilot,
-            lambda: app.details.vnet is not None and not any(
-                p.needs_sync for p in app.details.vnet.peerings
+            lambda: app.explorer.details.vnet is not None and not any(
+                p.needs_sync for p in app.explorer.details.vnet.peerings
             ),
             "hub-vnet's links in sync",
         )

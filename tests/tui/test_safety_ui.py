@@ -138,11 +138,11 @@ async def test_device_code_shows_in_a_modal_and_closes_once_signed_in(
         screen = app.screen
         assert DEVICE_URL in shown(screen)
         assert str(screen.query_one("#device-code", Static).render()) == DEVICE_CODE
-        assert app.loads == 0
+        assert app.explorer.loads == 0
         DeviceCode.signed_in.set()  # the person entered the code in a browser
-        await wait_until(pilot, lambda: app.loads >= 1, "the inventory after signing in")
+        await wait_until(pilot, lambda: app.explorer.loads >= 1, "the inventory after signing in")
         assert not isinstance(app.screen, DeviceCodeScreen)
-        assert {v.name for v in app.inventory.vnets} == {"vnet1", "vnet2"}
+        assert {v.name for v in app.explorer.state.inventory.vnets} == {"vnet1", "vnet2"}
 
 
 async def test_no_credential_explains_each_fix_and_s_opens_the_sandbox(
@@ -162,10 +162,10 @@ async def test_no_credential_explains_each_fix_and_s_opens_the_sandbox(
             assert f" {key} " in text
         assert not recorder.notes("error")  # the screen, not a toast
         await pilot.press("s")
-        await wait_until(pilot, lambda: app.loads >= 1, "the sandbox inventory")
+        await wait_until(pilot, lambda: app.explorer.loads >= 1, "the sandbox inventory")
         assert app.settings.sandbox
         assert not isinstance(app.screen, SignInScreen)
-        names = {v.name for v in app.inventory.vnets}
+        names = {v.name for v in app.explorer.state.inventory.vnets}
         assert {"vnet1", "hub-vnet", "legacy-vnet"} <= names
         assert app.query_one("#header").info.source == "sandbox"  # type: ignore[attr-defined]
 
@@ -183,8 +183,8 @@ async def test_sign_in_screen_d_signs_in_with_a_device_code_instead(
         assert app.settings.auth == "device-code"
         assert not app.settings.sandbox
         DeviceCode.signed_in.set()
-        await wait_until(pilot, lambda: app.loads >= 1, "the inventory after signing in")
-        assert len(app.inventory.vnets) == 2
+        await wait_until(pilot, lambda: app.explorer.loads >= 1, "the inventory after signing in")
+        assert len(app.explorer.state.inventory.vnets) == 2
 
 
 async def test_sign_in_screen_q_quits_with_the_auth_exit_code(azure_on_sandbox: Path) -> None:
@@ -222,9 +222,12 @@ async def test_read_only_dims_p_d_s_e_and_nothing_reaches_the_sandbox(
                          "a refusal for each write key")
         assert not isinstance(app.screen, PeeringForm | PeeringProgress)
         assert all(n.startswith("Read-only mode") for n in recorder.notes("warning"))
-        assert "read-only" in str(app.details.border_subtitle)
+        assert "read-only" in str(app.explorer.details.border_subtitle)
     assert sandbox_state(path) == before
-    assert read_audit() == []  # not even a refused request: nothing was sent
+    # Nothing was sent; each refused key is on record as a refusal, with no request.
+    entries = read_audit()
+    assert entries
+    assert all(e.result == "refused" and not e.method for e in entries)
 
 
 async def test_a_read_only_subscription_dims_writes_only_on_its_vnets(
@@ -233,19 +236,19 @@ async def test_a_read_only_subscription_dims_writes_only_on_its_vnets(
     app = make_app("showcase", read_only_subscriptions=("AZ-303 Lab",),
                    production_subscriptions=("Contoso Platform",))
     async with running(app) as (pilot, recorder):
-        app._jump_to_vnet(app.inventory.vnets_in(
-            next(s.id for s in app.inventory.subscriptions if s.name == "AZ-303 Lab")
+        app.explorer.jump_to_vnet(app.explorer.state.inventory.vnets_in(
+            next(s.id for s in app.explorer.state.inventory.subscriptions if s.name == "AZ-303 Lab")
         )[0].id.casefold())
         await pilot.pause()
         assert write_keys_enabled(app)["p"] is False
         await pilot.press("p")
         await wait_until(pilot, lambda: bool(recorder.notes("warning")), "the refusal")
         assert "AZ-303 Lab is read-only in the config file" in recorder.notes("warning")[0]
-        hub = next(v for v in app.inventory.vnets if v.name == "hub-vnet")
-        app._jump_to_vnet(hub.id.casefold())
+        hub = next(v for v in app.explorer.state.inventory.vnets if v.name == "hub-vnet")
+        app.explorer.jump_to_vnet(hub.id.casefold())
         await pilot.pause()
         assert write_keys_enabled(app)["p"] is True
-        assert "production" in str(app.details.border_title)
+        assert "production" in str(app.explorer.details.border_title)
 
 
 async def test_production_write_needs_the_names_typed_then_shows_in_activity(

@@ -22,7 +22,7 @@ app = VnetTuiApp(Settings(sandbox=True, sandbox_state=Path(sys.argv[1]), theme="
 async def auto_pilot(pilot):
     seen["sdk_at_first_frame"] = "azure.mgmt.network" in sys.modules
     seen["header_at_first_frame"] = str(app.query_one("#header").render())
-    while app.loads < 1:
+    while app.explorer.loads < 1:
         await pilot.pause(0.05)
     seen["sdk_after_load"] = "azure.mgmt.network" in sys.modules
     app.exit(0)

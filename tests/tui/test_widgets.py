@@ -8,10 +8,8 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 
 from tests.tui.builders import peering, seed_inventory, vnet
-from tests.tui.waiting import wait_until
 from tui.model import Inventory, PeeringState
 from widgets.details_pane import DetailsPane
-from widgets.filtering import Query
 from widgets.resource_table import ResourceTable, TableRow
 
 
@@ -56,43 +54,30 @@ async def test_update_by_key_keeps_cursor_and_scroll() -> None:
         assert table.row_count == len(patched)
 
 
-async def test_large_fill_is_chunked_capped_and_completes() -> None:
+async def test_any_number_of_rows_all_shown_sorted_and_navigable() -> None:
+    """No row cap: 20,000 rows are all there at once; home/end/g/G, sort and reverse keep
+    the cursor on its key, and an empty table takes every key without a row."""
     app = TableHarness()
     async with app.run_test(size=(40, 12)) as pilot:
         table = app.query_one(ResourceTable)
-        table.show_rows(rows(900))
-        assert table.filling
-        assert table.row_count == ResourceTable.CHUNK  # the first chunk is on screen at once
-        await wait_until(pilot, lambda: not table.filling, "the fill to finish")
-        assert table.row_count == 900
-        # Thousands: capped, with a last row that says how many more a filter reaches.
-        table.show_rows(rows(3000, "a"))
-        table.show_rows(rows(2500, "b"))  # supersedes the running fill
-        await wait_until(pilot, lambda: not table.filling, "the second fill to finish")
-        assert table.row_count == ResourceTable.MAX_ROWS + 1
-        assert table.cells_of(f"k{ResourceTable.MAX_ROWS - 1:05d}") == (
-            Text(f"b {ResourceTable.MAX_ROWS - 1}"),
-        )
-        note = table.cells_of(table.keys[-1])
-        assert note is not None
-        assert note[0].plain == f"… {2500 - ResourceTable.MAX_ROWS} more: / narrows"
-        table.move_cursor(row=table.row_count - 1)
-        assert table.selected_key is None  # the note is not a resource
-
-
-def test_query_matches_names_prefixes_and_ips() -> None:
-    q = Query.parse("10.1.0.9")
-    assert q.matches(prefixes=["10.1.0.0/16"])
-    assert not q.matches(prefixes=["10.2.0.0/16"])
-    assert q.matches(ips=["10.1.0.9"])
-    assert Query.parse("10.1.0.0/24").matches(prefixes=["10.1.0.0/16"])
-    assert Query.parse("10.1.0.0/24").matches(ips=["10.1.0.4"])
-    assert not Query.parse("10.1.0.0/24").matches(ips=["10.1.1.4"])
-    assert Query.parse("VNET").matches(names=["hub-vnet"])
-    assert Query.parse("").matches()
-    assert not Query.parse("zzz").matches(names=["vnet1"], prefixes=["10.0.0.0/8"])
-    assert Query.parse("fd00::1").matches(prefixes=["fd00::/64", "10.0.0.0/8"])
-
+        table.show_rows(rows(20_000))
+        table.focus()
+        assert table.row_count == 20_000
+        await pilot.press("G")
+        assert table.selected_key == "k19999"
+        assert table.scroll_offset.y > 0
+        await pilot.press("g")
+        assert table.selected_key == "k00000"
+        await pilot.press("end", "home", "pagedown")
+        assert table.cursor_row > 0
+        table.select_key("k00005")
+        await pilot.press("O")  # reverse: the cursor stays on its row
+        assert table.keys[0] == "k19999"
+        assert table.selected_key == "k00005"
+        table.show_rows([])
+        await pilot.press("up", "k", "down", "j", "home", "end", "g", "G", "pageup",
+                          "pagedown", "enter", "o", "O")
+        assert table.selected_key is None
 
 async def test_details_show_both_directions_and_missing_back_link() -> None:
     app = DetailsHarness()
@@ -128,3 +113,18 @@ async def test_details_show_both_directions_and_missing_back_link() -> None:
         await pilot.pause()
         assert not pane.peerings.display
         assert pane.selected_peering is None
+
+
+def test_columns_drop_least_important_before_cutting_a_name() -> None:
+    from widgets.resource_table import fit_widths
+
+    vnet_floors, vnet_prio = [5, 8, 5, 8, 6], [2, 2, 2, 1, 1]
+    # Room for everything: natural widths.
+    assert fit_widths([13, 15, 3, 14, 11], vnet_floors, 200, vnet_prio) == [13, 15, 3, 14, 11]
+    # Short: Region goes, Resource group is cut, Name and Address stay whole.
+    assert fit_widths([13, 15, 3, 14, 11], vnet_floors, 48, vnet_prio) == [13, 15, 3, 11, 0]
+    # Shorter: both go before the address space is cut.
+    assert fit_widths([13, 29, 3, 14, 11], vnet_floors, 44, vnet_prio) == [13, 24, 3, 0, 0]
+    # VMs: Size and OS go before Power and the subnet are cut to "runni…".
+    assert fit_widths([4, 10, 7, 14, 15, 5], [5, 8, 5, 8, 5, 5], 44,
+                      [3, 3, 2, 2, 1, 1]) == [4, 10, 7, 14, 0, 0]

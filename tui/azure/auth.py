@@ -19,13 +19,14 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tui import redact
+from tui.config import tenant_problem
 from tui.errors import AuthError, InputError
 from tui.settings import Settings, state_dir
 
@@ -149,7 +150,12 @@ def make_credential(
         inner = identity_aio.AzureCliCredential(tenant_id=tenant or "", **common)
     elif method == "env":
         redact.remember(os.environ.get("AZURE_CLIENT_SECRET"))
-        inner = identity_aio.EnvironmentCredential(authority=endpoints.authority_host, **common)
+        check_environment()
+        try:
+            inner = identity_aio.EnvironmentCredential(
+                authority=endpoints.authority_host, **common)
+        except (ValueError, OSError) as error:  # a certificate it cannot load, say
+            raise _env_error(redact.redact(_shorten(str(error)))) from None
     elif method == "managed-identity":
         client_id = os.environ.get("AZURE_CLIENT_ID") or None  # a user-assigned identity
         inner = identity_aio.ManagedIdentityCredential(client_id=client_id)
@@ -158,6 +164,32 @@ def make_credential(
     else:
         raise InputError(f"unknown sign-in method {method!r}: use one of {', '.join(AUTH_METHODS)}")
     return SignInCredential(inner, settings, endpoints)
+
+
+def check_environment(environ: Mapping[str, str] | None = None) -> None:
+    """`--auth env`'s service principal, checked before azure-identity sees it: an empty
+    secret, a certificate that is not there or a malformed tenant is one AuthError line
+    (azure-identity would raise a ValueError or OSError from deep inside)."""
+    env = os.environ if environ is None else environ
+    for name in ("AZURE_TENANT_ID", "AZURE_CLIENT_ID"):
+        if not env.get(name, "").strip():
+            raise _env_error(f"{name} is not set ({_METHOD_FIXES['env']})")
+    problem = tenant_problem(env["AZURE_TENANT_ID"])
+    if problem:
+        raise _env_error(f"AZURE_TENANT_ID {problem}")
+    if "AZURE_CLIENT_SECRET" in env:
+        if not env["AZURE_CLIENT_SECRET"].strip():
+            raise _env_error("AZURE_CLIENT_SECRET is empty; set it to the secret's value")
+        return
+    certificate = env.get("AZURE_CLIENT_CERTIFICATE_PATH", "")
+    if not certificate:
+        raise _env_error(f"no secret or certificate ({_METHOD_FIXES['env']})")
+    if not Path(certificate).is_file():
+        raise _env_error(f"AZURE_CLIENT_CERTIFICATE_PATH {certificate} is not a file")
+
+
+def _env_error(problem: str) -> AuthError:
+    return AuthError(f"--auth env: {problem}", code="CredentialUnavailable")
 
 
 def token_cache_options(settings: Settings) -> Any | None:
@@ -304,6 +336,11 @@ class SignInCredential:
         except AuthError:
             raise
         except Exception as error:
+            if _is_unreachable(error):
+                raise AuthError(
+                    f"Could not reach the sign-in service {self.endpoints.authority_host}: "
+                    f"{_shorten(redact.redact(str(error)))} (check the network, a proxy "
+                    "or --cloud)", code="SignInUnreachable") from None
             if not _is_sign_in_error(error):
                 raise
             raise sign_in_error(error, self.settings) from None
@@ -438,6 +475,13 @@ _METHOD_FIXES = {
     "device-code": "finish the device-code sign-in in a browser before the code expires",
     "browser": "a browser must open on this machine; over SSH use --auth device-code",
 }
+
+
+def _is_unreachable(error: BaseException) -> bool:
+    """No answer from the sign-in host (DNS, connection refused, a timeout in transit)."""
+    from azure.core.exceptions import ServiceRequestError, ServiceResponseError
+
+    return isinstance(error, ServiceRequestError | ServiceResponseError)
 
 
 def _is_sign_in_error(error: BaseException) -> bool:

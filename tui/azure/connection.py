@@ -1,5 +1,5 @@
 """What every SDK client of one backend is built from: credential, endpoint, transport,
-and the safety policies (read-only guard, audit) in each client's pipeline.
+and the policies in each client's pipeline (throttling back-off, read-only guard, audit).
 
 Sign-in and clouds live in `tui.azure.auth`, the rails in `tui.azure.guard`; this module
 only puts them together, and swaps in the sandbox's credential and transport for
@@ -63,8 +63,14 @@ def make_connection(
     """
     from tui.azure import auth
     from tui.azure.guard import Safety
+    from tui.azure.throttle import Backoff, ThrottlePolicy
 
     safety = Safety.from_settings(settings)
+    backoff = Backoff()  # one for every client of the backend (tui.azure.throttle)
+
+    def policies() -> list[Any]:
+        return [ThrottlePolicy(backoff), *safety.policies()]
+
     if settings.sandbox:
         # The sandbox answers at the public cloud's address; skipping auth's cloud tables
         # also keeps azure.identity (0.2 s of imports) out of sandbox runs.
@@ -74,14 +80,14 @@ def make_connection(
         return Connection(
             credential=SandboxCredential(),
             transport_factory=lambda: sandbox_transport(path),
-            policies_factory=safety.policies,
+            policies_factory=policies,
         )
     options = auth.client_options(settings)
     return Connection(
         credential=auth.make_credential(settings, device_code=device_code),
         base_url=str(options["base_url"]),
         credential_scopes=tuple(options["credential_scopes"]),
-        policies_factory=safety.policies,
+        policies_factory=policies,
     )
 
 

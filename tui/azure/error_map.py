@@ -196,8 +196,8 @@ def translate(exc: BaseException) -> VnettuiError:
     if isinstance(exc, sqlite3.Error):
         # Only the sandbox's in-process transport reads SQLite: its file is unusable.
         return InputError(
-            f"The sandbox file cannot be used ({sentence(str(exc), 'unreadable')}); start it "
-            "over with `vnettui sandbox reset` or choose another with --sandbox-state.",
+            f"{_sandbox_file_problem(str(exc))}; start it over with `vnettui sandbox reset` or "
+            "choose another with --sandbox-state.",
             code="SandboxFileUnusable",
         )
     if isinstance(exc, OSError | TimeoutError):
@@ -209,6 +209,20 @@ def translate(exc: BaseException) -> VnettuiError:
         f"Unexpected error while talking to Azure ({type(exc).__name__}); see the log.",
         code="UnexpectedError",
     )
+
+
+_SANDBOX_FILE = re.compile(r"^The sandbox file (.+?) cannot be used: (.*)$", re.S)
+
+
+def _sandbox_file_problem(text: str) -> str:
+    """"The sandbox file PATH cannot be used: REASON", said once however often the
+    transport wrapped it (the reason alone when the path is not known)."""
+    line = sentence(text, "unreadable")
+    path = None
+    while match := _SANDBOX_FILE.match(line):
+        path, line = match.group(1), match.group(2)
+    where = f" {path}" if path else ""
+    return f"The sandbox file{where} cannot be used: {line.rstrip('.')}"
 
 
 def _status_code_name(status: int | None) -> str:

@@ -104,11 +104,13 @@ class WriteRules:
     read_only_subscriptions: tuple[str, ...] = ()
     config_path: Path | None = None
     names: dict[str, str] = field(default_factory=dict)  # id (casefolded) -> display name
+    read_only_origin: str | None = None  # what made it read-only (Settings)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WriteRules:
         return cls(
             read_only=settings.read_only,
+            read_only_origin=settings.read_only_origin,
             read_only_subscriptions=settings.read_only_subscriptions,
             config_path=settings.config_path,
         )
@@ -124,7 +126,7 @@ class WriteRules:
         what = f"{method.upper()} {urlsplit(url).path}"
         if self.read_only:
             return (
-                f"read-only mode (--read-only or read_only in the config file): refused to "
+                f"read-only mode ({self.read_only_origin or '--read-only'}): refused to "
                 f"send {what}; nothing was sent"
             )
         match = _SUBSCRIPTION_IN_PATH.match(urlsplit(url).path)

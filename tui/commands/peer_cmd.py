@@ -16,8 +16,9 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from tui.audit import record_refusal
 from tui.config import add_production_argument, confirm_production, is_read_only
-from tui.errors import RefusedError, VnettuiError
+from tui.errors import RefusedError, UnreadableError, VnettuiError
 from tui.model import Inventory, PeeringFlags, VirtualNetwork
 from tui.peering import (
     PeeringBackend,
@@ -31,6 +32,7 @@ from tui.peering import (
     plan_delete,
     plan_peering,
     sync_peering,
+    write_gaps,
 )
 from tui.resolve import find_peering, find_vnet
 from tui.settings import Settings
@@ -150,6 +152,36 @@ def refuse_read_only(settings: Settings, inventory: Inventory,
             f"{where}; nothing was sent", code="ReadOnlySubscription")
 
 
+def refuse_on_gaps(inventory: Inventory, vnets: Sequence[VirtualNetwork | None],
+                   what: str) -> None:
+    """A write that depends on a subscription that could not be read is refused (exit 3);
+    one that cannot depend on it goes ahead with a note."""
+    gaps = write_gaps(inventory, [v for v in vnets if v is not None])
+    if not gaps.ok:
+        raise gaps.refusal(what)
+    note = gaps.note()
+    if note:
+        print(f"note: {note}")
+
+
+class Refusals:
+    """Every refusal of a write command goes to the audit log, with the resources it would
+    have written: as typed until they are resolved (`ids`), then by id."""
+
+    def __init__(self, settings: Settings, action: str, *refs: str) -> None:
+        self.settings = settings
+        self.action = action
+        self.ids: list[str] = list(refs)
+
+    def __enter__(self) -> Refusals:
+        return self
+
+    def __exit__(self, kind: object, error: BaseException | None, tb: object) -> None:
+        if isinstance(error, RefusedError | UnreadableError):
+            record_refusal(self.action, str(error), self.ids, code=error.code, source="cli",
+                           who="sandbox" if self.settings.sandbox else "unknown")
+
+
 def all_refused(failures: Sequence[VnettuiError | None]) -> bool:
     """Every failure was refused before leaving the process (the guard): a refusal (exit 2),
     not a cloud failure."""
@@ -157,18 +189,23 @@ def all_refused(failures: Sequence[VnettuiError | None]) -> bool:
 
 
 def run_peer(args: argparse.Namespace, settings: Settings) -> int:
-    ensure_writable(settings.read_only, f"peer {args.vnet} with {args.remote}")
-    return asyncio.run(_peer(args, settings))
+    with Refusals(settings, "peer", args.vnet, args.remote) as refusals:
+        ensure_writable(settings.read_only, f"peer {args.vnet} with {args.remote}",
+                        settings.read_only_origin)
+        return asyncio.run(_peer(args, settings, refusals))
 
 
-async def _peer(args: argparse.Namespace, settings: Settings) -> int:
+async def _peer(args: argparse.Namespace, settings: Settings, refusals: Refusals) -> int:
     from tui.azure import open_backend
 
     async with open_backend(settings) as backend:
         inventory = await _inventory(backend, [args.vnet, args.remote])
         local, remote = find_vnet(inventory, args.vnet), find_vnet(inventory, args.remote)
+        refusals.ids = [str(local.id), str(remote.id)]
+        what = f"peer {local.name} with {remote.name}"
         refuse_read_only(settings, inventory, [local] if args.one_side else [local, remote],
-                         f"peer {local.name} with {remote.name}")
+                         what)
+        refuse_on_gaps(inventory, [local, remote], what)
         plan = plan_peering(inventory, request_from(args, local, remote))
         for note in plan.preflight.notes:
             print(f"note: {note}")
@@ -186,20 +223,25 @@ async def _peer(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_unpeer(args: argparse.Namespace, settings: Settings) -> int:
-    ensure_writable(settings.read_only, f"delete {args.peering} on {args.vnet}")
-    return asyncio.run(_unpeer(args, settings))
+    with Refusals(settings, "unpeer", args.vnet, args.peering) as refusals:
+        ensure_writable(settings.read_only, f"delete {args.peering} on {args.vnet}",
+                        settings.read_only_origin)
+        return asyncio.run(_unpeer(args, settings, refusals))
 
 
-async def _unpeer(args: argparse.Namespace, settings: Settings) -> int:
+async def _unpeer(args: argparse.Namespace, settings: Settings, refusals: Refusals) -> int:
     from tui.azure import open_backend
 
     async with open_backend(settings) as backend:
         inventory = await _inventory(backend, [args.vnet], _remote_of(args))
         vnet = find_vnet(inventory, args.vnet)
         peering = find_peering(inventory, args.peering, vnet)
+        refusals.ids = [str(peering.id)]
         reverse = inventory.vnet(peering.remote_vnet_id) if args.both else None
+        what = f"delete {peering.name} on {vnet.name}"
         refuse_read_only(settings, inventory, [v for v in (vnet, reverse) if v is not None],
-                         f"delete {peering.name} on {vnet.name}")
+                         what)
+        refuse_on_gaps(inventory, [vnet, reverse], what)
         plan = plan_delete(inventory, peering, both=args.both)
         targets = [inventory.vnet(p.vnet_id) for p in plan.targets]
         _confirm(args, settings, inventory, [v for v in targets if v is not None])
@@ -211,21 +253,25 @@ async def _unpeer(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_sync(args: argparse.Namespace, settings: Settings) -> int:
-    ensure_writable(settings.read_only, f"sync {args.peering} on {args.vnet}")
-    return asyncio.run(_sync(args, settings))
+    with Refusals(settings, "sync", args.vnet, args.peering) as refusals:
+        ensure_writable(settings.read_only, f"sync {args.peering} on {args.vnet}",
+                        settings.read_only_origin)
+        return asyncio.run(_sync(args, settings, refusals))
 
 
-async def _sync(args: argparse.Namespace, settings: Settings) -> int:
+async def _sync(args: argparse.Namespace, settings: Settings, refusals: Refusals) -> int:
     from tui.azure import open_backend
 
     async with open_backend(settings) as backend:
         inventory = await _inventory(backend, [args.vnet], _remote_of(args))
         vnet = find_vnet(inventory, args.vnet)
         peering = find_peering(inventory, args.peering, vnet)
+        refusals.ids = [str(peering.id)]
         pair = [inventory.vnet(peering.vnet_id), inventory.vnet(peering.remote_vnet_id)]
+        what = f"sync {peering.name} on {vnet.name}"
         # A sync may PUT either side (whichever is stale), so both must be writable.
-        refuse_read_only(settings, inventory, [v for v in pair if v is not None],
-                         f"sync {peering.name} on {vnet.name}")
+        refuse_read_only(settings, inventory, [v for v in pair if v is not None], what)
+        refuse_on_gaps(inventory, pair, what)
         _confirm(args, settings, inventory, [v for v in pair if v is not None])
         typed: PeeringBackend = backend
         result = await sync_peering(typed, peering.id, _print_event)

@@ -12,8 +12,8 @@ No Textual, no SDK: the cloud is any object with the `PeeringBackend` methods
 Submodules, one concept each: `backend` (the Protocol), `preflight` (requests and ARM's
 rules), `plan` (PUTs and az commands), `progress` (events), `retry` (backoff and polling),
 `pair` (both links re-read), `apply` (send, settle, resend), `each_link` (one write to
-several links), `rollback`, `create`, `delete`, `sync`, `edit`, and `perform` (one entry
-point for the app).
+several links), `rollback`, `create`, `delete`, `sync`, `edit`, `gaps` (writes on a
+partial inventory), and `perform` (one entry point for the app).
 """
 
 from tui.peering.apply import ApplyResult, LinkResult, apply_plan, retry_failed
@@ -21,6 +21,7 @@ from tui.peering.backend import PeeringBackend
 from tui.peering.create import Decision, create_peering
 from tui.peering.delete import DeletePlan, DeleteRequest, delete_peering, find_peering, plan_delete
 from tui.peering.edit import EditRequest, check_edit, plan_edit
+from tui.peering.gaps import WriteGaps, write_gaps
 from tui.peering.pair import PairState
 from tui.peering.perform import (
     Outcome,
@@ -69,6 +70,7 @@ __all__ = [
     "RetryPolicy",
     "Stage",
     "SyncRequest",
+    "WriteGaps",
     "apply_plan",
     "check_edit",
     "create_peering",
@@ -89,5 +91,6 @@ __all__ = [
     "sync_peering",
     "title_of",
     "valid_name_problem",
+    "write_gaps",
     "write_targets",
 ]

@@ -35,7 +35,17 @@ class ApplyResult:
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.results)
+        """Every link was sent and is there when re-read: the state printed is what was
+        asked for (a link deleted meanwhile, say by a racing unpeer, makes it not ok)."""
+        return all(r.ok for r in self.results) and not self.vanished
+
+    @property
+    def vanished(self) -> list[PlannedLink]:
+        """Links sent successfully that the final re-read no longer shows."""
+        if self.now.unreadable:
+            return []  # cannot tell; `now` says which side could not be read
+        present = {p.id for p in self.now.links()}
+        return [r.link for r in self.results if r.ok and r.link.peering_id not in present]
 
     @property
     def failed(self) -> list[LinkResult]:
@@ -53,18 +63,22 @@ class ApplyResult:
     @property
     def orphans(self) -> list[Peering]:
         """Links this plan created that exist now, while another link of the plan failed."""
-        if self.ok:
+        if not self.failed:
             return []
         created = {link.peering_id for link in self.plan.links if link.action is Action.CREATE}
         return [p for p in self.now.links() if p.id in created]
 
     def describe(self) -> str:
         lines = []
+        gone = {link.peering_id for link in self.vanished}
         for r in self.results:
-            if r.ok:
-                lines.append(f"{r.link.label}: {r.link.action.value}d.")
-            else:
+            if not r.ok:
                 lines.append(f"{r.link.label}: failed: {r.error}.")
+            elif r.link.peering_id in gone:
+                lines.append(f"{r.link.label}: {r.link.action.value}d, but gone when read "
+                             "again: something else deleted it meanwhile.")
+            else:
+                lines.append(f"{r.link.label}: {r.link.action.value}d.")
         lines.append(self.now.describe())
         return "\n".join(lines)
 

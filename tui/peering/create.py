@@ -54,8 +54,14 @@ class CreateOutcome:
             text += "\n" + self.rollback.describe()
         elif self.kept_partial and self.result.orphans:
             names = ", ".join(f"{p.name} on {p.vnet_id.name}" for p in self.result.orphans)
-            text += (f"\nKept {names}: it carries no traffic until the other side exists "
-                     f"(delete it with unpeer, or retry).")
+            text += f"\nKept {names}: it carries no traffic until the other side exists."
+        step = self.now.next_step()
+        if step:
+            text += "\n" + step
+        elif self.result.vanished and not self.now.links():
+            plan = self.result.plan
+            text += (f"\nNeither link exists: peer them again with `vnettui peer "
+                     f"{plan.local_name} {plan.remote_name}` (p in the explorer).")
         return text
 
 

@@ -38,6 +38,21 @@ class PairState:
                 parts.append(f"{name} has {link.name} -> {other} ({state_text(link)})")
         return "Now " + "; ".join(parts) + "."
 
+    def next_step(self) -> str | None:
+        """The command that mends a half peering (one link without the other), or None."""
+        if self.unreadable or len(self.links()) != 1:
+            return None
+        link = self.links()[0]
+        mine, other = ((self.local_vnet_name, self.remote_vnet_name) if link is self.local_link
+                       else (self.remote_vnet_name, self.local_vnet_name))
+        peer = f"`vnettui peer {mine} {other}` (p in the explorer)"
+        unpeer = f"`vnettui unpeer {mine} {link.name}`"
+        if link.state is PeeringState.DISCONNECTED:
+            return (f"{other}'s side is gone: {peer} revives {link.name} and links {other} "
+                    f"back, or {unpeer} removes it.")
+        return (f"{other} has no link back, so no traffic flows: {peer} creates {other}'s "
+                f"side, or {unpeer} removes {link.name}.")
+
 
 def state_text(peering: Peering) -> str:
     text = peering.state.value

@@ -11,18 +11,21 @@ from tui.peering.backend import PeeringBackend
 from tui.peering.create import Decide, always_roll_back, create_peering
 from tui.peering.delete import DeleteRequest, delete_peering, find_peering, plan_delete
 from tui.peering.edit import EditRequest, edit_peering, plan_edit
+from tui.peering.gaps import write_gaps
 from tui.peering.plan import plan_peering
 from tui.peering.preflight import PeeringRequest
-from tui.peering.progress import ProgressCallback
+from tui.peering.progress import ProgressCallback, ProgressEvent, Stage, _emit
 from tui.peering.retry import PollPolicy, RetryPolicy
 from tui.peering.sync import SyncRequest, sync_peering
 
 
-def ensure_writable(read_only: bool, what: str) -> None:
-    """`--read-only` refuses every write before anything is sent."""
+def ensure_writable(read_only: bool, what: str, origin: str | None = None) -> None:
+    """`--read-only` (or `origin`: what else set it, e.g. the config file) refuses every
+    write before anything is sent."""
     if read_only:
-        raise RefusedError(f"Refused to {what}: vnettui runs read-only (--read-only).",
-                           code="ReadOnly")
+        raise RefusedError(
+            f"Refused to {what}: vnettui runs read-only ({origin or '--read-only'}); "
+            "nothing was sent.", code="ReadOnly")
 
 
 Request = PeeringRequest | DeleteRequest | EditRequest | SyncRequest
@@ -61,6 +64,15 @@ def title_of(inventory: Inventory, request: Request) -> str:
         return f"Peering {name(request.local_vnet_id)} with {name(request.remote_vnet_id)}"
     verb = {DeleteRequest: "Deleting", EditRequest: "Changing", SyncRequest: "Syncing"}
     return f"{verb[type(request)]} {request.peering_id.name} on {request.peering_id.parent.name}"
+
+
+_VERBS = {"Peering": "peer", "Deleting": "delete", "Changing": "change", "Syncing": "sync"}
+
+
+def action_of(inventory: Inventory, request: Request) -> str:
+    """What a refusal says was refused: `peer vnet1 with vnet2`, `delete 1and2 on vnet1`."""
+    verb, _, rest = title_of(inventory, request).partition(" ")
+    return f"{_VERBS[verb]} {rest}"
 
 
 def describe_request(inventory: Inventory, request: Request) -> list[str]:
@@ -104,14 +116,22 @@ async def perform(
     decide: Decide = always_roll_back,
     *,
     read_only: bool = False,
+    read_only_origin: str | None = None,
     retry: RetryPolicy | None = None,
     poll: PollPolicy | None = None,
 ) -> Outcome:
     """Carry out what a peering modal returned. Never raises a `VnettuiError`: a refusal
     or a failure to start comes back as a `Refused` outcome, so the app only shows it.
+    `read_only_origin` is `Settings.read_only_origin` (what made it read-only).
     """
     try:
-        ensure_writable(read_only, title_of(inventory, request).lower())
+        what = action_of(inventory, request)
+        ensure_writable(read_only, what, read_only_origin)
+        gaps = write_gaps(inventory, write_targets(inventory, request))
+        if not gaps.ok:
+            raise gaps.refusal(what)
+        if note := gaps.note():
+            _emit(on_progress, ProgressEvent(Stage.INFO, note))
         if isinstance(request, PeeringRequest):
             plan = plan_peering(inventory, request)
             if not plan.ok:

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field, replace
 
 from tui.model import Inventory, PeeringFlags, ResourceId
-from tui.peering.preflight import PeeringRequest, Preflight, preflight
+from tui.peering.preflight import PeeringRequest, Preflight, kept_initiated, preflight
 
 
 class Action(enum.StrEnum):
@@ -116,10 +116,13 @@ def plan_peering(inventory: Inventory, request: PeeringRequest) -> Plan:
     links = []
     local_existing = local.peering_to(remote.id)
     remote_existing = remote.peering_to(local.id)
-    links.append(PlannedLink(
-        Action.REVIVE if local_existing else Action.CREATE, local.id, local.name,
-        request.local_name, remote.id, remote.name, request.local_flags))
-    if not request.one_side:
+    # The Initiated side of an interrupted peering is kept; only the missing side is sent.
+    kept = kept_initiated(local_existing, remote_existing, request.one_side)
+    if kept is None or kept is not local_existing:
+        links.append(PlannedLink(
+            Action.REVIVE if local_existing else Action.CREATE, local.id, local.name,
+            request.local_name, remote.id, remote.name, request.local_flags))
+    if not request.one_side and (kept is None or kept is not remote_existing):
         links.append(PlannedLink(
             Action.REVIVE if remote_existing else Action.CREATE, remote.id, remote.name,
             request.remote_name, local.id, local.name, request.remote_flags))

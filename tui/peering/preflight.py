@@ -72,6 +72,7 @@ class Problem:
 class Preflight:
     problems: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = ()  # worth knowing, not blocking (e.g. a link will be revived)
+    revives: tuple[str, ...] = ()  # VNets whose Disconnected link to the other is revived
 
     @property
     def ok(self) -> bool:
@@ -82,10 +83,14 @@ class Preflight:
 
     def summary(self, remote_name: str) -> list[tuple[bool, str]]:
         """The check line: (passed, label) for each group, worded as the storyboard shows."""
+        # A Disconnected link is there and will be revived: "no link yet" would contradict
+        # the note right below.
+        fresh = (f"revives {' and '.join(self.revives)}'s Disconnected link" if self.revives
+                 else f"no link to {remote_name} yet")
         labels = {
             Check.OVERLAP: ("no overlap", "address spaces overlap"),
             Check.NAMES: ("names valid", "name problem"),
-            Check.EXISTING: (f"no link to {remote_name} yet", f"link to {remote_name} exists"),
+            Check.EXISTING: (fresh, f"link to {remote_name} exists"),
             Check.GATEWAY: ("gateway settings valid", "gateway settings invalid"),
         }
         if not self.passed(Check.REMOTE):
@@ -202,6 +207,18 @@ def gateway_problems(
     return problems
 
 
+def kept_initiated(local_existing: Peering | None, remote_existing: Peering | None,
+                   one_side: bool) -> Peering | None:
+    """The Initiated link of an interrupted peering (one side made, the other not): kept as
+    it is while the missing side is created, so running `peer` again completes it."""
+    if one_side:
+        return None
+    for mine, theirs in ((local_existing, remote_existing), (remote_existing, local_existing)):
+        if mine is not None and mine.state is PeeringState.INITIATED and theirs is None:
+            return mine
+    return None
+
+
 def _existing_problems(side: _Side, existing: Peering | None, creating: bool) -> list[Problem]:
     """A VNet may hold one link per remote VNet. A Disconnected one is revived, under its
     own name (re-PUT brings it back to Initiated; azure-facts section 1)."""
@@ -222,9 +239,11 @@ def _existing_problems(side: _Side, existing: Peering | None, creating: bool) ->
             ), side.name_field)]
         return []
     if creating:
+        fix = (f" {peer} has no link back: create it with `vnettui peer {peer} {vnet} "
+               f"--one-side`." if existing.state is PeeringState.INITIATED else "")
         return [Problem(Check.EXISTING, (
             f"{vnet} already has the link {existing.name!r} to {peer} ({existing.state.value}); "
-            f"a VNet can have only one link to a given VNet."
+            f"a VNet can have only one link to a given VNet.{fix}"
         ), side.name_field)]
     return []
 
@@ -258,8 +277,15 @@ def preflight(inventory: Inventory, request: PeeringRequest) -> Preflight:
     theirs = _Side(remote, local, request.remote_name, request.remote_flags,
                    Field.REMOTE_NAME, Field.REMOTE_FLAGS)
 
-    problems += _name_problems(mine, local_existing)
-    problems += _existing_problems(mine, local_existing, creating=True)
+    kept = kept_initiated(local_existing, remote_existing, request.one_side)
+    if kept is not None:
+        side, other = (mine, theirs) if kept is local_existing else (theirs, mine)
+        notes.append(f"{side.vnet.name} already has {kept.name!r} to {side.peer.name} "
+                     f"(Initiated), left as it is: only {other.vnet.name}'s side "
+                     f"{other.name!r} is created, which completes the peering.")
+    if kept is None or kept is not local_existing:
+        problems += _name_problems(mine, local_existing)
+        problems += _existing_problems(mine, local_existing, creating=True)
     if request.one_side:
         problems += _existing_problems(theirs, remote_existing, creating=False)
         if remote_existing and remote_existing.state is PeeringState.INITIATED:
@@ -267,30 +293,38 @@ def preflight(inventory: Inventory, request: PeeringRequest) -> Preflight:
                          f"({remote_existing.name!r}): both links become Connected.")
         elif remote_existing is None:
             notes.append(f"Only {local.name}'s link is created: it stays Initiated, carrying no "
-                         f"traffic, until {remote.name} links back.")
-    else:
+                         f"traffic, until {remote.name} links back (`vnettui peer "
+                         f"{remote.name} {local.name} --one-side`).")
+    elif kept is None or kept is not remote_existing:
         problems += _name_problems(theirs, remote_existing)
         problems += _existing_problems(theirs, remote_existing, creating=True)
+    revives: list[str] = []
     for side, existing in ((mine, local_existing), (theirs, remote_existing)):
         if existing and existing.state is PeeringState.DISCONNECTED and not (
                 side is theirs and request.one_side):
             notes.append(f"{side.vnet.name}'s Disconnected link {existing.name!r} to "
                          f"{side.peer.name} will be revived first.")
+            revives.append(side.vnet.name)
 
-    # Gateway rules, each side against the other side's transit flag as it will be.
+    # Gateway rules, each side against the other side's transit flag as it will be (a kept
+    # link's own flags, not the request's: it is not sent).
+    local_flags = kept.flags if kept is not None and kept is local_existing \
+        else request.local_flags
+    remote_flags = kept.flags if kept is not None and kept is remote_existing \
+        else request.remote_flags
     if request.one_side:
         remote_transit = remote_existing.flags.allow_gateway_transit if remote_existing else None
         # [U] Azure's answer to use-remote-gateways with no link back yet is not known; we
         # let it through and it takes effect once the link back allows transit.
     else:
-        remote_transit = request.remote_flags.allow_gateway_transit
-    problems += gateway_problems(local, remote, request.local_flags, remote_transit,
+        remote_transit = remote_flags.allow_gateway_transit
+    problems += gateway_problems(local, remote, local_flags, remote_transit,
                                  replacing=local_existing, field_=Field.LOCAL_FLAGS)
     if not request.one_side:
-        problems += gateway_problems(remote, local, request.remote_flags,
-                                     request.local_flags.allow_gateway_transit,
+        problems += gateway_problems(remote, local, remote_flags,
+                                     local_flags.allow_gateway_transit,
                                      replacing=remote_existing, field_=Field.REMOTE_FLAGS)
-    return Preflight(tuple(problems), tuple(notes))
+    return Preflight(tuple(problems), tuple(notes), tuple(revives))
 
 
 def default_names(local: VirtualNetwork, remote: VirtualNetwork) -> tuple[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.errors import VnettuiError
+from tui.errors import RefusedError, VnettuiError
 from tui.model import Peering, ResourceId, SyncLevel
 from tui.peering.backend import PeeringBackend
 from tui.peering.each_link import describe_writes, on_each_link
@@ -53,6 +53,10 @@ class SyncResult:
         return not self.errors
 
     def describe(self) -> str:
+        step = self.now.next_step()
+        if step and not self.synced:  # one side missing: refused, and the way forward
+            reasons = "\n".join(str(e) for _, e in self.errors)
+            return f"{reasons}\n{self.now.describe()}\n{step}"
         if self.already_in_sync:
             return "Both links are already in sync; nothing was sent.\n" + self.now.describe()
         return describe_writes(
@@ -72,6 +76,8 @@ async def sync_peering(
     link = await backend.get_peering(peering_id)
     local_name, remote_name = link.vnet_id.name, link.remote_vnet_id.name
     before = await read_pair(backend, link.vnet_id, local_name, link.remote_vnet_id, remote_name)
+    if before.next_step():
+        return SyncResult((), ((link, _one_sided(before)),), before)
     reverse = before.remote_link
     targets = sides_to_sync(before.local_link or link, reverse)
     if not targets:
@@ -82,3 +88,12 @@ async def sync_peering(
         retry=retry, on_progress=on_progress)
     now = await read_pair(backend, link.vnet_id, local_name, link.remote_vnet_id, remote_name)
     return SyncResult(tuple(synced), tuple(errors), now)
+
+
+def _one_sided(pair: PairState) -> RefusedError:
+    """A sync needs both links: with one missing there is no peering to sync."""
+    (only,) = pair.links()
+    return RefusedError(
+        f"Nothing to sync: {only.name} on {only.vnet_id.name} has no link back "
+        f"({only.state.value}), so the two VNets are not peered; nothing was sent.",
+        code="PeeringIncomplete")

@@ -8,6 +8,10 @@ It plays Azure underneath the real SDK and shares no code with the client side:
 """
 
 from tui.sandbox.faults import FaultProfile
-from tui.sandbox.transport import SandboxCredential, SandboxFileError, SandboxTransport
+from tui.sandbox.store import NotASandboxError, SandboxFileError
+from tui.sandbox.transport import SandboxCredential, SandboxTransport
 
-__all__ = ["FaultProfile", "SandboxCredential", "SandboxFileError", "SandboxTransport"]
+__all__ = [
+    "FaultProfile", "NotASandboxError", "SandboxCredential", "SandboxFileError",
+    "SandboxTransport",
+]

@@ -8,7 +8,6 @@ a NIC its VM) so what the SDK reads back is internally consistent.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,8 +58,13 @@ DEFAULT_RULES: tuple[tuple[str, str, str, str, str, int, str], ...] = (
 
 
 def stable_guid(*parts: str) -> str:
-    """A GUID derived from names, so a scenario is the same every time it is built."""
-    return str(uuid.UUID(hashlib.md5("/".join(parts).encode()).hexdigest(), version=4))
+    """A GUID derived from names, so a scenario is the same every time it is built.
+
+    The string `uuid.UUID(md5, version=4)` gives, formatted directly (a large estate makes
+    hundreds of thousands of them)."""
+    h = hashlib.md5("/".join(parts).encode()).hexdigest()
+    variant = "89ab"[int(h[16], 16) & 3]
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}"
 
 
 def rg_id(sub: str, rg: str) -> str:

@@ -20,6 +20,7 @@ class ArmError(Exception):
         *,
         target: str | None = None,
         headers: dict[str, str] | None = None,
+        details: list[dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status = status
@@ -27,9 +28,11 @@ class ArmError(Exception):
         self.message = message
         self.target = target
         self.headers = dict(headers or {})
+        self.details = list(details or [])
 
     def body(self) -> dict[str, Any]:
-        error: dict[str, Any] = {"code": self.code, "message": self.message, "details": []}
+        error: dict[str, Any] = {"code": self.code, "message": self.message,
+                                 "details": self.details}
         if self.target:
             error["target"] = self.target
         return {"error": error}

@@ -8,12 +8,14 @@ object in `$VNETTUI_SANDBOX_FAULTS`. Every key is optional.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
 ENV = "VNETTUI_SANDBOX_FAULTS"
+MAX_GRAPH_LAG_SECONDS = 3600.0  # store.HISTORY_SECONDS keeps that much history
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,9 @@ class FaultProfile:
     forbidden_subscriptions: tuple[str, ...] = ()  # ids or display names -> 403
     fail_writes: tuple[str, ...] = ()  # id substrings whose PUT/DELETE operation ends Failed
     operation_seconds: float = 1.0  # how long a write stays in progress
+    graph_quota: int = 15  # Resource Graph queries allowed per window (then 429)
+    graph_quota_seconds: float = 5.0  # the quota's window
+    graph_lag_seconds: float = 0.0  # how far Resource Graph's index trails ARM
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> FaultProfile:
@@ -46,8 +51,11 @@ class FaultProfile:
                 ):
                     raise ValueError(f"fault profile {name} must be a list of strings")
                 values[name] = tuple(value)
-            elif name in ("latency_ms", "operation_seconds"):
-                if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            elif name in ("latency_ms", "operation_seconds", "graph_quota_seconds",
+                          "graph_lag_seconds"):
+                if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                    0 <= value < math.inf
+                ):
                     raise ValueError(f"fault profile {name} must be a number >= 0")
                 values[name] = float(value)
             else:
@@ -56,6 +64,13 @@ class FaultProfile:
                 values[name] = value
         if "error_status" in values and not 400 <= values["error_status"] <= 599:
             raise ValueError("fault profile error_status must be an HTTP error status")
+        if values.get("graph_quota", 1) < 1:
+            raise ValueError("fault profile graph_quota must be a whole number >= 1")
+        if values.get("graph_quota_seconds", 1.0) <= 0:
+            raise ValueError("fault profile graph_quota_seconds must be a number > 0")
+        if values.get("graph_lag_seconds", 0.0) > MAX_GRAPH_LAG_SECONDS:
+            raise ValueError(f"fault profile graph_lag_seconds must be at most "
+                             f"{MAX_GRAPH_LAG_SECONDS:.0f}")
         return cls(**values)
 
     @classmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,8 @@ from tui.sandbox import operations, peerings, vnets
 from tui.sandbox.builders import PEERING_TYPE, VM_TYPE, VNET_TYPE, instance_view
 from tui.sandbox.errors import ArmError, bad_request, linked_authorization_failed, not_found
 from tui.sandbox.faults import FaultProfile
+from tui.sandbox.graph.endpoint import GraphState
+from tui.sandbox.graph.endpoint import answer as graph_answer
 from tui.sandbox.store import (
     SUBSCRIPTION_TYPE,
     IdParts,
@@ -26,6 +29,7 @@ from tui.sandbox.store import (
     Tx,
 )
 from tui.sandbox.tenants import ANY_TENANT, HOME_TENANT, request_tenants
+from tui.sandbox.vms import vm_view
 from tui.sandbox.watcher import check as watcher_check
 from tui.sandbox.watcher import power_state
 
@@ -116,11 +120,15 @@ class Router:
         *,
         page_size: int = 50,
         is_forbidden: Callable[[str], bool] = lambda _s: False,
+        graph: GraphState | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
         self.faults = faults
         self.page_size = max(1, page_size)
         self.is_forbidden = is_forbidden
+        self.clock = clock
+        self.graph = graph or GraphState.for_profile(faults, clock)
 
     def handle(self, request: Request) -> Answer:
         try:
@@ -147,6 +155,8 @@ class Router:
                 "MissingApiVersionParameter",
                 "The api-version query parameter (?api-version=) is required for all requests.",
             )
+        if low == ["providers", "microsoft.resourcegraph", "resources"]:
+            return self._only(req, "POST", lambda: self._graph_query(req))
         if not low or low[0] != "subscriptions":
             raise _no_route(req)
         if len(segs) == 1:
@@ -203,6 +213,14 @@ class Router:
         if kind == "microsoft.compute/virtualmachines" and child in POWER and len(segs) == 9:
             return self._only(req, "POST", lambda: self._power(req, resource_id, child))
         raise _no_route(req)
+
+    def _graph_query(self, req: Request) -> Answer:
+        text, headers = graph_answer(
+            self.store, req.body, api_version=req.api_version, tenant=req.tenant,
+            is_forbidden=self.is_forbidden, faults=self.faults, state=self.graph,
+            now=self.clock(),
+        )
+        return Answer(200, None, headers, raw=text)
 
     def _check_tenant(self, req: Request, sub: str) -> None:
         """A subscription answers tokens of its own tenant only (401 otherwise)."""
@@ -502,17 +520,6 @@ def _preconditions(req: Request, current: Resource | None) -> None:
 def _resource(key: str, text: str, resource_type: str) -> Resource:
     body = json.loads(text)
     return Resource(str(body.get("id") or key), resource_type, body)
-
-
-def vm_view(vm: Resource, *, with_instance_view: bool) -> dict[str, Any]:
-    """A VM as ARM returns it: the instance view (power state) only when asked for."""
-    if with_instance_view:
-        return vm.body
-    body = dict(vm.body)
-    props = dict(body.get("properties", {}))
-    props.pop("instanceView", None)
-    body["properties"] = props
-    return body
 
 
 def _wants_instance_view(req: Request) -> bool:

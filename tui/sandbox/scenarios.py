@@ -71,10 +71,12 @@ showcase — the default: az303 plus subscription "Contoso Platform"
 estate — generated from a seed for scale: `subscriptions` (default 3) subscriptions named
     "Estate NN" (ids e57a7e00-0000-4000-8000-<seed:06d><n:06d>), `vnets` (default 2000)
     VNets `vnet-NNNNN` spread round-robin over them in groups rg-estate-NNN of 50, each a
-    distinct /22 of 10.0.0.0/8 in a seeded order except every 40th, which reuses an earlier
-    VNet's /22 (overlaps, also across subscriptions); every 10th VNet is dual-stack with a
-    ULA /48 (every fifth of those reuses an earlier one); a VM `vm-NNNNN` (10.x.y.4) in every
-    fourth VNet, about one in ten deallocated; the first VNet of each subscription is a hub
+    distinct block of 10.0.0.0/8 in a seeded order (a /22 up to 16,384 VNets, a /23 up to
+    32,768, a /24 up to 65,536) except every 40th, which reuses an earlier VNet's block
+    (overlaps, also across subscriptions); every 10th VNet is dual-stack with a ULA /48
+    (every fifth of those reuses an earlier one); a VM `vm-NNNNN` (10.x.y.4) in every fourth
+    VNet, or with `vms` that many VMs dealt round-robin over the VNets (the k-th in a VNet
+    gets 10.x.y.(4+k)), about one in ten deallocated; the first VNet of each subscription is a hub
     peered (Connected both ways, links `hub-to-vnet-NNNNN` / `to-hub`) with up to 200 of
     that subscription's VNets that overlap nothing.
 
@@ -90,6 +92,7 @@ from __future__ import annotations
 
 import ipaddress
 import random
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,7 +100,15 @@ from typing import Any
 
 from tui.sandbox import peerings, vnets
 from tui.sandbox.builders import Estate, rg_id, security_rule
-from tui.sandbox.store import SUBSCRIPTION_TYPE, Resource, SandboxStore, Tx
+from tui.sandbox.control import peer
+from tui.sandbox.store import (
+    SUBSCRIPTION_TYPE,
+    Resource,
+    SandboxStore,
+    Tx,
+    is_broken,
+    set_aside,
+)
 
 AZ303_SUBSCRIPTION = "3030a303-0000-4000-8000-000000000303"
 CONTOSO_SUBSCRIPTION = "c0c0a5e0-0000-4000-8000-00000000c0c0"
@@ -117,16 +128,47 @@ class Summary:
     vms: int = 0
     peerings: int = 0
     notes: list[str] = field(default_factory=list)
+    moved_aside: Path | None = None  # where a damaged file was put before starting over
+    damage: str = ""  # what was wrong with it
 
 
 def reset(path: str | Path, scenario: str = DEFAULT_SCENARIO, **params: Any) -> Summary:
-    """Replace the sandbox at `path` with a fresh copy of `scenario`."""
+    """Replace the sandbox at `path` with a fresh copy of `scenario`.
+
+    A damaged file (random bytes, truncated, a directory in its place) is moved aside as
+    `<name>.corrupt-<time>` (`Summary.moved_aside`) and a fresh one is made: every error
+    about the file tells the user to run this, so it must always work. Another
+    application's SQLite database raises `store.NotASandboxError` and is left untouched.
+    """
     if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}")
-    with SandboxStore(path) as store, store.write() as tx:
-        for table in ("resources", "operations", "meta"):
-            tx.conn.execute(f"DELETE FROM {table}")
-        return build(tx, scenario, **params)
+    target = Path(path)
+    moved: Path | None = None
+    why = ""
+    try:
+        summary = _reset_in_place(target, scenario, params)
+    except (sqlite3.DatabaseError, OSError) as error:
+        if not is_broken(error, target):
+            raise
+        why = _reason(error)
+        moved = set_aside(target)
+        summary = _reset_in_place(target, scenario, params)
+    summary.moved_aside = moved
+    summary.damage = why
+    return summary
+
+
+def _reset_in_place(path: Path, scenario: str, params: dict[str, Any]) -> Summary:
+    with SandboxStore(path) as store:
+        store.check()
+        with store.write() as tx:
+            tx.clear()
+            return build(tx, scenario, **params)
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error)
+    return text.split(": ", 1)[1] if text.startswith("/") and ": " in text else text
 
 
 def ensure(store: SandboxStore) -> None:
@@ -146,19 +188,9 @@ def build(tx: Tx, scenario: str, **params: Any) -> Summary:
         raise ValueError(f"scenario {scenario} takes no parameters (got {', '.join(params)})")
     summary = builders[scenario](tx, **params)
     tx.set_meta("scenario", scenario)
+    # Resource Graph has indexed all of it: its lag applies to changes from here on.
+    tx.set_meta("built", repr(tx.now))
     return summary
-
-
-def peer(
-    tx: Tx, vnet_id: str, name: str, remote_id: str, **flags: bool
-) -> dict[str, Any]:
-    """Create one link through the same rules as a PUT, settled at once."""
-    body = {"properties": {"remoteVirtualNetwork": {"id": remote_id}, **flags}}
-    peering, _ = peerings.put_peering(tx, f"{vnet_id}/virtualNetworkPeerings/{name}", body,
-                                     sync=False)
-    peering.properties["provisioningState"] = "Succeeded"
-    tx.put(peering)
-    return peering.body
 
 
 def _settle_vnet(tx: Tx, vnet_id: str) -> None:
@@ -288,18 +320,43 @@ def _showcase(tx: Tx) -> Summary:
     )
 
 
-def _estate(tx: Tx, subscriptions: int = 3, vnets: int = 2000, seed: int = 1) -> Summary:
-    if subscriptions < 1 or vnets < 1:
-        raise ValueError("estate needs at least one subscription and one VNet")
+# Estate limits: Resource Graph's 10,000 subscriptions per query; one distinct address
+# block of 10.0.0.0/8 per VNet (/22 blocks up to 16,384 VNets, /23 up to 32,768, /24 up to
+# 65,536); VMs take .4 to .253 of their VNet's first /24.
+MAX_ESTATE_SUBSCRIPTIONS = 10_000
+MAX_ESTATE_VNETS = 65_536
+MAX_VMS_PER_VNET = 250
+MAX_ESTATE_VMS = 250_000
+
+
+def address_block_bits(vnets: int) -> int:
+    """How many bits of 10.0.0.0/8 number the estate's blocks: 14 (/22s) while they are
+    enough for one block per VNet, then 15 (/23s), then 16 (/24s)."""
+    return next(bits for bits in (14, 15, 16) if vnets <= 2**bits)
+
+
+def estate_limits() -> str:
+    return (f"subscriptions 1-{MAX_ESTATE_SUBSCRIPTIONS}, VNets 1-{MAX_ESTATE_VNETS}, "
+            f"VMs 0-{MAX_ESTATE_VMS} and at most {MAX_VMS_PER_VNET} per VNet")
+
+
+def _estate(
+    tx: Tx, subscriptions: int = 3, vnets: int = 2000, seed: int = 1, vms: int | None = None
+) -> Summary:
+    if not (1 <= subscriptions <= MAX_ESTATE_SUBSCRIPTIONS and 1 <= vnets <= MAX_ESTATE_VNETS
+            and (vms is None or 0 <= vms <= min(MAX_ESTATE_VMS, vnets * MAX_VMS_PER_VNET))):
+        raise ValueError(f"estate sizes out of range: {estate_limits()}")
     rng = random.Random(seed)
     estate = Estate()
     subs = []
     for n in range(subscriptions):
         sub_id = f"e57a7e00-0000-4000-8000-{seed % 10**6:06d}{n:06d}"
         subs.append(estate.subscription(sub_id, f"Estate {n + 1:02d}"))
-    # Address plan: distinct /22 blocks of 10.0.0.0/8 in a seeded order, except every 40th
-    # VNet, which reuses an earlier VNet's block (the overlaps a real estate accumulates).
-    blocks = list(range(2**14))
+    # Address plan: distinct blocks of 10.0.0.0/8 in a seeded order (/22 while they last,
+    # smaller for larger estates), except every 40th VNet, which reuses an earlier VNet's
+    # block (the overlaps a real estate accumulates).
+    block_bits = address_block_bits(vnets)
+    blocks = list(range(2**block_bits))
     rng.shuffle(blocks)
     base = int(ipaddress.IPv4Address("10.0.0.0"))
     prefixes: list[ipaddress.IPv4Network] = []
@@ -308,6 +365,7 @@ def _estate(tx: Tx, subscriptions: int = 3, vnets: int = 2000, seed: int = 1) ->
     groups: dict[tuple[str, int], str] = {}
     members: dict[str, list[str]] = {sub: [] for sub in subs}
     clashing: set[str] = set()
+    placed: list[tuple[str, str, str, ipaddress.IPv4Network]] = []  # sub, rg, vnet, subnet
     vm_count = 0
     regions = ("westeurope", "northeurope", "eastus", "westus2")
     for n in range(vnets):
@@ -320,9 +378,10 @@ def _estate(tx: Tx, subscriptions: int = 3, vnets: int = 2000, seed: int = 1) ->
         if n % 40 == 39 or n >= len(blocks):
             net = prefixes[rng.randrange(len(prefixes))]
         else:
-            net = ipaddress.IPv4Network((base + (blocks[n] << 10), 22))
+            net = ipaddress.IPv4Network((base + (blocks[n] << (32 - 8 - block_bits)),
+                                         8 + block_bits))
         prefixes.append(net)
-        subnet = next(net.subnets(new_prefix=24))
+        subnet = next(net.subnets(new_prefix=24)) if net.prefixlen < 24 else net
         space = [str(net)]
         reused_v6 = False
         if n % 10 == 5:
@@ -335,19 +394,25 @@ def _estate(tx: Tx, subscriptions: int = 3, vnets: int = 2000, seed: int = 1) ->
         vnet = estate.vnet(sub, rg, f"vnet-{n:05d}", space, [("default", str(subnet))],
                            location=regions[n % len(regions)])
         members[sub].append(vnet)
+        placed.append((sub, rg, vnet, subnet))
         if n % 40 == 39 or n >= len(blocks) or reused_v6:
             clashing.add(vnet)
-        if n % 4 == 0:
-            nic = estate.nic(sub, rg, f"vm-{n:05d}-nic", f"{vnet}/subnets/default",
-                             str(subnet.network_address + 4))
-            power = "running" if rng.random() > 0.1 else "deallocated"
-            estate.vm(sub, rg, f"vm-{n:05d}", nic, image="Ubuntu Server 22.04 LTS",
-                      size="Standard_B1s", power=power)
+        if vms is None and n % 4 == 0:
+            _estate_vm(estate, rng, sub, rg, vnet, f"vm-{n:05d}", subnet, 0)
             vm_count += 1
+    if vms is not None:
+        # VMs dealt round-robin over the VNets: the k-th VM of a VNet gets .(4 + k).
+        width = max(5, len(str(vms - 1)))
+        for j in range(vms):
+            sub, rg, vnet, subnet = placed[j % vnets]
+            _estate_vm(estate, rng, sub, rg, vnet, f"vm-{j:0{width}d}", subnet, j // vnets)
+        vm_count = vms
     # Hub and spokes: the first VNet of each subscription peers with up to 200 others whose
     # blocks are distinct, so the pairs are built settled and written in bulk.
     pairs: list[Resource] = []
     for sub in subs:
+        if not members[sub]:
+            continue  # more subscriptions than VNets
         hub, spokes = members[sub][0], [v for v in members[sub][1:] if v not in clashing]
         if hub in clashing:
             continue
@@ -363,6 +428,17 @@ def _estate(tx: Tx, subscriptions: int = 3, vnets: int = 2000, seed: int = 1) ->
         vms=vm_count, peerings=links,
         notes=[f"seed {seed}", f"{len(clashing)} VNets reuse another VNet's address space"],
     )
+
+
+def _estate_vm(
+    estate: Estate, rng: random.Random, sub: str, rg: str, vnet: str, name: str,
+    subnet: ipaddress.IPv4Network, k: int,
+) -> None:
+    nic = estate.nic(sub, rg, f"{name}-nic", f"{vnet}/subnets/default",
+                     str(subnet.network_address + 4 + k))
+    power = "running" if rng.random() > 0.1 else "deallocated"
+    estate.vm(sub, rg, name, nic, image="Ubuntu Server 22.04 LTS", size="Standard_B1s",
+              power=power)
 
 
 def subscription_names(tx: Tx) -> list[str]:

@@ -11,6 +11,7 @@ case-insensitively in Azure); the original spelling and the JSON body are kept a
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 import uuid
@@ -54,7 +55,26 @@ CREATE TABLE IF NOT EXISTS operations (
 );
 CREATE INDEX IF NOT EXISTS operations_due ON operations(status, due);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS history (  -- each row as it was before a change (Resource Graph lag)
+    seq            INTEGER PRIMARY KEY,
+    at             REAL NOT NULL,      -- when it changed
+    key            TEXT NOT NULL,
+    id             TEXT NOT NULL,
+    type           TEXT NOT NULL,
+    subscription   TEXT NOT NULL,
+    resource_group TEXT NOT NULL,
+    parent         TEXT NOT NULL,
+    body           TEXT NOT NULL,
+    created        REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS history_at ON history(at, key);
 """
+
+# How far back the history reaches: the longest index lag the fault profile may ask for.
+HISTORY_SECONDS = 3600.0
+
+APPLICATION_ID = 0x564E5454
+SCHEMA_VERSION = 2  # 2: the history table (Resource Graph lag)
 
 SUBSCRIPTION_TYPE = "Microsoft.Resources/subscriptions"
 RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups"
@@ -65,7 +85,9 @@ def key_of(resource_id: str) -> str:
 
 
 def new_etag() -> str:
-    return f'W/"{uuid.uuid4()}"'
+    """A weak etag around a random version-4 GUID (formatted directly: cheap in bulk)."""
+    h = os.urandom(16).hex()
+    return f'W/"{h[:8]}-{h[8:12]}-4{h[13:16]}-{"89ab"[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"'
 
 
 @dataclass(frozen=True)
@@ -172,6 +194,7 @@ class Tx:
             resource.etag = new_etag()
         if "etag" in resource.body or resource.type.lower().startswith("microsoft.network/"):
             resource.body["etag"] = resource.etag
+        self._remember(resource.key)
         self.conn.execute(
             "INSERT INTO resources (key, id, type, subscription, resource_group, parent, ref,"
             " name, body, etag, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
@@ -195,8 +218,77 @@ class Tx:
         )
 
     def delete(self, resource_id: str) -> bool:
+        self._remember(key_of(resource_id))
         cur = self.conn.execute("DELETE FROM resources WHERE key = ?", (key_of(resource_id),))
         return cur.rowcount > 0
+
+    def _remember(self, key: str) -> None:
+        """Keep the row as it is before this change: Resource Graph answers from the state
+        as of a moment in the past (`rows_as_of`). Bulk builds (`put_many`) skip this."""
+        self.conn.execute(
+            "INSERT INTO history (at, key, id, type, subscription, resource_group, parent,"
+            " body, created) SELECT ?, key, id, type, subscription, resource_group, parent,"
+            " body, created FROM resources WHERE key = ?",
+            (self.now, key),
+        )
+
+    def clear(self) -> None:
+        """Remove everything (a reset), history included."""
+        for table in ("resources", "operations", "meta", "history"):
+            self.conn.execute(f"DELETE FROM {table}")
+
+    def top_level_types(self) -> list[str]:
+        """The lower-cased types stored, without subscriptions, groups and child resources."""
+        rows = self.conn.execute("SELECT DISTINCT type FROM resources").fetchall()
+        return sorted(
+            t for (t,) in rows
+            if t.count("/") == 1 and t not in (SUBSCRIPTION_TYPE.lower(),
+                                              RESOURCE_GROUP_TYPE.lower())
+        )
+
+    def rows_as_of(
+        self, types: Iterable[str], cutoff: float | None = None
+    ) -> Iterator[tuple[str, str, str, str, str, str, str]]:
+        """(key, id, type, subscription, resource_group, parent, body JSON) of every resource
+        of these types, in key order, as it was at `cutoff` (now when None): a row changed
+        since then reads as it was before its first change after it, a row created since
+        then is left out, a row deleted since then is back. Read it within the transaction:
+        the rows come from the cursor as they are consumed."""
+        wanted = sorted({t.lower() for t in types})
+        if not wanted:
+            return
+        marks = ",".join("?" for _ in wanted)
+        columns = "key, id, type, subscription, resource_group, parent, body"
+        current = self.conn.execute(
+            f"SELECT {columns}, created FROM resources WHERE type IN ({marks}) ORDER BY key",
+            wanted,
+        )
+        if cutoff is None:
+            for row in current:
+                yield row[0], row[1], row[2], row[3], row[4], row[5], row[6]
+            return
+        before = {
+            r[0]: r for r in self.conn.execute(
+                f"SELECT {columns}, created FROM history WHERE seq IN (SELECT min(seq) FROM"
+                " history WHERE at > ? GROUP BY key)", (cutoff,),
+            ).fetchall()
+        }
+        found = [r for r in current.fetchall() if r[0] not in before and r[7] <= cutoff]
+        found += [r for r in before.values() if r[7] <= cutoff and r[2] in wanted]
+        found.sort(key=lambda r: str(r[0]))
+        for row in found:
+            yield row[0], row[1], row[2], row[3], row[4], row[5], row[6]
+
+    def subscription_tenants(self) -> list[tuple[str, str | None]]:
+        """(lower-cased subscription id, tenantId as stored) of every subscription."""
+        rows = self.conn.execute(
+            "SELECT subscription, json_extract(body, '$.tenantId') FROM resources"
+            " WHERE type = ?", (SUBSCRIPTION_TYPE.lower(),),
+        ).fetchall()
+        return [(str(sub), None if tenant is None else str(tenant)) for sub, tenant in rows]
+
+    def forget_before(self, moment: float) -> None:
+        self.conn.execute("DELETE FROM history WHERE at < ?", (moment,))
 
     def children(self, parent_id: str, resource_type: str) -> list[Resource]:
         rows = self.conn.execute(
@@ -366,26 +458,150 @@ def _values(resource: Resource, now: float) -> tuple[Any, ...]:
     )
 
 
+class SandboxFileError(sqlite3.DatabaseError):
+    """The sandbox file cannot serve (not a sandbox, broken, locked too long, disk full...).
+
+    Still an `sqlite3.Error`, and not an azure-core error on purpose: retrying cannot help,
+    so the SDK's retry policy passes it straight to the caller, who can say "reset it".
+    """
+
+
+class NotASandboxError(SandboxFileError):
+    """A readable SQLite database of something else (or of a newer vnettui): refused and
+    never written to, so pointing `--sandbox-state` at the wrong file costs nothing."""
+
+
+class BrokenFileError(SandboxFileError):
+    """The file is damaged: `sandbox reset` moves it aside."""
+
+
+# SQLite's primary result codes for a file that is not a database or is damaged.
+_BROKEN_CODES = {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT}
+
+
+def is_broken(error: BaseException, path: Path) -> bool:
+    """Whether an error opening `path` means the file itself is damaged (random bytes,
+    truncated, a directory in its place), as opposed to busy or refused."""
+    if isinstance(error, NotASandboxError):
+        return False
+    if isinstance(error, BrokenFileError) or path.is_dir():
+        return True
+    if isinstance(error, sqlite3.DatabaseError):
+        code = getattr(error, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in _BROKEN_CODES
+    return False
+
+
+def set_aside(path: Path, now: float | None = None) -> Path:
+    """Rename a damaged file (and its WAL and shared-memory files) to
+    `<name>.corrupt-<UTC time>`, so nothing is lost and a fresh file can take its place."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while aside.exists():
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        n += 1
+    path.rename(aside)
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = Path(f"{path}{suffix}")
+        if companion.exists():
+            companion.rename(Path(f"{aside}{suffix}"))
+    return aside
+
+
+_OUR_TABLES = frozenset({"resources", "operations", "meta", "history"})
+
+
+def _identify(conn: sqlite3.Connection, path: Path) -> bool:
+    """Whether the file still needs our schema; raises `NotASandboxError` for a database
+    that is not ours. Reads the header and the table list only: nothing is written."""
+    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    tables = sorted(
+        str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if not str(r[0]).startswith("sqlite_")
+    )
+    if app_id == APPLICATION_ID:
+        if version > SCHEMA_VERSION:
+            raise NotASandboxError(
+                f"{path} is a sandbox file of a newer vnettui (schema {version}; this one "
+                f"reads up to {SCHEMA_VERSION}); it was left untouched"
+            )
+        return version < SCHEMA_VERSION
+    # [U] our choice: a file with no application id whose tables are all ours is a sandbox
+    # from before files carried one (or a new, empty file), and is adopted.
+    if app_id == 0 and set(tables) <= _OUR_TABLES and _resources_table_is_ours(conn, tables):
+        return True
+    what = ", ".join(tables) if tables else "none"
+    raise NotASandboxError(
+        f"{path} is an SQLite database but not a vnettui sandbox (application id "
+        f"{app_id:#010x}, tables: {what}); it was left untouched"
+    )
+
+
+def _resources_table_is_ours(conn: sqlite3.Connection, tables: list[str]) -> bool:
+    if "resources" not in tables:
+        return True
+    columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(resources)")}
+    return {"key", "id", "type", "body", "etag"} <= columns
+
+
 class SandboxStore:
-    """A connection to one sandbox file. Cheap to open; safe to share the file across processes."""
+    """A connection to one sandbox file. Cheap to open; safe to share the file across processes.
+
+    Opening checks what the file is before writing anything: a sandbox file carries
+    `PRAGMA application_id` = `APPLICATION_ID` and its schema version in `user_version`.
+    Any other SQLite database raises `NotASandboxError` and is left as it was.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.is_dir():
+            raise BrokenFileError(f"{self.path} is a directory, not a sandbox file")
         # isolation_level=None: we issue BEGIN ourselves, so a write can be IMMEDIATE.
         self._conn = sqlite3.connect(
             str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
         )
-        self._conn.execute("PRAGMA busy_timeout = 30000")
+        self.commits = 0
+        try:
+            self._open()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _open(self) -> None:
+        conn = self._conn
+        conn.execute("PRAGMA busy_timeout = 30000")
+        if not _identify(conn, self.path):
+            self._settings()
+            return
+        self._settings()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if _identify(conn, self.path):  # again under the write lock: another process
+                for statement in SCHEMA.split(";"):  # may have set it up meanwhile
+                    if statement.strip():
+                        conn.execute(statement)
+                columns = {row[1] for row in conn.execute("PRAGMA table_info(operations)")}
+                if "result" not in columns:  # a file from before actions had results
+                    conn.execute("ALTER TABLE operations ADD COLUMN result TEXT")
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _settings(self) -> None:
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = NORMAL")
-        self._conn.executescript(SCHEMA)
-        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(operations)")}
-        if "result" not in columns:  # a file from before actions had results
-            try:
-                self._conn.execute("ALTER TABLE operations ADD COLUMN result TEXT")
-            except sqlite3.OperationalError:
-                pass  # another process added it first
+
+    def check(self) -> None:
+        """Read every page (`PRAGMA quick_check`): a truncated or damaged file raises."""
+        rows = self._conn.execute("PRAGMA quick_check(1)").fetchall()
+        if [tuple(r) for r in rows] != [("ok",)]:
+            raise BrokenFileError(f"{self.path} is damaged: {rows[0][0]}")
 
     def close(self) -> None:
         self._conn.close()
@@ -406,11 +622,20 @@ class SandboxStore:
         processes never interleave a read-modify-write."""
         self._conn.execute("BEGIN IMMEDIATE")
         try:
-            yield Tx(self._conn, time.time())
+            tx = Tx(self._conn, time.time())
+            yield tx
+            tx.forget_before(tx.now - HISTORY_SECONDS)
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
+        self.commits += 1
+
+    def version(self) -> tuple[int, int]:
+        """Changes whenever the file does: this connection's commits and SQLite's count of
+        other connections' ones (a cache of query results keys on it)."""
+        other = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        return other, self.commits
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
@@ -441,57 +666,4 @@ class SandboxStore:
 
     def clear(self) -> None:
         with self.write() as tx:
-            tx.conn.execute("DELETE FROM resources")
-            tx.conn.execute("DELETE FROM operations")
-            tx.conn.execute("DELETE FROM meta")
-
-    # Changing the cloud behind a client's back (tests, demos). Each is one transaction and
-    # follows the same rules as the REST API; a refusal raises `errors.ArmError`.
-    def get(self, resource_id: str) -> dict[str, Any] | None:
-        with self.read() as tx:
-            found = tx.get(resource_id)
-        return found.body if found else None
-
-    def put_peering(
-        self, vnet_id: str, name: str, remote_vnet_id: str, **flags: bool
-    ) -> dict[str, Any]:
-        """Create or update one link, settled at once (flags use ARM's camelCase names)."""
-        from tui.sandbox.scenarios import peer
-
-        with self.write() as tx:
-            return peer(tx, vnet_id, name, remote_vnet_id, **flags)
-
-    def delete_peering(self, peering_id: str) -> None:
-        """Remove one link at once; its reverse goes Disconnected."""
-        from tui.sandbox.peerings import finish_delete_peering
-
-        with self.write() as tx:
-            finish_delete_peering(tx, peering_id)
-
-    def set_address_space(self, vnet_id: str, prefixes: list[str]) -> None:
-        """Change a VNet's prefixes at once; its peerings' sync levels follow."""
-        from tui.sandbox.vnets import put_vnet
-
-        with self.write() as tx:
-            vnet, _ = put_vnet(tx, vnet_id, {"properties": {
-                "addressSpace": {"addressPrefixes": list(prefixes)}}})
-            vnet.properties["provisioningState"] = "Succeeded"
-            tx.put(vnet)
-
-    def delete_vnet(self, vnet_id: str) -> None:
-        """Remove a VNet and its links at once; links pointing at it go Disconnected."""
-        from tui.sandbox.vnets import finish_delete_vnet
-
-        with self.write() as tx:
-            finish_delete_vnet(tx, vnet_id)
-
-    def set_power_state(self, vm_id: str, power: str) -> None:
-        """running | stopped | deallocated | starting | stopping | deallocating."""
-        from tui.sandbox.builders import instance_view
-
-        with self.write() as tx:
-            vm = tx.get(vm_id)
-            if vm is None:
-                raise KeyError(vm_id)
-            vm.properties["instanceView"] = instance_view(power)
-            tx.put(vm)
+            tx.clear()

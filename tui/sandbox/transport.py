@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator, Mapping, MutableMapping
+from collections.abc import AsyncIterator, Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,10 @@ from azure.core.utils import case_insensitive_dict
 from tui.sandbox import routes
 from tui.sandbox.errors import ArmError
 from tui.sandbox.faults import FaultProfile
-from tui.sandbox.store import SUBSCRIPTION_TYPE, SandboxStore
+from tui.sandbox.graph.endpoint import GraphState
+from tui.sandbox.requestlog import RequestLog
+from tui.sandbox.scenarios import ensure
+from tui.sandbox.store import SUBSCRIPTION_TYPE, SandboxFileError, SandboxStore
 from tui.sandbox.tenants import token_for
 
 REASONS = {
@@ -34,14 +37,6 @@ REASONS = {
     409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error",
     502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
 }
-
-
-class SandboxFileError(sqlite3.DatabaseError):
-    """The sandbox file cannot serve (not a sandbox, locked too long, disk full...).
-
-    Still an `sqlite3.Error`, and not an azure-core error on purpose: retrying cannot help,
-    so the SDK's retry policy passes it straight to the caller, who can say "reset it".
-    """
 
 
 class SandboxResponse(AsyncHttpResponse):
@@ -98,6 +93,11 @@ class SandboxResponse(AsyncHttpResponse):
     def content(self) -> bytes:
         return self._content
 
+    def body(self) -> bytes:
+        """The content, as azure-core's own responses also offer it: some generated clients
+        (azure-mgmt-resourcegraph) deserialise through `body()`/`text()`."""
+        return self._content
+
     def text(self, encoding: str | None = None) -> str:
         return self._content.decode(encoding or "utf-8")
 
@@ -141,10 +141,17 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
         *,
         faults: FaultProfile | Mapping[str, Any] | None = None,
         page_size: int = 50,
+        clock: Callable[[], float] = time.time,
+        log: str | Path | None = None,
     ) -> None:
         self.path = Path(path)
+        # The request log: `log=` when given (tests stay independent of the shell), else
+        # $VNETTUI_SANDBOX_LOG.
+        self.log = RequestLog(log) if log is not None else RequestLog.from_env()
         self.faults = FaultProfile.resolve(faults)
         self.page_size = page_size
+        self.clock = clock  # Resource Graph's quota window and index lag (tests move it)
+        self.graph = GraphState.for_profile(self.faults, clock)
         self._store: SandboxStore | None = None
         self._lock = threading.Lock()
         self._count = 0
@@ -163,8 +170,6 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
 
     def _open_store(self) -> SandboxStore:
         if self._store is None:
-            from tui.sandbox.scenarios import ensure
-
             try:
                 store = SandboxStore(self.path)
                 ensure(store)
@@ -174,6 +179,8 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
         return self._store
 
     def _unusable(self, error: Exception) -> SandboxFileError:
+        if isinstance(error, SandboxFileError):
+            return error  # it names the file already
         return SandboxFileError(f"The sandbox file {self.path} cannot be used: {error}")
 
     async def close(self) -> None:
@@ -189,18 +196,26 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
     async def send(self, request: HttpRequest, **kwargs: Any) -> SandboxResponse:
         if self.faults.latency_ms:
             await asyncio.sleep(self.faults.latency_ms / 1000)
-        with self._lock:
-            self._count += 1
-            count = self._count
-            answer = self._fault(count)
-            if answer is None:
-                try:
-                    answer = self._answer(request)
-                except sqlite3.Error as error:
-                    raise self._unusable(error) from error
-        if answer.status == -1:
-            raise ServiceResponseError("Connection dropped by the sandbox (fault profile).")
-        return _response(request, answer)
+        started = time.perf_counter()
+        status = 0
+        try:
+            with self._lock:
+                self._count += 1
+                count = self._count
+                answer = self._fault(count)
+                if answer is None:
+                    try:
+                        answer = self._answer(request)
+                    except sqlite3.Error as error:
+                        raise self._unusable(error) from error
+            if answer.status == -1:
+                raise ServiceResponseError("Connection dropped by the sandbox (fault profile).")
+            status = answer.status
+            return _response(request, answer)
+        finally:
+            if self.log is not None:
+                self.log.record(request.method, str(request.url), status,
+                                time.perf_counter() - started)
 
     def _fault(self, count: int) -> routes.Answer | None:
         faults = self.faults
@@ -227,7 +242,8 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
         except ArmError as error:
             return routes.Answer(error.status, error.body())
         router = routes.Router(
-            store, self.faults, page_size=self.page_size, is_forbidden=self._is_forbidden
+            store, self.faults, page_size=self.page_size, is_forbidden=self._is_forbidden,
+            graph=self.graph, clock=self.clock,
         )
         return router.handle(parsed)
 
@@ -278,7 +294,7 @@ def _response(request: Any, answer: routes.Answer) -> SandboxResponse:
     if answer.raw is not None:
         content = answer.raw.encode()
     elif answer.body is not None:
-        content = json.dumps(answer.body).encode()
+        content = json.dumps(answer.body, separators=(",", ":")).encode()
     if content:
         headers["Content-Type"] = "application/json; charset=utf-8"
     headers["Content-Length"] = str(len(content))

@@ -1,0 +1,25 @@
+"""What the explorer needs from `tui.azure.AzureBackend`, typed here so nothing on the way
+to the first frame imports the SDK."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from tui.model import Inventory, LoadError, ProbeResult, Subscription
+from tui.peering import PeeringBackend
+
+
+class Cloud(PeeringBackend, Protocol):
+    async def list_subscriptions(self) -> list[Subscription]: ...
+
+    async def load_inventory(
+        self, on_progress: Callable[[Subscription, LoadError | None], None] | None = None
+    ) -> Inventory: ...
+
+    async def close(self) -> None: ...
+
+    async def probe_connectivity(
+        self, source_vm_id: str, destination: str, port: int, protocol: str = "tcp",
+        *, location: str | None = None,
+    ) -> ProbeResult: ...

@@ -1,0 +1,410 @@
+"""Running a parsed query over rows: column resolution first (an unknown column is refused
+before any row is read, as KQL's semantic pass does), then each operator in turn.
+
+Value rules, where KQL's own are not confirmed for Resource Graph ([U]):
+- a missing property reads as null; null equals nothing and differs from nothing under
+  `==`, `!=`, `in` and `!in` (KQL's null comparisons are null, which `where` drops);
+- `=~`, `!~`, `in~` and `!in~` compare as strings, case-insensitively, null reading as "";
+  `tostring()` of null is "", of an object or array its compact JSON;
+- `isempty()` is true for null and ""; an empty array or object is not empty;
+- `order by` sorts nulls first ascending and last descending, then booleans, numbers,
+  strings, objects; ties keep the source order (lower-cased id), so paging is stable.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import total_ordering
+from typing import Any
+
+from tui.sandbox.graph.kql import (
+    Call,
+    Compare,
+    Expr,
+    Extend,
+    KqlError,
+    Literal,
+    Member,
+    OrderBy,
+    Path,
+    Project,
+    ProjectAway,
+    Query,
+    Summarize,
+    Take,
+    Where,
+)
+
+Schema = list[tuple[str, str]]  # (column, type): string | long | real | bool | dynamic
+Getter = Callable[[dict[str, Any]], Any]
+
+# The columns of both tables, as Resource Graph lists them.
+TABLE_SCHEMA: Schema = [
+    ("id", "string"), ("name", "string"), ("type", "string"), ("tenantId", "string"),
+    ("kind", "string"), ("location", "string"), ("resourceGroup", "string"),
+    ("subscriptionId", "string"), ("managedBy", "string"), ("sku", "dynamic"),
+    ("plan", "dynamic"), ("properties", "dynamic"), ("tags", "dynamic"),
+    ("identity", "dynamic"), ("zones", "dynamic"), ("extendedLocation", "dynamic"),
+]
+
+
+@total_ordering
+class SortValue:
+    """One `order by` value with KQL's order across types; descending reverses it."""
+
+    __slots__ = ("descending", "rank", "raw", "value")
+
+    def __init__(self, value: Any, descending: bool) -> None:
+        self.raw = value  # as read, for a skip token to carry
+        self.descending = descending
+        self.value: Any
+        if value is None:
+            self.rank, self.value = 0, 0
+        elif isinstance(value, bool):
+            self.rank, self.value = 1, int(value)
+        elif isinstance(value, int | float):
+            self.rank, self.value = 2, value
+        elif isinstance(value, str):
+            self.rank, self.value = 3, value
+        else:
+            self.rank, self.value = 4, json.dumps(value, sort_keys=True)
+
+    def _pair(self) -> tuple[int, Any]:
+        return self.rank, self.value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SortValue) and self._pair() == other._pair()
+
+    def __lt__(self, other: SortValue) -> bool:
+        if self.descending:
+            return other._pair() < self._pair()
+        return self._pair() < other._pair()
+
+    def __hash__(self) -> int:
+        return hash(self._pair())
+
+
+class Row:
+    """A row's values, its `order by` key and its ordinal (the tie-breaker and the default
+    order): what keyset paging needs to find where the next page starts."""
+
+    __slots__ = ("key", "ordinal", "values")
+
+    def __init__(self, values: dict[str, Any], ordinal: str,
+                 key: tuple[SortValue, ...] = ()) -> None:
+        self.values = values
+        self.ordinal = ordinal
+        self.key = key
+
+    def position(self) -> tuple[tuple[SortValue, ...], str]:
+        return self.key, self.ordinal
+
+
+@dataclass
+class Result:
+    """A query's output: its columns, and its rows as they are made (consume them inside
+    the store's transaction). `ordered` is False when an `order by` is still to be applied:
+    the reader sorts by `Row.position` (after encoding the rows, which keeps it light)."""
+
+    columns: Schema
+    rows: Iterator[Row]
+    limited: bool  # the query has take/limit: Resource Graph does not page it
+    descending: tuple[bool, ...]  # the directions of the order in effect at the end
+    ordered: bool
+
+    def all(self) -> list[Row]:
+        """Every row, in the query's order (holds them all: for small results and tests)."""
+        found = list(self.rows)
+        if not self.ordered:
+            found.sort(key=Row.position)
+        return found
+
+
+def check(query: Query, schema: Schema | None = None) -> Schema:
+    """The output columns of a query; `KqlError` for a column that does not exist there."""
+    columns = list(schema or TABLE_SCHEMA)
+    for op in query.operators:
+        columns = _schema_after(op, columns)
+    return columns
+
+
+def run(query: Query, rows: Iterable[Row], schema: Schema | None = None) -> Result:
+    """Row-wise operators (where, project, extend, project-away) stream; `order by` only
+    keys the rows; `take` and `summarize` gather what came before them."""
+    columns = list(schema or TABLE_SCHEMA)
+    stream: Iterator[Row] = iter(rows)
+    ordered, limited = True, False
+    descending: tuple[bool, ...] = ()
+    for op in query.operators:
+        after = _schema_after(op, columns)
+        if isinstance(op, Where):
+            stream = _where(stream, compile_expr(op.condition, columns))
+        elif isinstance(op, Project | Extend):
+            getters = [(name, compile_expr(expr, columns)) for name, expr in op.columns]
+            names = None if isinstance(op, Project) else [name for name, _ in after]
+            stream = _reshape(stream, getters, names)
+        elif isinstance(op, ProjectAway):
+            stream = _drop(stream, frozenset(op.names))
+        elif isinstance(op, OrderBy):
+            keys = [(compile_expr(expr, columns), desc) for expr, desc in op.keys]
+            stream = _keyed(stream, keys)
+            ordered = False
+            descending = tuple(desc for _, desc in op.keys)
+        elif isinstance(op, Take):
+            gathered = list(stream)
+            if not ordered:
+                gathered.sort(key=Row.position)
+                ordered = True
+            stream = iter(gathered[: op.count])
+            limited = True
+        else:
+            stream = iter(_summarize(op, stream, columns))
+            ordered, descending = True, ()
+        columns = after
+    return Result(columns, stream, limited, descending, ordered)
+
+
+def _where(rows: Iterator[Row], test: Getter) -> Iterator[Row]:
+    return (row for row in rows if test(row.values) is True)
+
+
+def _reshape(
+    rows: Iterator[Row], getters: list[tuple[str, Getter]], names: list[str] | None
+) -> Iterator[Row]:
+    """project (names None: only the new columns) or extend (names: the columns after it,
+    the new values replacing the old in place)."""
+    for row in rows:
+        new = {name: get(row.values) for name, get in getters}
+        if names is not None:
+            old = row.values
+            new = {name: new[name] if name in new else old.get(name) for name in names}
+        row.values = new
+        yield row
+
+
+def _drop(rows: Iterator[Row], gone: frozenset[str]) -> Iterator[Row]:
+    for row in rows:
+        row.values = {k: v for k, v in row.values.items() if k not in gone}
+        yield row
+
+
+def _keyed(rows: Iterator[Row], keys: list[tuple[Getter, bool]]) -> Iterator[Row]:
+    for row in rows:
+        row.key = tuple(SortValue(get(row.values), desc) for get, desc in keys)
+        yield row
+
+
+def _summarize(op: Summarize, rows: Iterable[Row], columns: Schema) -> list[Row]:
+    getters = [(name, compile_expr(expr, columns)) for name, expr in op.by]
+    groups: dict[str, tuple[list[Any], int]] = {}
+    for row in rows:
+        values = [get(row.values) for _, get in getters]
+        ordinal = json.dumps(values, sort_keys=True, separators=(",", ":"))
+        found = groups.get(ordinal)
+        groups[ordinal] = (values, 1) if found is None else (found[0], found[1] + 1)
+    out = []
+    for ordinal in sorted(groups):
+        values, count = groups[ordinal]
+        record = {name: value for (name, _), value in zip(getters, values, strict=True)}
+        record[op.count_name] = count
+        out.append(Row(record, ordinal))
+    return out
+
+
+# --- columns ------------------------------------------------------------------------------
+def _schema_after(op: Any, columns: Schema) -> Schema:
+    types = dict(columns)
+    if isinstance(op, Where):
+        kind = type_of(op.condition, types)
+        if kind not in ("bool", "dynamic"):
+            raise _semantic(f"where needs a true/false condition, not a {kind} value")
+        return columns
+    if isinstance(op, Project):
+        return _unique([(name, type_of(expr, types)) for name, expr in op.columns])
+    if isinstance(op, Extend):
+        added = [(name, type_of(expr, types)) for name, expr in op.columns]
+        replaced = dict(added)
+        kept = [(name, replaced.pop(name, kind)) for name, kind in columns]
+        return _unique(kept + [(n, k) for n, k in added if n in replaced])
+    if isinstance(op, ProjectAway):
+        for name in op.names:
+            if name not in types:
+                raise _unresolved(name)
+        return [(n, k) for n, k in columns if n not in op.names]
+    if isinstance(op, OrderBy):
+        for expr, _ in op.keys:
+            type_of(expr, types)
+        return columns
+    if isinstance(op, Take):
+        return columns
+    assert isinstance(op, Summarize)
+    return _unique([(name, type_of(expr, types)) for name, expr in op.by]
+                   + [(op.count_name, "long")])
+
+
+def _unique(columns: Schema) -> Schema:
+    seen: set[str] = set()
+    for name, _ in columns:
+        if name in seen:
+            raise _semantic(f"the column '{name}' is given twice")
+        seen.add(name)
+    return columns
+
+
+def type_of(expr: Expr, types: dict[str, str]) -> str:
+    """An expression's static type; raises for a column that does not exist."""
+    if isinstance(expr, Literal):
+        value = expr.value
+        if isinstance(value, bool):
+            return "bool"
+        return "long" if isinstance(value, int) else "real" if isinstance(value, float) \
+            else "string"
+    if isinstance(expr, Path):
+        if expr.column not in types:
+            raise _unresolved(expr.column, expr)
+        kind = types[expr.column]
+        if expr.steps and kind != "dynamic":
+            raise _semantic(f"'{expr.column}' is a {kind} column: it has no properties")
+        return "dynamic" if expr.steps else kind
+    if isinstance(expr, Call):
+        for arg in expr.args:
+            type_of(arg, types)
+        return "string" if expr.name in ("tostring", "tolower", "toupper") else "bool"
+    if isinstance(expr, Compare):
+        type_of(expr.left, types)
+        type_of(expr.right, types)
+        return "bool"
+    if isinstance(expr, Member):
+        type_of(expr.left, types)
+        return "bool"
+    for term in expr.terms:
+        type_of(term, types)
+    return "bool"
+
+
+def _unresolved(name: str, where: Path | None = None) -> KqlError:
+    return KqlError(
+        "ResolveError",  # [U] the sandbox's code for KQL's "failed to resolve" error
+        f"Failed to resolve scalar expression named '{name}'", name,
+        where.line if where else 0, where.position if where else 0,
+    )
+
+
+def _semantic(message: str) -> KqlError:
+    return KqlError("SemanticError", message, "", 0, 0)  # [U] code
+
+
+# --- values -------------------------------------------------------------------------------
+def compile_expr(expr: Expr, columns: Schema) -> Getter:
+    """A function from a row's values to the expression's value."""
+    if isinstance(expr, Literal):
+        constant = expr.value
+        return lambda _values: constant
+    if isinstance(expr, Path):
+        return _path_getter(expr)
+    if isinstance(expr, Call):
+        arg = compile_expr(expr.args[0], columns)
+        if expr.name == "tostring":
+            return lambda values: tostring(arg(values))
+        if expr.name == "tolower":
+            return lambda values: tostring(arg(values)).lower()
+        if expr.name == "toupper":
+            return lambda values: tostring(arg(values)).upper()
+        if expr.name == "isempty":
+            return lambda values: is_empty(arg(values))
+        if expr.name == "isnotempty":
+            return lambda values: not is_empty(arg(values))
+        return lambda values: arg(values) is not True  # not()
+    if isinstance(expr, Compare):
+        return _comparison(expr.op, compile_expr(expr.left, columns),
+                           compile_expr(expr.right, columns))
+    if isinstance(expr, Member):
+        return _membership(expr.op, compile_expr(expr.left, columns),
+                           [item.value for item in expr.items])
+    terms = [compile_expr(term, columns) for term in expr.terms]
+    if expr.op == "and":
+        return lambda values: all(term(values) is True for term in terms)
+    return lambda values: any(term(values) is True for term in terms)
+
+
+def _path_getter(path: Path) -> Getter:
+    column, steps = path.column, path.steps
+    if not steps:
+        return lambda values: values.get(column)
+
+    def get(values: dict[str, Any]) -> Any:
+        value = values.get(column)
+        for step in steps:
+            if isinstance(value, dict) and isinstance(step, str):
+                value = value.get(step)
+            elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
+                value = value[step]
+            else:
+                return None
+        return value
+
+    return get
+
+
+def _comparison(op: str, left: Getter, right: Getter) -> Getter:
+    if op in ("=~", "!~"):
+        same = op == "=~"
+        return lambda values: (tostring(left(values)).lower()
+                               == tostring(right(values)).lower()) is same
+    if op == "==":
+        return lambda values: equal(left(values), right(values)) is True
+    return lambda values: equal(left(values), right(values)) is False
+
+
+def _membership(op: str, left: Getter, items: list[Any]) -> Getter:
+    if op.endswith("~"):
+        lowered = {tostring(item).lower() for item in items}
+        inside = not op.startswith("!")
+        return lambda values: (tostring(left(values)).lower() in lowered) is inside
+    if op == "in":
+        return lambda values: any(equal(left(values), item) is True for item in items)
+
+    def not_in(values: dict[str, Any]) -> bool:
+        value = left(values)
+        return value is not None and all(equal(value, item) is False for item in items)
+
+    return not_in
+
+
+def equal(a: Any, b: Any) -> bool | None:
+    """KQL's `==` on two values: None (null) when either is null."""
+    if a is None or b is None:
+        return None
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    if isinstance(a, str) or isinstance(b, str):
+        return tostring(a) == tostring(b)
+    return bool(a == b)
+
+
+def tostring(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    return json.dumps(value, separators=(",", ":"))
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == ""
+
+
+__all__ = [
+    "TABLE_SCHEMA", "Result", "Row", "Schema", "SortValue", "check", "compile_expr", "equal",
+    "is_empty", "run", "tostring", "type_of",
+]

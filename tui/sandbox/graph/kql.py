@@ -1,0 +1,568 @@
+"""The KQL subset the sandbox's Resource Graph answers: a tokenizer and a recursive-descent
+parser over this grammar (anything outside it is refused, never guessed at):
+
+    query     := [table] ('|' operator)*             table: resources | resourcecontainers
+    operator  := 'where' expr
+               | 'project' column (',' column)*      column := [name '='] expr
+               | 'project-away' name (',' name)*
+               | 'extend' name '=' expr (',' name '=' expr)*
+               | ('order' | 'sort') 'by' expr ['asc' | 'desc'] (',' ...)*
+               | ('take' | 'limit') integer
+               | 'summarize' [name '='] 'count' '(' ')' ['by' column (',' column)*]
+    expr      := and ('or' and)*
+    and       := compare ('and' compare)*
+    compare   := primary [('==' | '!=' | '=~' | '!~') primary
+                          | ('in' | 'in~' | '!in' | '!in~') '(' literal (',' literal)* ')']
+    primary   := literal | path | function '(' [expr (',' expr)*] ')' | '(' expr ')'
+    path      := name ('.' name | '[' (string | integer) ']')*
+    function  := tostring | tolower | toupper | isempty | isnotempty | not
+    literal   := string | number | true | false
+
+A query that starts with an operator reads the `resources` table, as Resource Graph's do.
+Errors carry Azure's detail codes: `ParserFailure` for text that is not KQL, and
+`UnsupportedOperator` ([U] the sandbox's own code) for KQL the sandbox does not answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TABLES = ("resources", "resourcecontainers")
+FUNCTIONS = frozenset({"tostring", "tolower", "toupper", "isempty", "isnotempty", "not"})
+OPERATORS = frozenset({
+    "where", "project", "project-away", "extend", "order", "sort", "take", "limit", "summarize",
+})
+COMPARISONS = ("==", "!=", "=~", "!~")
+MEMBERSHIP = ("in", "in~", "!in", "!in~")
+# KQL's word operators between two expressions: recognised only to be refused by name.
+_WORD_OPERATORS = frozenset({
+    "contains", "contains_cs", "has", "has_cs", "hasprefix", "hassuffix", "startswith",
+    "startswith_cs", "endswith", "endswith_cs", "matches", "between", "has_any", "has_all",
+    "like", "notlike",
+})
+_SYMBOLS = (
+    "!in~", "!in", "in~", "==", "!=", "=~", "!~", "<=", ">=", "<>", "=", "<", ">", "(", ")",
+    "[", "]", ",", ".", "|", "+", "-", "*", "/", "%", ";", ":",
+)
+
+
+class KqlError(Exception):
+    """A query the sandbox refuses: `code` is the detail code, `token` what it stopped at."""
+
+    def __init__(self, code: str, message: str, token: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.token = token
+        self.line = line
+        self.column = column
+
+
+# --- the syntax tree ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Literal:
+    value: str | int | float | bool
+
+
+@dataclass(frozen=True)
+class Path:
+    """A column and the steps into its dynamic value: `properties.addressSpace`, `tags['x']`."""
+
+    column: str
+    steps: tuple[str | int, ...]
+    line: int = 0
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Member:
+    op: str
+    left: Expr
+    items: tuple[Literal, ...]
+
+
+@dataclass(frozen=True)
+class Logical:
+    op: str  # and | or
+    terms: tuple[Expr, ...]
+
+
+Expr = Literal | Path | Call | Compare | Member | Logical
+
+
+@dataclass(frozen=True)
+class Where:
+    condition: Expr
+
+
+@dataclass(frozen=True)
+class Project:
+    columns: tuple[tuple[str, Expr], ...]
+
+
+@dataclass(frozen=True)
+class ProjectAway:
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Extend:
+    columns: tuple[tuple[str, Expr], ...]
+
+
+@dataclass(frozen=True)
+class OrderBy:
+    keys: tuple[tuple[Expr, bool], ...]  # (expression, descending)
+
+
+@dataclass(frozen=True)
+class Take:
+    count: int
+
+
+@dataclass(frozen=True)
+class Summarize:
+    count_name: str
+    by: tuple[tuple[str, Expr], ...]
+
+
+Operator = Where | Project | ProjectAway | Extend | OrderBy | Take | Summarize
+
+
+@dataclass(frozen=True)
+class Query:
+    table: str
+    operators: tuple[Operator, ...]
+
+
+# --- tokens -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Token:
+    kind: str  # name | string | number | symbol | end
+    text: str
+    value: str | int | float
+    line: int
+    column: int
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    i, line, line_start = 0, 1, 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        col = i - line_start + 1
+        if c == "\n":
+            i, line, line_start = i + 1, line + 1, i + 1
+            continue
+        if c.isspace():
+            i += 1
+            continue
+        if text.startswith("//", i):
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        if c in "'\"" or (c == "@" and i + 1 < n and text[i + 1] in "'\""):
+            i, value = _string(text, i, line, col)
+            tokens.append(Token("string", text[i - 1: i], value, line, col))
+            continue
+        if c.isdigit():
+            j = i
+            while j < n and (text[j].isdigit() or text[j] == "."):
+                j += 1
+            raw = text[i:j]
+            try:
+                number: int | float = float(raw) if "." in raw else int(raw)
+            except ValueError:
+                raise KqlError("ParserFailure", f"'{raw}' is not a number", raw, line,
+                               col) from None
+            tokens.append(Token("number", raw, number, line, col))
+            i = j
+            continue
+        if c.isalpha() or c == "_":
+            j = i
+            while j < n and (text[j].isalnum() or text[j] == "_" or (
+                text[j] == "-" and j + 1 < n and (text[j + 1].isalpha() or text[j + 1] == "_")
+            )):
+                j += 1
+            word = text[i:j]
+            if word == "in" and j < n and text[j] == "~":
+                tokens.append(Token("symbol", "in~", "in~", line, col))
+                i = j + 1
+                continue
+            tokens.append(Token("name", word, word, line, col))
+            i = j
+            continue
+        for symbol in _SYMBOLS:
+            if text.startswith(symbol, i) and not (
+                symbol in ("!in", "!in~") and i + len(symbol) < n
+                and (text[i + len(symbol)].isalnum() or text[i + len(symbol)] == "_")
+            ):
+                tokens.append(Token("symbol", symbol, symbol, line, col))
+                i += len(symbol)
+                break
+        else:
+            if c == "!":  # !contains, !has ...: KQL, but not answered here
+                j = i + 1
+                while j < n and (text[j].isalnum() or text[j] == "_"):
+                    j += 1
+                tokens.append(Token("name", text[i:j], text[i:j], line, col))
+                i = j
+                continue
+            raise KqlError("ParserFailure", f"unexpected character {c!r}", c, line, col)
+    tokens.append(Token("end", "", "", line, n - line_start + 1))
+    return tokens
+
+
+def _string(text: str, i: int, line: int, col: int) -> tuple[int, str]:
+    verbatim = text[i] == "@"
+    if verbatim:
+        i += 1
+    quote = text[i]
+    i += 1
+    out: list[str] = []
+    escapes = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"'}
+    while i < len(text):
+        c = text[i]
+        if c == quote:
+            if verbatim and text.startswith(quote * 2, i):
+                out.append(quote)
+                i += 2
+                continue
+            return i + 1, "".join(out)
+        if c == "\\" and not verbatim:
+            if i + 1 < len(text) and text[i + 1] in escapes:
+                out.append(escapes[text[i + 1]])
+                i += 2
+                continue
+            raise KqlError("ParserFailure", "unknown escape in a string literal", c, line, col)
+        if c == "\n":
+            break
+        out.append(c)
+        i += 1
+    raise KqlError("ParserFailure", "a string literal is not closed", quote, line, col)
+
+
+# --- the parser ---------------------------------------------------------------------------
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens = tokenize(text)
+        self.at = 0
+        self.unnamed = 0
+
+    # helpers
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.at]
+
+    def peek(self, offset: int = 1) -> Token:
+        return self.tokens[min(self.at + offset, len(self.tokens) - 1)]
+
+    def take(self) -> Token:
+        token = self.token
+        self.at += 1
+        return token
+
+    def is_symbol(self, *symbols: str) -> bool:
+        return self.token.kind == "symbol" and self.token.text in symbols
+
+    def is_word(self, *words: str) -> bool:
+        return self.token.kind == "name" and self.token.text in words
+
+    def expect_symbol(self, symbol: str) -> Token:
+        if not self.is_symbol(symbol):
+            self.fail(f"expected '{symbol}'")
+        return self.take()
+
+    def expect_word(self, word: str) -> Token:
+        if not self.is_word(word):
+            self.fail(f"expected '{word}'")
+        return self.take()
+
+    def name(self, what: str) -> str:
+        token = self.token
+        if token.kind != "name" or token.text.startswith("!") or "-" in token.text:
+            self.fail(f"expected {what}")
+        self.take()
+        return token.text
+
+    def fail(self, why: str, token: Token | None = None) -> KqlError:
+        token = token or self.token
+        shown = token.text or "end of query"
+        raise KqlError("ParserFailure", f"{why}, found '{shown}'", token.text, token.line,
+                       token.column)
+
+    def unsupported(self, token: Token, what: str = "operator") -> KqlError:
+        raise KqlError(
+            "UnsupportedOperator",
+            f"the sandbox's Resource Graph does not answer the {what} '{token.text}'",
+            token.text, token.line, token.column,
+        )
+
+    # query
+    def query(self) -> Query:
+        table = "resources"
+        operators: list[Operator] = []
+        if self.token.kind == "end":
+            self.fail("expected a table or an operator")
+        if self.token.kind == "name" and self.token.text not in OPERATORS:
+            token = self.take()
+            if token.text.lower() not in TABLES:
+                if self.is_symbol("(") or token.text in ("let", "union", "datatable", "print"):
+                    self.unsupported(token)
+                raise KqlError(
+                    "UnsupportedOperator",
+                    f"the sandbox's Resource Graph has no table '{token.text}' (it has "
+                    f"{' and '.join(TABLES)})", token.text, token.line, token.column,
+                )
+            table = token.text.lower()
+        else:
+            operators.append(self.operator())
+        while self.is_symbol("|"):
+            self.take()
+            operators.append(self.operator())
+        if self.token.kind != "end":
+            if self.is_symbol(";"):
+                self.unsupported(self.token, "statement separator")
+            self.fail("expected '|' or the end of the query")
+        return Query(table, tuple(operators))
+
+    def operator(self) -> Operator:
+        token = self.token
+        if token.kind != "name":
+            self.fail("expected an operator")
+        if token.text not in OPERATORS:
+            self.unsupported(token)
+        self.take()
+        word = token.text
+        if word == "where":
+            return Where(self.expr())
+        if word == "project":
+            return Project(tuple(self.columns(named=False)))
+        if word == "project-away":
+            names = [self.name("a column name")]
+            while self.is_symbol(","):
+                self.take()
+                names.append(self.name("a column name"))
+            return ProjectAway(tuple(names))
+        if word == "extend":
+            return Extend(tuple(self.columns(named=True)))
+        if word in ("order", "sort"):
+            self.expect_word("by")
+            keys = [self.order_key()]
+            while self.is_symbol(","):
+                self.take()
+                keys.append(self.order_key())
+            return OrderBy(tuple(keys))
+        if word in ("take", "limit"):
+            count = self.token
+            if count.kind != "number" or not isinstance(count.value, int):
+                self.fail("expected a whole number of rows")
+            self.take()
+            return Take(int(count.value))
+        return self.summarize()
+
+    def columns(self, *, named: bool) -> list[tuple[str, Expr]]:
+        found = [self.column(named)]
+        while self.is_symbol(","):
+            self.take()
+            found.append(self.column(named))
+        return found
+
+    def column(self, named: bool) -> tuple[str, Expr]:
+        if self.token.kind == "name" and self.peek().kind == "symbol" and self.peek().text == "=":
+            name = self.name("a column name")
+            self.take()
+            return name, self.expr()
+        if named:
+            self.fail("expected 'name = expression'")
+        expr = self.expr()
+        return self.column_name(expr), expr
+
+    def column_name(self, expr: Expr) -> str:
+        """The name KQL gives an unnamed column: a path's segments joined by '_' (also
+        inside tostring() and the like, as Microsoft's examples show), else ColumnN."""
+        inner = expr
+        if isinstance(inner, Call) and inner.name in ("tostring", "tolower", "toupper") \
+                and len(inner.args) == 1:
+            inner = inner.args[0]
+        if isinstance(inner, Path):
+            return "_".join([inner.column, *(str(s) for s in inner.steps)])
+        self.unnamed += 1
+        return f"Column{self.unnamed}"
+
+    def order_key(self) -> tuple[Expr, bool]:
+        expr = self.expr()
+        descending = True  # KQL sorts descending unless told otherwise
+        if self.is_word("asc", "desc"):
+            descending = self.take().text == "desc"
+        if self.is_word("nulls"):
+            self.unsupported(self.token, "clause")
+        return expr, descending
+
+    def summarize(self) -> Summarize:
+        count_name = "count"  # [U] Microsoft's REST example names it `count` (KQL: count_)
+        if self.token.kind == "name" and self.peek().kind == "symbol" and self.peek().text == "=":
+            count_name = self.name("a column name")
+            self.take()
+        token = self.token
+        if not self.is_word("count"):
+            if token.kind == "name":
+                self.unsupported(token, "aggregation")
+            self.fail("expected count()")
+        self.take()
+        self.expect_symbol("(")
+        self.expect_symbol(")")
+        if self.is_symbol(","):
+            self.unsupported(self.token, "second aggregation after")
+        by: list[tuple[str, Expr]] = []
+        if self.is_word("by"):
+            self.take()
+            by = self.columns(named=False)
+        return Summarize(count_name, tuple(by))
+
+    # expressions
+    def expr(self) -> Expr:
+        terms = [self.conjunction()]
+        while self.is_word("or"):
+            self.take()
+            terms.append(self.conjunction())
+        return terms[0] if len(terms) == 1 else Logical("or", tuple(terms))
+
+    def conjunction(self) -> Expr:
+        terms = [self.comparison()]
+        while self.is_word("and"):
+            self.take()
+            terms.append(self.comparison())
+        return terms[0] if len(terms) == 1 else Logical("and", tuple(terms))
+
+    def comparison(self) -> Expr:
+        left = self.primary()
+        token = self.token
+        if token.kind == "symbol" and token.text in COMPARISONS:
+            self.take()
+            return Compare(token.text, left, self.primary())
+        if (token.kind == "symbol" and token.text in MEMBERSHIP) or self.is_word("in"):
+            self.take()
+            op = token.text
+            self.expect_symbol("(")
+            items = [self.literal()]
+            while self.is_symbol(","):
+                self.take()
+                items.append(self.literal())
+            self.expect_symbol(")")
+            return Member(op, left, tuple(items))
+        if token.kind == "symbol" and token.text in ("<", ">", "<=", ">=", "<>", "+", "-", "*",
+                                                        "/", "%", ":"):
+            self.unsupported(token)
+        if token.kind == "name" and (token.text in _WORD_OPERATORS
+                                     or token.text.startswith("!")):
+            self.unsupported(token)
+        return left
+
+    def literal(self) -> Literal:
+        token = self.token
+        if token.kind in ("string", "number"):
+            self.take()
+            return Literal(token.value)
+        if self.is_word("true", "false"):
+            self.take()
+            return Literal(token.text == "true")
+        if self.is_symbol("-") and self.peek().kind == "number":
+            self.take()
+            number = self.take().value
+            assert isinstance(number, int | float)
+            return Literal(-number)
+        if token.kind == "name" and self.peek().kind == "symbol" and self.peek().text == "(":
+            self.unsupported(token, "function")
+        self.fail("expected a literal")
+        raise AssertionError  # fail() raises
+
+    def primary(self) -> Expr:
+        token = self.token
+        if token.kind in ("string", "number") or self.is_word("true", "false") or (
+            self.is_symbol("-") and self.peek().kind == "number"
+        ):
+            return self.literal()
+        if self.is_symbol("("):
+            self.take()
+            inner = self.expr()
+            self.expect_symbol(")")
+            return inner
+        if token.kind == "name":
+            if self.peek().kind == "symbol" and self.peek().text == "(":
+                return self.call()
+            if token.text in OPERATORS or token.text in _WORD_OPERATORS or "-" in token.text \
+                    or token.text.startswith("!"):
+                self.fail("expected an expression")
+            return self.path()
+        if token.kind == "symbol" and token.text not in (")", ",", "|", "]") \
+                and token.kind != "end":
+            self.unsupported(token)
+        self.fail("expected an expression")
+        raise AssertionError
+
+    def call(self) -> Call:
+        token = self.take()
+        if token.text not in FUNCTIONS:
+            self.unsupported(token, "function")
+        self.expect_symbol("(")
+        args: list[Expr] = []
+        if not self.is_symbol(")"):
+            args.append(self.expr())
+            while self.is_symbol(","):
+                self.take()
+                args.append(self.expr())
+        self.expect_symbol(")")
+        if len(args) != 1:
+            raise KqlError("ParserFailure", f"{token.text}() takes one argument, not "
+                           f"{len(args)}", token.text, token.line, token.column)
+        return Call(token.text, tuple(args))
+
+    def path(self) -> Path:
+        start = self.take()
+        steps: list[str | int] = []
+        while True:
+            if self.is_symbol("."):
+                self.take()
+                steps.append(self.name("a property name"))
+            elif self.is_symbol("["):
+                self.take()
+                index = self.token
+                if index.kind == "string" or (index.kind == "number"
+                                              and isinstance(index.value, int)):
+                    self.take()
+                    steps.append(index.value if isinstance(index.value, int)
+                                 else str(index.value))
+                elif self.is_symbol("-"):
+                    self.unsupported(index, "negative index")
+                else:
+                    self.fail("expected a property name or an index")
+                self.expect_symbol("]")
+            else:
+                return Path(start.text, tuple(steps), start.line, start.column)
+
+
+def parse(text: str) -> Query:
+    """The syntax tree of a query, or `KqlError` naming what is not answered and where."""
+    return _Parser(text).query()
+
+
+__all__ = [
+    "COMPARISONS", "FUNCTIONS", "MEMBERSHIP", "OPERATORS", "TABLES", "Call", "Compare",
+    "Expr", "Extend", "KqlError", "Literal", "Logical", "Member", "Operator", "OrderBy", "Path",
+    "Project", "ProjectAway", "Query", "Summarize", "Take", "Where", "parse", "tokenize",
+]

@@ -1,0 +1,38 @@
+"""Every use of Textual's private API, in one place, each checked by tests/tui/test_private_api.py.
+
+Textual 8.2.8 ends the app on an uncaught exception by printing a rich traceback *with
+local variables* to stderr (which may show a token) and returning code 1. There is no
+public hook; this adapter takes the two private methods involved so the explorer can log
+the traceback to its file instead and say one line on stderr (tui.commands.explore).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
+
+# The private names this module relies on; the test fails when Textual renames them.
+PRIVATE_NAMES = ("_handle_exception", "_fatal_error", "_close_messages_no_wait")
+
+
+def on_uncaught_exception(
+    app_class: type[App[Any]], handler: Callable[[Any, BaseException], None]
+) -> None:
+    """Make `app_class` call `handler(app, error)` for an uncaught exception, then exit
+    (code 1, as Textual does) without printing the traceback over the terminal."""
+    base_handle = app_class._handle_exception
+
+    def _handle_exception(self: App[Any], error: Exception) -> None:
+        try:
+            handler(self, error)
+        finally:
+            base_handle(self, error)
+
+    def _fatal_error(self: App[Any]) -> None:
+        self.bell()
+        self._close_messages_no_wait()
+
+    app_class._handle_exception = _handle_exception  # type: ignore[method-assign]
+    app_class._fatal_error = _fatal_error  # type: ignore[method-assign]
