@@ -228,6 +228,8 @@ class ExplorerBase(Screen[None]):
         age = ""
         if state.loaded_at is not None:
             age = age_text(self.clock() - state.loaded_at)
+            if state.cached_age is not None:  # the last run's, until the load ends
+                age = age.replace("updated", "cached", 1)
         return HeaderInfo(
             source=source,
             trail=self.trail(),
