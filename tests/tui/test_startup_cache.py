@@ -34,3 +34,15 @@ async def test_the_second_start_paints_the_cache_before_the_cloud_answers(
     async with no_cache.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert no_cache.explorer.vnets_pane.row_count == 0
+
+
+def test_an_inventory_round_trips_with_the_kinds_it_holds() -> None:
+    import json
+
+    from tui.model import Inventory, Kind, Subscription
+
+    inventory = Inventory(subscriptions=(Subscription("s", "Prod"),),
+                          kinds=frozenset({Kind.VNETS, Kind.VMS}))
+    back = cache.decode(Inventory, json.loads(json.dumps(cache.encode(inventory))))
+    assert back == inventory
+    assert back.kinds == {Kind.VNETS, Kind.VMS}

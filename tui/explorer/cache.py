@@ -109,6 +109,8 @@ def encode(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (tuple, list)):
         return [encode(item) for item in value]
+    if isinstance(value, (set, frozenset)):  # e.g. Inventory.kinds
+        return sorted(encode(item) for item in value)
     if isinstance(value, dict):
         return {str(k): encode(v) for k, v in value.items()}
     return value
@@ -125,6 +127,9 @@ def decode(kind: Any, data: Any) -> Any:
     if origin is tuple:
         args = typing.get_args(kind)
         return tuple(decode(args[0], item) for item in data)
+    if origin is frozenset:
+        (item_kind,) = typing.get_args(kind)
+        return frozenset(decode(item_kind, item) for item in data)
     if origin is dict:
         key_kind, value_kind = typing.get_args(kind)
         return {decode(key_kind, k): decode(value_kind, v) for k, v in data.items()}
