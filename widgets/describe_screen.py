@@ -38,12 +38,12 @@ class DescribeScreen(DialogScreen[None]):
         super().__init__()
         self.resource_id = resource_id
         self.kind = kind
-        self.name = name
+        self.resource_name = name
         self.body: dict[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="describe-body", classes="dialog") as body:
-            body.border_title = f"{self.kind} {self.name}"
+            body.border_title = f"{self.kind} {self.resource_name}"
             body.border_subtitle = "y copies the id · c the JSON · esc closes"
             yield Static(Text("reading it from Azure Resource Manager…", style=DIM_STYLE),
                          id="describe-json")
@@ -68,4 +68,4 @@ class DescribeScreen(DialogScreen[None]):
             self.notify("Nothing to copy yet.", markup=False)
             return
         self.app.copy_to_clipboard(json.dumps(self.body, indent=2))
-        self.notify(f"The JSON of {self.name} is on the clipboard.", markup=False)
+        self.notify(f"The JSON of {self.resource_name} is on the clipboard.", markup=False)
