@@ -21,6 +21,7 @@ from tui.azure.connection import Connection
 from tui.azure.error_map import azure_errors, translate
 from tui.azure.inventory import SubscriptionContents, load_error, read_subscription
 from tui.azure.paging import (
+    COMPUTE_API_VERSION,
     NETWORK_API_VERSION,
     SUBSCRIPTIONS_API_VERSION,
     get_json,
@@ -415,6 +416,18 @@ class AzureBackend:
         sub, rg, name = _vnet_parts(vnet_id)
         url = resource_url(self.base_url, vnet_path(sub, rg, name), NETWORK_API_VERSION)
         return mappers.vnet_from_json(await get_json(self.network(sub), url))
+
+    async def get_resource_json(self, resource_id: str) -> dict[str, Any]:
+        """One resource exactly as ARM returns it (describe, `vnettui show`): a VNet, a
+        peering, a VM or a NIC, read through the client of its provider."""
+        await self._ready()
+        rid = ResourceId(resource_id)
+        sub = rid.subscription_id
+        if "/providers/microsoft.compute/" in resource_id.casefold():
+            url = resource_url(self.base_url, resource_id, COMPUTE_API_VERSION)
+            return await get_json(self.compute(sub), url)
+        url = resource_url(self.base_url, resource_id, NETWORK_API_VERSION)
+        return await get_json(self.network(sub), url)
 
     async def list_peerings(self, vnet_id: str) -> list[Peering]:
         """A VNet's links, from one GET of the VNet (which carries them all): one request

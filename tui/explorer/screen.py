@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.widgets import Footer
 
+from tui.errors import VnettuiError
 from tui.explorer.analysis import Analysis
 from tui.explorer.base import PANE_ORDER
 from tui.explorer.commands import Command, complete, parse
@@ -35,6 +36,7 @@ from widgets.vms_pane import VmsPane
 from widgets.vnets_pane import VnetsPane
 
 if TYPE_CHECKING:
+    from widgets.describe_screen import DescribeScreen
     from widgets.help_screen import HelpEntry
 
 FILTER_LABELS = {"subs": "subscriptions", "vnets": "VNets", "vms": "VMs"}
@@ -322,6 +324,33 @@ class ExplorerScreen(Analysis):
             return str(peering.id) if peering else None
         item = state.inventory.vm(key) if name == "vms" else state.inventory.vnet(key)
         return str(item.id) if item else None
+
+    def action_describe(self) -> None:
+        """The selection as ARM returns it, read fresh."""
+        resource_id = self.selected_resource_id()
+        if resource_id is None or (resource_id.startswith("/subscriptions/") and \
+                resource_id.count("/") == 2):
+            self.notify("Select a VNet, a peering or a VM to describe.", markup=False)
+            return
+        from widgets.describe_screen import DescribeScreen
+
+        kind = {"peerings": "Peering", "vms": "VM"}.get(self.focused_pane() or "", "VNet")
+        screen = DescribeScreen(resource_id, kind, resource_id.rsplit("/", 1)[-1])
+        self.app.push_screen(screen)
+        self.read_description(screen)
+
+    @work(group="describe", exclusive=True, exit_on_error=False,
+          description="read the resource from ARM")
+    async def read_description(self, screen: DescribeScreen) -> None:
+        try:
+            backend = await self.host.open_backend()
+            body = await backend.get_resource_json(screen.resource_id)
+        except VnettuiError as error:
+            if screen.is_attached:
+                screen.fail(str(error))
+            return
+        if screen.is_attached:
+            screen.show(body)
 
     def action_copy_id(self) -> None:
         resource_id = self.selected_resource_id()
