@@ -211,7 +211,8 @@ class VnetTuiApp(App[int]):
         from widgets.conflicts_screen import ConflictsScreen
 
         if isinstance(self.screen, ConflictsScreen):
-            self.explorer.free_range(self.screen, event.prefix_length)
+            self.explorer.free_range(self.screen, event.prefix_length, event.within,
+                                     event.peerable)
 
     def on_activity_screen_refresh_requested(
         self, event: ActivityScreen.RefreshRequested

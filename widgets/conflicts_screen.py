@@ -47,6 +47,26 @@ def conflict_rows(entries: Sequence[ConflictEntry]) -> list[TableRow]:
     return rows
 
 
+def parse_free_query(text: str) -> tuple[int, tuple[str, ...], str | None] | str:
+    """`24`, `24 within 10.0.0.0/8,172.16.0.0/12`, `24 peerable hub-vnet`: the size, the
+    ranges to search and the VNet to stay peerable with; or what is wrong."""
+    words = text.replace("/", " ", 1).split() if text.strip().startswith("/") else text.split()
+    if not words or not words[0].isdigit() or not 8 <= int(words[0]) <= 29:
+        return "Give a prefix length from 8 to 29, then optionally within CIDR, peerable VNET."
+    within: tuple[str, ...] = ()
+    peerable: str | None = None
+    rest = words[1:]
+    while rest:
+        word = rest.pop(0).casefold()
+        if word == "within" and rest:
+            within += tuple(c for c in rest.pop(0).split(",") if c)
+        elif word in ("peerable", "peerable-with") and rest:
+            peerable = rest.pop(0)
+        else:
+            return f"Not understood: {word!r}. Try: 24 within 10.0.0.0/8 peerable hub-vnet"
+    return int(words[0]), within, peerable
+
+
 class ConflictsScreen(DialogScreen[str | None]):
     """Dismisses with the lower-cased id of the VNet to jump to, or None."""
 
@@ -65,9 +85,15 @@ class ConflictsScreen(DialogScreen[str | None]):
     ]
 
     class FreeRangeRequested(Message):
-        def __init__(self, prefix_length: int) -> None:
+        """Free /prefix_length blocks, inside `within` (CIDRs) and, with `peerable`, also
+        clear of that VNet's peers (the CLI's `free --within --peerable-with`)."""
+
+        def __init__(self, prefix_length: int, within: tuple[str, ...] = (),
+                     peerable: str | None = None) -> None:
             super().__init__()
             self.prefix_length = prefix_length
+            self.within = within
+            self.peerable = peerable
 
     def __init__(self, entries: Sequence[ConflictEntry]) -> None:
         super().__init__()
@@ -92,7 +118,8 @@ class ConflictsScreen(DialogScreen[str | None]):
             )
             with Horizontal(id="free-row"):
                 yield Label("Free range of size /", id="free-label")
-                yield Input("24", id="free-length", restrict=r"[0-9]*", max_length=3)
+                yield Input("24", id="free-length",
+                            placeholder="24 [within 10.0.0.0/8] [peerable hub-vnet]")
             yield Static("", id="free-result")
 
     def on_mount(self) -> None:
@@ -112,13 +139,13 @@ class ConflictsScreen(DialogScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        text = event.value.strip()
         result = self.query_one("#free-result", Static)
-        if not text.isdigit() or not 8 <= int(text) <= 29:
-            result.update(Text("Give a prefix length from 8 to 29.", style=BAD_STYLE))
+        query = parse_free_query(event.value)
+        if isinstance(query, str):
+            result.update(Text(query, style=BAD_STYLE))
             return
         result.update(Text("searching…", style=DIM_STYLE))
-        self.post_message(self.FreeRangeRequested(int(text)))
+        self.post_message(self.FreeRangeRequested(*query))
 
     def show_free(self, prefix_length: int, ranges: Sequence[str] | str) -> None:
         """Free blocks found for /prefix_length, or a sentence why there are none."""

@@ -211,10 +211,22 @@ class Analysis(Writes):
         if key:
             self.jump_to_vnet(key)
 
-    def free_range(self, screen: ConflictsScreen, prefix_length: int) -> None:
+    def free_range(self, screen: ConflictsScreen, prefix_length: int,
+                   within: tuple[str, ...] = (), peerable: str | None = None) -> None:
+        """Free blocks as `vnettui free` finds them, on what is loaded."""
+        hub_id: str | None = None
+        if peerable is not None:
+            found = [v for v in self.state.inventory.vnets
+                     if v.name.casefold() == peerable.casefold()]
+            if len(found) != 1:
+                screen.show_free(prefix_length, f"{len(found)} loaded VNets are named "
+                                 f"{peerable}; name one VNet to stay peerable with.")
+                return
+            hub_id = str(found[0].id)
         try:
-            blocks = self.state.address_index.free_blocks(prefix_length, count=5)
-        except ValueError as error:
+            blocks = self.state.address_index.free_blocks(
+                prefix_length, count=5, within=list(within) or None, peerable_with=hub_id)
+        except (ValueError, VnettuiError) as error:
             screen.show_free(prefix_length, str(error))
             return
         screen.show_free(prefix_length, list(blocks))
