@@ -46,6 +46,8 @@ from tui.app import VnetTuiApp
 from tui.settings import Settings
 app = VnetTuiApp(Settings(sandbox=True, sandbox_state=Path(sys.argv[2]), cache=sys.argv[3] == "1"))
 async def pilot(p):
+    while app.explorer.query_one_optional("#vms") is None:  # the explorer's first frame
+        await p.pause(0.001)
     first = time.time() - t0
     while not any("10.1.0.4" in str(c[1]) for c in (
             app.explorer.vms_pane.cells_of(k) or ("", "") for k in app.explorer.vms_pane.keys)):
