@@ -11,16 +11,29 @@ the screen (`widgets/topology_screen.py`) and `vnettui topology` share all of it
     to_mermaid(topology) / to_dot(topology)
 """
 
-from tui.topology.draw import REACH_LEGEND, Drawing, Item, ItemKind, Line, Role, Span, draw
+from tui.topology.draw import (
+    HEALTH_ROLE,
+    REACH_LEGEND,
+    REACH_MARK,
+    Drawing,
+    Item,
+    ItemKind,
+    Line,
+    Role,
+    Span,
+    draw,
+)
 from tui.topology.export import to_dot, to_mermaid
-from tui.topology.graph import Edge, Node, Topology, build_topology, key_of
+from tui.topology.graph import Edge, Node, Topology, build_topology, key_of, pair_key
 from tui.topology.layout import HUB_DEGREE, Tree, plan_tree
 from tui.topology.marks import Health, health, link_mark, link_notes
 from tui.topology.reach import Reach, ReachKind, reach_from, reach_map
 
 __all__ = [
+    "HEALTH_ROLE",
     "HUB_DEGREE",
     "REACH_LEGEND",
+    "REACH_MARK",
     "Drawing",
     "Edge",
     "Health",
@@ -40,6 +53,7 @@ __all__ = [
     "key_of",
     "link_mark",
     "link_notes",
+    "pair_key",
     "plan_tree",
     "reach_from",
     "reach_map",
