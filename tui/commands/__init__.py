@@ -5,6 +5,7 @@ MODULES: tuple[str, ...] = (
     "tui.commands.sandbox_cmd",
     "tui.commands.list_cmd",
     "tui.commands.peer_cmd",
+    "tui.commands.bulk_cmd",
     "tui.commands.check_cmd",
     "tui.commands.conflicts_cmd",
     "tui.commands.free_cmd",
