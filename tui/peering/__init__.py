@@ -24,9 +24,11 @@ from tui.peering.bulk import (
     BulkPair,
     BulkPlan,
     BulkProblem,
+    HubRequest,
     link_name,
     pattern_problem,
     plan_hub,
+    plan_hub_request,
     plan_mesh,
     plan_table,
 )
@@ -36,9 +38,17 @@ from tui.peering.bulk_apply import (
     PairOutcome,
     apply_bulk,
     check_writable,
+    perform_bulk,
 )
 from tui.peering.create import Decision, create_peering
 from tui.peering.delete import DeletePlan, DeleteRequest, delete_peering, find_peering, plan_delete
+from tui.peering.disconnect import (
+    DisconnectOutcome,
+    DisconnectRequest,
+    disconnect_lines,
+    disconnect_spokes,
+    plan_disconnect,
+)
 from tui.peering.edit import EditRequest, check_edit, plan_edit
 from tui.peering.gaps import WriteGaps, write_gaps
 from tui.peering.pair import PairState
@@ -79,8 +89,11 @@ __all__ = [
     "Decision",
     "DeletePlan",
     "DeleteRequest",
+    "DisconnectOutcome",
+    "DisconnectRequest",
     "EditRequest",
     "Field",
+    "HubRequest",
     "LinkResult",
     "Outcome",
     "PairOutcome",
@@ -105,6 +118,8 @@ __all__ = [
     "default_names",
     "delete_peering",
     "describe_request",
+    "disconnect_lines",
+    "disconnect_spokes",
     "ensure_writable",
     "find_peering",
     "link_name",
@@ -112,9 +127,12 @@ __all__ = [
     "pattern_problem",
     "pause_of",
     "perform",
+    "perform_bulk",
     "plan_delete",
+    "plan_disconnect",
     "plan_edit",
     "plan_hub",
+    "plan_hub_request",
     "plan_mesh",
     "plan_peering",
     "plan_table",

@@ -149,8 +149,14 @@ def _already_peered(local: VirtualNetwork, remote: VirtualNetwork) -> str:
 
 def _pair(inventory: Inventory, local: VirtualNetwork, remote: VirtualNetwork,
           local_flags: PeeringFlags, remote_flags: PeeringFlags, pattern: str) -> BulkPair:
-    request = PeeringRequest(local.id, remote.id, link_name(pattern, local, remote),
-                             link_name(pattern, remote, local), local_flags, remote_flags)
+    # A Disconnected link is revived under its own name (Azure refuses a second link).
+    names = []
+    for vnet, other in ((local, remote), (remote, local)):
+        old = vnet.peering_to(other.id)
+        names.append(old.name if old is not None and old.state is PeeringState.DISCONNECTED
+                     else link_name(pattern, vnet, other))
+    request = PeeringRequest(local.id, remote.id, names[0], names[1], local_flags,
+                             remote_flags)
     skipped = _already_peered(local, remote)
     plan = plan_peering(inventory, request)
     return BulkPair(request, plan, local, remote, skipped)
@@ -241,3 +247,26 @@ def plan_table(plan: BulkPlan) -> list[tuple[str, str, str, str]]:
         check = "ok" if not count else f"✗ {count} problem" + ("s" if count != 1 else "")
         rows.append((pair.label, sent or "nothing", settings, check))
     return rows
+
+
+@dataclass(frozen=True)
+class HubRequest:
+    """What the connect-spokes form asks for (planned again on the inventory at send)."""
+
+    hub_id: ResourceId
+    spoke_ids: tuple[ResourceId, ...]
+    hub_flags: PeeringFlags = field(default_factory=PeeringFlags)
+    spoke_flags: PeeringFlags = field(default_factory=PeeringFlags)
+    pattern: str = DEFAULT_PATTERN
+
+
+def plan_hub_request(inventory: Inventory, request: HubRequest) -> BulkPlan:
+    """`plan_hub` for a form's request; InputError when a VNet is no longer loaded."""
+    def loaded(vnet_id: ResourceId) -> VirtualNetwork:
+        vnet = inventory.vnet(vnet_id)
+        if vnet is None:
+            raise InputError(f"The VNet {vnet_id.name} is not loaded; refresh.")
+        return vnet
+    return plan_hub(inventory, loaded(request.hub_id), [loaded(s) for s in request.spoke_ids],
+                    hub_flags=request.hub_flags, spoke_flags=request.spoke_flags,
+                    pattern=request.pattern)

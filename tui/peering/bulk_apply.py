@@ -17,10 +17,16 @@ from tui.errors import VnettuiError
 from tui.model import Inventory
 from tui.peering.apply import ApplyResult
 from tui.peering.backend import PeeringBackend
-from tui.peering.bulk import BulkPair, BulkPlan
+from tui.peering.bulk import BulkPair, BulkPlan, HubRequest, plan_hub_request
 from tui.peering.create import CreateOutcome, Decision, create_peering
+from tui.peering.disconnect import (
+    DisconnectOutcome,
+    DisconnectRequest,
+    disconnect_spokes,
+    plan_disconnect,
+)
 from tui.peering.gaps import write_gaps
-from tui.peering.perform import ensure_writable
+from tui.peering.perform import Refused, ensure_writable
 from tui.peering.progress import ProgressEvent
 from tui.peering.retry import PollPolicy, RetryPolicy
 
@@ -165,3 +171,39 @@ def check_writable(inventory: Inventory, plan: BulkPlan, *, read_only: bool = Fa
         raise gaps.refusal(what)
     return gaps.note()
 
+
+
+async def perform_bulk(
+    backend: PeeringBackend,
+    inventory: Inventory,
+    request: HubRequest | DisconnectRequest,
+    on_progress: BulkProgress | None = None,
+    decide: DecidePair = roll_back_pair,
+    *,
+    read_only: bool = False,
+    read_only_origin: str | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    retry: RetryPolicy | None = None,
+    poll: PollPolicy | None = None,
+) -> BulkOutcome | DisconnectOutcome | Refused:
+    """Carry out what the connect-spokes form or the disconnect confirmation returned, as
+    `perform` does for one peering: planned again on `inventory`, refused (never raised)
+    when read-only, partial in a way that matters, or failing its checks."""
+    try:
+        if isinstance(request, DisconnectRequest):
+            plans = plan_disconnect(inventory, request)
+            targets = [v for plan in plans for p in plan.targets
+                       if (v := inventory.vnet(p.vnet_id)) is not None]
+            what = f"disconnect {len(plans)} spokes from {request.hub_id.name}"
+            ensure_writable(read_only, what, read_only_origin)
+            gaps = write_gaps(inventory, targets)
+            if not gaps.ok:
+                raise gaps.refusal(what)
+            return await disconnect_spokes(backend, plans, on_progress,
+                                           concurrency=concurrency, retry=retry)
+        plan = plan_hub_request(inventory, request)
+        check_writable(inventory, plan, read_only=read_only, read_only_origin=read_only_origin)
+        return await apply_bulk(backend, plan, on_progress, decide, concurrency=concurrency,
+                                retry=retry, poll=poll)
+    except VnettuiError as error:
+        return Refused(error)
