@@ -3,7 +3,7 @@
 The whole plan is checked before anything is sent (`tui.peering.bulk`: every pair as
 `peer` checks it, plus spokes that would overlap through the hub and names the pattern
 makes twice); `--dry-run` prints the plan, its checks and the equivalent az commands and
-sends nothing. The pairs are then sent concurrently (`--concurrency`, default 10), each
+sends nothing. The pairs are then sent concurrently (`--concurrency`, default 20), each
 watched until Connected; a pair that half failed is rolled back, as `peer` does, and the
 report says what happened to each. Exit codes as `peer`: 0 all peered, 2 refused before
 anything was sent (a check, `--read-only`, a production VNet not confirmed), 3 a cloud

@@ -30,7 +30,7 @@ from tui.peering.perform import Refused, ensure_writable
 from tui.peering.progress import ProgressEvent
 from tui.peering.retry import PollPolicy, RetryPolicy
 
-DEFAULT_CONCURRENCY = 10
+DEFAULT_CONCURRENCY = 20
 
 BulkProgress = Callable[[int, ProgressEvent], None]  # index of the pair in plan.pairs, event
 DecidePair = Callable[[int, ApplyResult], Awaitable[Decision]]
