@@ -8,7 +8,16 @@ from typing import Any
 
 from tests.peering.conftest import FAST_POLL, FAST_RETRY, Cloud
 from tui.model import Inventory, PeeringFlags, PeeringState
-from tui.peering import BulkPlan, ProgressEvent, Stage, apply_bulk, plan_hub
+from tui.peering import (
+    BulkPlan,
+    DisconnectRequest,
+    ProgressEvent,
+    Refused,
+    Stage,
+    apply_bulk,
+    perform_bulk,
+    plan_hub,
+)
 from tui.resolve import find_vnet
 
 SPOKES = ("spoke4-vnet", "spoke5-vnet", "spoke6-vnet")
@@ -69,3 +78,22 @@ async def test_throttled_pairs_all_complete_within_the_bound(
     most = max(sum(1 for a, b in spans.values() if a <= n <= b) for n in range(len(seen)))
     assert most == 2  # never more than `concurrency` pairs in flight
     assert all(e.stage is not Stage.FAILED for _, e in events)
+
+
+async def test_perform_bulk_disconnects_spokes_and_refuses_when_read_only(
+        showcase: Cloud) -> None:
+    inv = await showcase.inventory()
+    hub = find_vnet(inv, "hub-vnet")
+    links = {p.name: p.id for p in hub.peerings}
+    request = DisconnectRequest(hub.id, (links["hub-to-spoke1"], links["hub-to-spoke3"]))
+    refused = await perform_bulk(showcase.backend, inv, request, read_only=True)
+    assert isinstance(refused, Refused)
+    assert "Refused to disconnect 2 spokes from hub-vnet" in refused.describe()
+    rows: list[int] = []
+    outcome = await perform_bulk(showcase.backend, inv, request, lambda i, e: rows.append(i),
+                                 retry=FAST_RETRY)
+    assert outcome.ok, outcome.describe()
+    assert outcome.describe().endswith("2 disconnected.")
+    assert set(rows) == {0, 1}
+    assert set(hub_links(await showcase.inventory())) == {"hub-to-spoke2"}
+    assert find_vnet(await showcase.inventory(), "spoke1-vnet").peerings == ()
