@@ -36,7 +36,7 @@ from widgets.peering_progress import event_line
 class BulkProgressScreen(ModalScreen[None]):
     """A row per pair: what it is doing now, then how it ended."""
 
-    LIVE = True  # the explorer keeps polling the VNets behind it
+    LIVE = True  # a `widgets.live.LiveModal`: the explorer polls `watched_vnets` behind it
 
     DEFAULT_CSS = """
     BulkProgressScreen { align: center middle; }

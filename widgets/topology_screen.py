@@ -2,11 +2,11 @@
 spokes, every link marked by state, and what the VNet under the cursor can reach.
 
 Usage (the explorer): ``push_screen(TopologyScreen(build_topology(inventory, vnet.id)),
-callback)``; after each poll ``screen.update(build_topology(new_inventory, vnet.id))``
-(links change in place, the cursor stays, changed links flash). The callback gets a
+callback)``; after each poll ``screen.update_from(new_inventory)`` (or ``update(topology)``:
+links change in place, the cursor stays, changed links flash). The callback gets a
 `TopologyResult` (enter: select that VNet; p/d/s: act on the link under the cursor with
-the usual forms) or None (esc). `visible_vnet_ids()` says which VNets are on screen, for
-the poll.
+the usual forms) or None (esc). It is a `widgets.live.LiveModal`: polling goes on behind
+it, and `watched_vnets` names the VNets whose rows are on screen.
 
 Keys: arrows/hjkl move (← to the parent, → into the children or "+N spokes"), space
 expands or collapses a big hub, m pins the reach to the VNet under the cursor (then moving
@@ -26,7 +26,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tui.model import ResourceId
+from tui.model import Inventory, ResourceId
 from tui.topology import (
     HEALTH_ROLE,
     REACH_LEGEND,
@@ -38,6 +38,7 @@ from tui.topology import (
     Reach,
     ReachKind,
     Topology,
+    build_topology,
     draw,
     health,
     link_mark,
@@ -70,6 +71,8 @@ class TopologyResult:
 
 class TopologyScreen(Screen[TopologyResult | None]):
     """The peering component of one VNet, drawn and navigable."""
+
+    LIVE = True  # a `widgets.live.LiveModal`: the explorer keeps polling behind it
 
     DEFAULT_CSS = """
     TopologyScreen { layout: vertical; }
@@ -157,9 +160,29 @@ class TopologyScreen(Screen[TopologyResult | None]):
             self.view.flash(changed)
             self.set_timer(FLASH_SECONDS, lambda: self.view.flash(()))
 
+    def update_from(self, inventory: Inventory) -> None:
+        """`update` with the same VNet's component in a newer inventory."""
+        self.update(build_topology(inventory, self.topology.root or None))
+
     def visible_vnet_ids(self) -> list[ResourceId]:
-        """The loaded VNets this screen shows (what a live poll should re-read)."""
+        """The loaded VNets of the component (all of them, on screen or not)."""
         return [node.id for node in self.topology.nodes.values() if node.loaded]
+
+    @property
+    def watched_vnets(self) -> tuple[str, ...]:
+        """The loaded VNets whose rows are on screen now (keys): what the explorer's poll
+        re-reads while this screen is up (`widgets.live.LiveModal`)."""
+        view = self.view if self.is_mounted else None
+        drawing = view.drawing if view is not None else None
+        if view is None or drawing is None:
+            return (self.topology.root,) if self.topology.root else ()
+        top = int(view.scroll_offset.y)
+        lines = drawing.lines[top: top + max(1, view.scrollable_content_region.height)]
+        keys = {drawing.items[line.item].key for line in lines if line.item is not None}
+        keys |= {drawing.items[line.item].parent or "" for line in lines
+                 if line.item is not None}
+        return tuple(sorted(k for k in keys if k and self.topology.nodes.get(k) is not None
+                            and self.topology.nodes[k].loaded))
 
     def _title(self) -> None:
         topology = self.topology

@@ -12,6 +12,7 @@ from tests.tui.waiting import wait_for_layout, wait_until
 from tui.model import Inventory, PeeringFlags, PeeringState, SyncLevel, rid
 from tui.resolve import find_vnet
 from tui.topology import ItemKind, ReachKind, build_topology
+from widgets.live import LiveModal
 from widgets.topology_screen import TopologyAction, TopologyResult, TopologyScreen
 from widgets.topology_view import TopologyView
 
@@ -151,3 +152,8 @@ async def test_update_changes_links_in_place_and_keeps_the_cursor(
         assert view.changed == {(key(inv, "hub-vnet"), key(inv, "spoke3-vnet"))}
         assert "broken" not in str(title.render())
         assert len(screen.visible_vnet_ids()) == 4
+        assert isinstance(screen, LiveModal)
+        assert set(screen.watched_vnets) == {key(inv, n) for n in (
+            "hub-vnet", "spoke1-vnet", "spoke2-vnet", "spoke3-vnet")}
+        screen.update_from(inv)  # back: spoke3's link flashes again
+        assert view.changed == {(key(inv, "hub-vnet"), key(inv, "spoke3-vnet"))}
