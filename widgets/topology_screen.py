@@ -28,25 +28,22 @@ from textual.widgets import Footer, Static
 
 from tui.model import Inventory, ResourceId
 from tui.topology import (
-    HEALTH_ROLE,
     REACH_LEGEND,
-    REACH_MARK,
     Edge,
     Health,
     Item,
     ItemKind,
     Reach,
-    ReachKind,
     Topology,
     build_topology,
     draw,
     health,
-    link_mark,
     plan_tree,
     reach_map,
 )
-from widgets.style import BAD_STYLE, DIM_STYLE, WARN_STYLE, plain, state_text, sync_text
-from widgets.topology_view import ROLE_STYLE, TopologyView
+from widgets.style import BAD_STYLE, DIM_STYLE, WARN_STYLE
+from widgets.topology_info import link_line, reach_line_text, vnet_line
+from widgets.topology_view import TopologyView
 
 FLASH_SECONDS = 3.0
 
@@ -221,66 +218,13 @@ class TopologyScreen(Screen[TopologyResult | None]):
                              "them." if item else "No VNets.", style=DIM_STYLE))
             reach_line.update(Text(REACH_LEGEND, style=DIM_STYLE))
             return
-        lines = [self._vnet_line(item.key)]
+        lines = [vnet_line(self.topology, item.key)]
         edge = self.topology.edge(item.key, item.parent) if item.parent else None
         if edge is not None and item.parent is not None:
-            lines.append(self._link_line(edge, item.parent))
+            lines.append(link_line(self.topology, edge, item.parent))
         info.update(Text("\n").join(lines))
-        reach_line.update(self._reach_line(item.key, source, reach))
-
-    def _vnet_line(self, key: str) -> Text:
-        node = self.topology.nodes[key]
-        text = plain(node.name, "bold")
-        text.append(f"  {', '.join(node.prefixes) or '?'}  {node.subscription}/"
-                    f"{node.resource_group}")
-        if node.has_gateway:
-            text.append("  gateway")
-        if not node.loaded:
-            text.append("  not loaded", style=DIM_STYLE)
-        for other, span in node.overlaps:
-            text.append(f"  ⚠ overlaps {other} ({span})", style=BAD_STYLE)
-        return text
-
-    def _link_line(self, edge: Edge, near: str) -> Text:
-        text = Text(link_mark(edge, near) + " ", style=ROLE_STYLE[HEALTH_ROLE[health(edge)]])
-        for n, key in enumerate((near, edge.other(near))):
-            link = edge.link_on(key)
-            owner = self.topology.nodes[key].name
-            if n:
-                text.append(" · ", style=DIM_STYLE)
-            if link is None:
-                text.append(f"no link on {owner}", style=BAD_STYLE)
-                continue
-            text.append(f"{link.name} on {owner} ")
-            text.append_text(state_text(link))
-            if link.needs_sync:
-                text.append(" ")
-                text.append_text(sync_text(link))
-        return text
-
-    def _reach_line(self, key: str, source: str | None, reach: dict[str, Reach]) -> Text:
-        if source is None:
-            return Text(REACH_LEGEND, style=DIM_STYLE)
-        if self.pinned and key != source and key in reach:
-            found = reach[key]
-            mark, role = REACH_MARK[found.kind]
-            text = Text()
-            text.append(f"{mark} from {self.topology.nodes[source].name}: ",
-                        style=ROLE_STYLE[role])
-            text.append(found.reason)
-            return text  # wraps: the reason is the point
-        counts = {kind: sum(r.kind is kind for r in reach.values()) for kind in ReachKind}
-        text = Text()
-        text.append(f"{self.topology.nodes[source].name} reaches ", style="bold")
-        for kind, words in ((ReachKind.DIRECT, "directly"),
-                            (ReachKind.VIA_HUB, "via a hub"),
-                            (ReachKind.NONE, "not at all")):
-            mark, role = REACH_MARK[kind]
-            text.append(f"{mark} {counts[kind]} {words}  ", style=ROLE_STYLE[role])
-        text.append("m unpins" if self.pinned else "m pins", style=DIM_STYLE)
-        text.no_wrap = True
-        text.overflow = "ellipsis"
-        return text
+        reach_line.update(reach_line_text(self.topology, item.key, source, reach,
+                                           pinned=self.pinned is not None))
 
     # --- keys ----------------------------------------------------------------------------
 
