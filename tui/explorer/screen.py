@@ -72,6 +72,10 @@ class ExplorerScreen(Analysis):
     def on_resize(self) -> None:
         self.update_header()
 
+    def on_descendant_focus(self) -> None:
+        """The breadcrumbs name the peering while the peerings pane has the focus."""
+        self.update_header()
+
     # --- selection ---------------------------------------------------------------------
 
     @on(ResourceTable.RowHighlighted, "#subs")
