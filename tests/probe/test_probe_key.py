@@ -79,7 +79,7 @@ async def open_check(pilot: Pilot[int], app: VnetTuiApp) -> CheckScreen:
 async def test_probe_agrees_closing_is_harmless_and_a_failure_shows_in_place(
     make_app: Callable[..., VnetTuiApp], faults: Callable[..., None],
 ) -> None:
-    faults(operation_seconds=0.3)  # each check stays in progress a moment
+    faults(operation_seconds=2)  # each check stays in progress long enough to see, even loaded
     app = make_app("az303")
     async with running(app) as (pilot, recorder):
         screen = await open_check(pilot, app)

@@ -120,7 +120,8 @@ class Analysis(Writes):
     def request_probe(self, screen: CheckScreen, request: CheckRequest) -> None:
         self.run_probe(screen, request)
 
-    @work(group="probe", exit_on_error=False, description="Network Watcher probe")
+    @work(name="probe", group="probe", exit_on_error=False,
+          description="Network Watcher probe")
     async def run_probe(self, screen: CheckScreen, request: CheckRequest) -> None:
         """Network Watcher's check for the screen's question, compared with our verdict;
         any failure is shown in place of the answer."""

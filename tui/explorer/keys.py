@@ -29,6 +29,12 @@ KEYS: tuple[Key, ...] = (
         "Edit the selected peering's settings"),
     Key("c", "check", "check", "vnettui.check", "Analysis", True,
         "Connectivity check from the selected VM"),
+    Key("t", "topology", "topology", "vnettui.topology", "Analysis", False,
+        "Topology: the selected VNet's whole peering network, live"),
+    Key("H", "connect_spokes", "connect spokes", "vnettui.connect_spokes", "Peerings", False,
+        "Connect spokes to the selected hub, in one form"),
+    Key("D", "disconnect_spokes", "disconnect spokes", "vnettui.disconnect_spokes",
+        "Peerings", False, "Disconnect spokes from the selected hub (both sides)"),
     Key("x", "conflicts", "conflicts", "vnettui.conflicts", "Analysis", True,
         "Show overlapping address spaces"),
     Key("slash", "filter", "filter", "vnettui.filter", "Navigation", True,
@@ -69,7 +75,8 @@ TABLE_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 # Actions that write: dimmed, and refused with a notification, while writes are off.
-WRITE_ACTIONS = frozenset({"peer", "delete_peering", "sync", "edit_peering"})
+WRITE_ACTIONS = frozenset({"peer", "delete_peering", "sync", "edit_peering", "connect_spokes",
+                           "disconnect_spokes"})
 
 
 def bindings() -> list[Binding]:

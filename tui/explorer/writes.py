@@ -98,17 +98,28 @@ class Writes(LiveData):
     def action_delete_peering(self) -> None:
         peering = self.writable_peering("delete")
         if peering is not None:
-            from widgets.peering_confirm import DeletePeeringConfirm
+            self.delete_link(peering)
 
-            self.app.push_screen(
-                DeletePeeringConfirm(self.state.inventory, peering,
-                                     confirm=self.state.confirmation),
-                self.peering_chosen,
-            )
+    def delete_link(self, peering: Peering) -> None:
+        """The delete confirmation for exactly this link."""
+        if self.refuse_if_read_only("delete", str(peering.vnet_id)):
+            return
+        from widgets.peering_confirm import DeletePeeringConfirm
+
+        self.app.push_screen(
+            DeletePeeringConfirm(self.state.inventory, peering, confirm=self.state.confirmation),
+            self.peering_chosen,
+        )
 
     def action_sync(self) -> None:
         peering = self.writable_peering("sync")
-        if peering is None:
+        if peering is not None:
+            self.sync_link(peering)
+
+    def sync_link(self, peering: Peering) -> None:
+        """Sync exactly this link (whichever side is stale), asking nothing unless a
+        production VNet needs its name typed."""
+        if self.refuse_if_read_only("sync", str(peering.vnet_id)):
             return
         from tui.peering import SyncRequest, write_targets
         from widgets.production_confirm_screen import ProductionConfirmScreen
