@@ -116,7 +116,7 @@ async def test_details_show_both_directions_and_missing_back_link() -> None:
 
 
 def test_columns_drop_least_important_before_cutting_a_name() -> None:
-    from widgets.resource_table import fit_widths
+    from widgets.table_layout import fit_widths
 
     vnet_floors, vnet_prio = [5, 8, 5, 8, 6], [2, 2, 2, 1, 1]
     # Room for everything: natural widths.
