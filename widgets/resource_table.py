@@ -4,8 +4,8 @@ Only the lines on screen are rendered (`render_line`), so 100 or 100,000 rows fi
 same time and a live refresh touches nothing but what changed. Rows are addressed by key
 (a lower-cased resource id): the cursor, the flash after a change and the sort order all
 follow keys, never positions. Columns are fitted to the widest cell *now* (not their first
-width) and, when the pane is too narrow, the widest shrink first and cut text ends in "…";
-columns that cannot keep a readable width are dropped from the right.
+width); when the pane is too narrow the least important columns give way first and cut
+text ends in "…" (the rules are in `widgets.table_layout`).
 
 Every cursor move goes through one method that copes with an empty table, so no key can
 reach a missing row.
