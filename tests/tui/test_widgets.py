@@ -128,3 +128,19 @@ def test_columns_drop_least_important_before_cutting_a_name() -> None:
     # VMs: Size and OS go before Power and the subnet are cut to "runni…".
     assert fit_widths([4, 10, 7, 14, 15, 5], [5, 8, 5, 8, 5, 5], 44,
                       [3, 3, 2, 2, 1, 1]) == [4, 10, 7, 14, 0, 0]
+
+
+async def test_the_cursor_row_stays_on_screen_after_a_resize() -> None:
+    app = TableHarness()
+    async with app.run_test(size=(40, 30)) as pilot:
+        table = app.query_one(ResourceTable)
+        table.show_rows(rows(2000))
+        table.focus()
+        table.select_key("k00020")
+        await pilot.pause()
+        await pilot.resize_terminal(40, 10)
+        await pilot.pause()
+        await pilot.pause()
+        top = int(table.scroll_offset.y)
+        visible = table.scrollable_content_region.height - 1  # below the header
+        assert top <= table.cursor_row < top + visible
