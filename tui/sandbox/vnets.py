@@ -24,6 +24,13 @@ from tui.sandbox.store import IdParts, Resource, Tx
 
 _VNET_NAME = re.compile(r"^[A-Za-z0-9](?:[\w.-]{0,62}\w)$", re.ASCII)
 
+# [U] Removing a prefix that still holds a subnet: Azure refuses it (RESIZE); the answer
+# seen in public reports for a subnet left outside the VNet's space is this code and
+# message, so the sandbox answers a removal with it, naming the subnet.
+PREFIX_HOLDS_SUBNETS = "NetcfgSubnetRangeOutsideVnet"
+# [U] Two prefixes of one VNet that overlap: Azure refuses them; the code is not known.
+OWN_PREFIXES_OVERLAP = "VnetAddressSpaceOverlapsItself"
+
 
 def vnet_view(vnet: Resource, peerings: list[Resource]) -> dict[str, Any]:
     """The VNet as ARM returns it: its peerings listed inside, always matching the peering
@@ -141,6 +148,14 @@ def _valid_prefixes(value: Any, vnet_id: str) -> list[str]:
                 f"Address prefix {prefix} of virtual network {vnet_id} is not a valid CIDR "
                 "prefix (the address must be the first of its range, e.g. 10.1.0.0/16).",
             ) from None
+    for i, prefix in enumerate(value):
+        clash = overlaps([str(prefix)], [str(p) for p in value[i + 1:]])
+        if clash:
+            raise bad_request(
+                OWN_PREFIXES_OVERLAP,
+                f"Address prefix {prefix} of virtual network {vnet_id} overlaps its address "
+                f"prefix {clash[0]}; the prefixes of one virtual network must not overlap.",
+            )
     return [str(p) for p in value]
 
 
@@ -199,7 +214,7 @@ def _merge_subnets(
                 ) from None
             if not any(net.version == n.version and net.subnet_of(n) for n in nets):  # type: ignore[arg-type]
                 raise bad_request(
-                    "NetcfgSubnetRangeOutsideVnet",
+                    PREFIX_HOLDS_SUBNETS,
                     f"Subnet '{subnet['name']}' is not valid because its IP address range "
                     f"{prefix} is outside the IP address range of virtual network "
                     f"'{vnet_id.rsplit('/', 1)[-1]}'.",
