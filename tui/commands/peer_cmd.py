@@ -18,7 +18,7 @@ from typing import Any
 
 from tui.audit import record_refusal
 from tui.config import add_production_argument, confirm_production, is_read_only
-from tui.errors import RefusedError, UnreadableError, VnettuiError
+from tui.errors import InputError, RefusedError, UnreadableError, VnettuiError
 from tui.model import Inventory, PeeringFlags, VirtualNetwork
 from tui.peering import (
     PeeringBackend,
@@ -76,9 +76,13 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     unpeer.set_defaults(handler=run_unpeer)
 
     sync = subparsers.add_parser(
-        "sync", parents=parents, help="sync a peering whose address space changed")
-    sync.add_argument("vnet", metavar="VNET")
-    sync.add_argument("peering", metavar="PEERING", help="the link's name on VNET")
+        "sync", parents=parents, help="sync a peering whose address space changed (or --all)",
+        description="Sync VNET's link PEERING (the stale side of the pair), or with --all "
+                    "every peering in view that is not FullyInSync, after a preview.")
+    sync.add_argument("vnet", metavar="VNET", nargs="?")
+    sync.add_argument("peering", metavar="PEERING", nargs="?", help="the link's name on VNET")
+    sync.add_argument("--all", action="store_true",
+                      help="every peering not in sync in the subscriptions read (--subscription)")
     add_production_argument(sync)
     sync.set_defaults(handler=run_sync)
 
@@ -237,6 +241,12 @@ async def _unpeer(args: argparse.Namespace, settings: Settings, refusals: Refusa
 
 
 def run_sync(args: argparse.Namespace, settings: Settings) -> int:
+    if args.all or args.vnet is None or args.peering is None:
+        if not args.all or args.vnet is not None:
+            raise InputError("Name a VNET and its PEERING, or give --all (not both).")
+        from tui.commands.address_cmd import run_sync_all
+
+        return run_sync_all(args, settings)
     with Refusals(settings, "sync", args.vnet, args.peering) as refusals:
         ensure_writable(settings.read_only, f"sync {args.peering} on {args.vnet}",
                         settings.read_only_origin)
