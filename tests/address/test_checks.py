@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from tests.address.world import peered
 from tests.peering.builders import inventory, link, linked, vnet
 from tui.address import (
     AddressChange,
@@ -16,21 +17,9 @@ from tui.address import (
     prefix_rows,
     suggest_prefixes,
 )
-from tui.model import PeeringState, ResourceId, Subnet, SubnetSelection, SyncLevel
+from tui.model import PeeringState, SubnetSelection, SyncLevel
 
-
-def _with_subnet(v, name: str, prefix: str):  # type: ignore[no-untyped-def]
-    subnet = Subnet(ResourceId(f"{v.id}/subnets/{name}"), name, (prefix,))
-    return replace(v, subnets=(*v.subnets, subnet))
-
-
-def _peered():  # type: ignore[no-untyped-def]
-    v1 = _with_subnet(vnet("vnet1", "10.1.0.0/16", "10.9.0.0/16"), "default", "10.1.0.0/24")
-    v2 = vnet("vnet2", "10.2.0.0/16")
-    v1 = linked(v1, link(v1, v2, "1and2"))
-    v2 = linked(v2, link(v2, v1, "2and1"))
-    legacy = vnet("legacy", "10.50.0.0/16", rg="rg-legacy")
-    return inventory(v1, v2, legacy), v1, v2
+_peered = peered
 
 
 @pytest.mark.parametrize(("text", "why"), [
