@@ -9,11 +9,21 @@ where they are made.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
 
-from tui.sandbox.addresses import has_gateway, overlaps, prefixes
+from tui.sandbox.addresses import (
+    exposed,
+    has_gateway,
+    is_subnet_peering,
+    missing_subnets,
+    overlaps,
+    prefixes,
+    subnet_names,
+    subnet_prefixes,
+)
 from tui.sandbox.builders import PEERING_TYPE, stable_guid
 from tui.sandbox.errors import (
     ArmError,
@@ -40,6 +50,19 @@ _VNET_ID = re.compile(
     re.IGNORECASE,
 )
 PEERING_INFO = "For more information please refer to https://aka.ms/VnetPeeringInfo"
+
+# Subnet peering needs the subscription allow-listed (azure-facts section 8); Azure's answer
+# when it is not is unknown. [U] The sandbox answers 400 with this code, naming the feature
+# and how to register it. Scenarios list the subscriptions that are *not* registered in the
+# store's meta under NOT_ALLOWLISTED_META ([U] choice: a sandbox allows it by default).
+SUBNET_PEERING_FEATURE = "Microsoft.Network/AllowMultiplePeeringLinksBetweenVnets"
+NOT_ALLOWLISTED = "SubscriptionNotRegisteredForFeature"
+NOT_ALLOWLISTED_META = "subnet_peering_not_registered"
+# [U] A subnet peering naming a subnet its VNet does not have.
+UNKNOWN_SUBNET = "SubnetsNotFoundForSubnetPeering"
+# [U] Chosen subnets whose exchanged prefixes overlap: the VNet overlap code, with the
+# subnets' prefixes in the message (azure-facts section 8 suggests this choice).
+SUBNETS_OVERLAP = "VnetAddressSpacesOverlap"
 
 
 def get_peering(tx: Tx, peering_id: str) -> Resource:
@@ -88,13 +111,34 @@ def _space(props: dict[str, Any], key: str) -> list[str]:
     return list((props.get(key) or {}).get("addressPrefixes") or [])
 
 
+def wanted_copy(tx: Tx, peering: Resource, reverse: Resource | None) -> list[str]:
+    """What `peering` should have programmed of its remote VNet now: the remote's whole
+    space, or for a subnet peering the prefixes the remote side exposes. [U] Those are the
+    subnets the remote side's own link names as local (`localSubnetNames`), so a change to
+    them leaves this link LocalNotInSync until it is synced, like an address-space change;
+    with no link back yet, the subnets this link names as remote."""
+    remote = tx.get(peering.ref)
+    props = peering.properties
+    if not is_subnet_peering(props):
+        return prefixes(remote) if remote else []
+    v6 = bool(props.get("enableOnlyIPv6Peering"))
+    if reverse is not None and is_subnet_peering(reverse.properties):
+        names = subnet_names(reverse.properties, "localSubnetNames")
+    else:
+        names = subnet_names(props, "remoteSubnetNames")
+    return subnet_prefixes(remote, names, v6)
+
+
 def refresh(tx: Tx, peering: Resource) -> None:
     """Recompute one peering's address-space fields and sync level and store it.
 
-    `remoteAddressSpace` is this link's programmed copy of the remote VNet's prefixes.
-    The link is LocalNotInSync when that copy is stale, RemoteNotInSync when the reverse
-    link's copy of our VNet is stale (the PowerShell SyncVirtualNetworkPeering test shows
-    exactly this pair), LocalAndRemoteNotInSync when both are.
+    `remoteAddressSpace` is this link's programmed copy of what the remote VNet exchanges
+    (its whole space, or a subnet peering's chosen subnets). The link is LocalNotInSync when
+    that copy is stale, RemoteNotInSync when the reverse link's copy of ours is stale (the
+    PowerShell SyncVirtualNetworkPeering test shows exactly this pair),
+    LocalAndRemoteNotInSync when both are. `localAddressSpace` is what the other side has
+    programmed of ours. The `...VirtualNetworkAddressSpace` fields are always the VNets'
+    whole current spaces.
     """
     props = peering.properties
     vnet = tx.get(IdParts.parse(peering.id).parent)
@@ -102,16 +146,19 @@ def refresh(tx: Tx, peering: Resource) -> None:
     reverse = reverse_of(tx, peering) if remote else None
     local_now = prefixes(vnet) if vnet else _space(props, "localVirtualNetworkAddressSpace")
     programmed = _space(props, "remoteAddressSpace")
-    remote_now = prefixes(remote) if remote else programmed
+    remote_now = prefixes(remote) if remote else _space(props,
+                                                        "remoteVirtualNetworkAddressSpace")
     props["localVirtualNetworkAddressSpace"] = {"addressPrefixes": local_now}
     props["remoteVirtualNetworkAddressSpace"] = {"addressPrefixes": remote_now}
     if reverse is not None:
         local_programmed = _space(reverse.properties, "remoteAddressSpace")
+        local_wanted = wanted_copy(tx, reverse, peering)
     else:
-        local_programmed = local_now
+        local_programmed = local_wanted = exposed(vnet, props) if vnet else local_now
     props["localAddressSpace"] = {"addressPrefixes": local_programmed}
-    local_stale = remote is not None and set(programmed) != set(remote_now)
-    remote_stale = reverse is not None and set(local_programmed) != set(local_now)
+    local_stale = remote is not None and set(programmed) != set(
+        wanted_copy(tx, peering, reverse))
+    remote_stale = reverse is not None and set(local_programmed) != set(local_wanted)
     props["peeringSyncLevel"] = (
         "LocalAndRemoteNotInSync" if local_stale and remote_stale
         else "LocalNotInSync" if local_stale
@@ -219,15 +266,33 @@ def put_peering(
                 f"references remote virtual network {remote.id}. Cannot add another peering "
                 "referencing the same remote virtual network.",
             )
-    clash = overlaps(prefixes(vnet), prefixes(remote))
-    if clash:
-        raise bad_request(
-            "VnetAddressSpacesOverlap",
-            f"Cannot create or update peering {peering_id}. Virtual networks {vnet.id} and "
-            f"{remote.id} cannot be peered because their address spaces overlap. "
-            f"Overlapping address prefixes: {', '.join(clash)}",
-        )
-    _refuse_overlap_with_peered(tx, peering_id, vnet, remote)
+    subnets = _subnet_fields(tx, peering_id, vnet, remote, props_in, existing)
+    if subnets is None:
+        here, there = prefixes(vnet), prefixes(remote)
+        clash = overlaps(here, there)
+        if clash:
+            raise bad_request(
+                "VnetAddressSpacesOverlap",
+                f"Cannot create or update peering {peering_id}. Virtual networks {vnet.id} and "
+                f"{remote.id} cannot be peered because their address spaces overlap. "
+                f"Overlapping address prefixes: {', '.join(clash)}",
+            )
+    else:
+        here = subnet_prefixes(vnet, subnets["localSubnetNames"],
+                               subnets["enableOnlyIPv6Peering"])
+        there = subnet_prefixes(remote, subnets["remoteSubnetNames"],
+                                subnets["enableOnlyIPv6Peering"])
+        clash = overlaps(here, there)
+        if clash:
+            raise bad_request(
+                SUBNETS_OVERLAP,
+                f"Cannot create or update peering {peering_id}. The subnets chosen on virtual "
+                f"networks {vnet.id} ({', '.join(subnets['localSubnetNames'])}) and "
+                f"{remote.id} ({', '.join(subnets['remoteSubnetNames'])}) cannot be peered "
+                "because their address prefixes overlap. Overlapping address prefixes: "
+                f"{', '.join(clash)}",
+            )
+    _refuse_overlap_with_peered(tx, peering_id, ((vnet, here), (remote, there)))
     flags = {
         key: bool(props_in.get(key, existing.properties.get(key) if existing else default))
         for key, default in FLAG_DEFAULTS.items()
@@ -251,21 +316,24 @@ def put_peering(
     was_disconnected = (
         existing is not None and existing.properties.get("peeringState") == "Disconnected"
     )
-    if existing is None or sync or was_disconnected:
-        programmed = prefixes(remote)
-    else:
-        programmed = _space(existing.properties, "remoteAddressSpace")
+    extra: dict[str, Any] = {
+        "doNotVerifyRemoteGateways": bool(props_in.get("doNotVerifyRemoteGateways", False)),
+        "peerCompleteVnets": True,
+        "enableOnlyIPv6Peering": False,
+        **(subnets or {}),
+    }
     peering = peering_resource(
         peering_id, vnet, remote, flags,
         state=state,
-        programmed=programmed,
+        programmed=[],
         guid=existing.properties.get("resourceGuid") if existing else None,
-        extra={
-            "doNotVerifyRemoteGateways": bool(props_in.get("doNotVerifyRemoteGateways", False)),
-            "peerCompleteVnets": bool(props_in.get("peerCompleteVnets", True)),
-            "enableOnlyIPv6Peering": bool(props_in.get("enableOnlyIPv6Peering", False)),
-        },
+        extra=extra,
     )
+    if existing is None or sync or was_disconnected:
+        programmed = wanted_copy(tx, peering, reverse)
+    else:
+        programmed = _space(existing.properties, "remoteAddressSpace")
+    peering.properties["remoteAddressSpace"] = {"addressPrefixes": programmed}
     tx.put(peering)
     if reverse is not None:
         reverse.properties["peeringState"] = "Connected"
@@ -336,9 +404,14 @@ def connected_pair(
     )
 
 
-def _refuse_overlap_with_peered(tx: Tx, peering_id: str, vnet: Resource, remote: Resource) -> None:
-    """Neither side may overlap a VNet the other side is already peered with."""
-    for here, there in ((vnet, remote), (remote, vnet)):
+def _refuse_overlap_with_peered(
+    tx: Tx, peering_id: str, sides: tuple[tuple[Resource, list[str]], ...]
+) -> None:
+    """Neither side may overlap a VNet the other side is already peered with. Each side
+    counts with what it exchanges on this peering (`sides`: (VNet, prefixes)); a third VNet
+    with what it exchanges with the other side (its whole space, or a subnet peering's
+    programmed subnets)."""
+    for (here, here_space), (there, _) in (sides, sides[::-1]):
         for link in tx.children(there.id, PEERING_TYPE):
             if link.ref in (here.key, there.key):
                 continue
@@ -347,7 +420,9 @@ def _refuse_overlap_with_peered(tx: Tx, peering_id: str, vnet: Resource, remote:
             third = tx.get(link.ref)
             if third is None:
                 continue
-            clash = overlaps(prefixes(third), prefixes(here))
+            third_space = (_space(link.properties, "remoteAddressSpace")
+                           if is_subnet_peering(link.properties) else prefixes(third))
+            clash = overlaps(third_space, here_space)
             if clash:
                 raise bad_request(
                     "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet",
@@ -356,6 +431,71 @@ def _refuse_overlap_with_peered(tx: Tx, peering_id: str, vnet: Resource, remote:
                     f"{third.id} already peered with virtual network {there.id}. "
                     f"Overlapping address prefixes: {', '.join(clash)}. {PEERING_INFO}",
                 )
+
+
+def _subnet_fields(
+    tx: Tx, peering_id: str, vnet: Resource, remote: Resource, props_in: dict[str, Any],
+    existing: Resource | None,
+) -> dict[str, Any] | None:
+    """A subnet peering's fields as they will be stored, checked; None for whole VNets.
+
+    A field left out of an update keeps its stored value (the sync re-PUT of a client that
+    sends only the four flags must not turn a subnet peering into a whole-VNet one). [U]
+    """
+    old = existing.properties if existing is not None else {}
+    complete = props_in.get("peerCompleteVnets", old.get("peerCompleteVnets", True))
+    if complete is not False:
+        return None
+    fields: dict[str, Any] = {
+        "peerCompleteVnets": False,
+        "localSubnetNames": props_in.get("localSubnetNames", old.get("localSubnetNames")),
+        "remoteSubnetNames": props_in.get("remoteSubnetNames", old.get("remoteSubnetNames")),
+        "enableOnlyIPv6Peering": bool(props_in.get("enableOnlyIPv6Peering",
+                                                   old.get("enableOnlyIPv6Peering", False))),
+    }
+    for key in ("localSubnetNames", "remoteSubnetNames"):
+        value = fields[key]
+        if not isinstance(value, list) or not value or not all(
+                isinstance(v, str) and v for v in value):
+            raise bad_request(
+                "InvalidRequestFormat",
+                f"Peering {peering_id} has peerCompleteVnets false: properties.{key} must "
+                "list at least one subnet name.")
+    not_registered = set(_not_registered(tx))
+    sub = IdParts.parse(vnet.id).subscription
+    if sub.lower() in not_registered:
+        raise bad_request(
+            NOT_ALLOWLISTED,
+            f"Subscription {sub} is not registered for feature {SUBNET_PEERING_FEATURE}, "
+            f"which subnet peering (peerCompleteVnets false) of peering {peering_id} needs. "
+            "Register it: az feature register --namespace Microsoft.Network --name "
+            "AllowMultiplePeeringLinksBetweenVnets, then az provider register -n "
+            "Microsoft.Network; or peer the whole virtual networks.")
+    for side, key in ((vnet, "localSubnetNames"), (remote, "remoteSubnetNames")):
+        missing = missing_subnets(side, fields[key])
+        if missing:
+            raise bad_request(
+                UNKNOWN_SUBNET,
+                f"Subnets {', '.join(missing)} of peering {peering_id} were not found in "
+                f"virtual network {side.id}.")
+    if fields["enableOnlyIPv6Peering"]:
+        for side, key in ((vnet, "localSubnetNames"), (remote, "remoteSubnetNames")):
+            if not subnet_prefixes(side, fields[key], True):
+                raise bad_request(
+                    "InvalidRequestFormat",  # [U] code
+                    f"Peering {peering_id} has enableOnlyIPv6Peering true, but subnets "
+                    f"{', '.join(fields[key])} of virtual network {side.id} have no IPv6 "
+                    "prefix.")
+    return fields
+
+
+def _not_registered(tx: Tx) -> list[str]:
+    text = tx.meta(NOT_ALLOWLISTED_META)
+    try:
+        value = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return [str(v).lower() for v in value] if isinstance(value, list) else []
 
 
 def _check_gateway_rules(

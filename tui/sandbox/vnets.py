@@ -10,7 +10,7 @@ import ipaddress
 import re
 from typing import Any
 
-from tui.sandbox.addresses import overlaps, prefixes
+from tui.sandbox.addresses import is_subnet_peering, overlaps, prefixes
 from tui.sandbox.builders import PEERING_TYPE, VNET_TYPE, stable_guid
 from tui.sandbox.errors import ArmError, bad_request, not_found
 from tui.sandbox.peerings import (
@@ -98,7 +98,12 @@ def put_vnet(tx: Tx, vnet_id: str, body: dict[str, Any]) -> tuple[Resource, bool
             remote = tx.get(link.ref)
             if remote is None or link.properties.get("peeringState") == "Disconnected":
                 continue
-            clash = overlaps(prefixes(remote), new_prefixes)
+            # [U] A subnet peering counts with what the remote exchanges on it (its peered
+            # subnets): the two VNets may overlap as a whole by design.
+            theirs = ((link.properties.get("remoteAddressSpace") or {}).get("addressPrefixes")
+                      or [] if is_subnet_peering(link.properties) else prefixes(remote))
+            added = [p for p in new_prefixes if p not in prefixes(existing)]
+            clash = overlaps(list(theirs), added)
             if clash:
                 raise bad_request(
                     "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet",
