@@ -13,8 +13,8 @@ from tests.sandbox.conftest import AZ303, CONTOSO, network_client, vnet_id
 from tui.sandbox import control
 from tui.sandbox.store import SandboxStore
 
-FACTORY = vnet_id(CONTOSO, "rg-apps", "factory-vnet")
-ANALYTICS = vnet_id(CONTOSO, "rg-apps", "analytics-vnet")
+FACTORY = vnet_id(CONTOSO, "rg-apps", "works-factory-vnet")
+ANALYTICS = vnet_id(CONTOSO, "rg-apps", "works-analytics-vnet")
 
 
 def subnet_body(remote: str, local: list[str], remote_names: list[str],
@@ -35,15 +35,15 @@ async def put(client: Any, vnet: str, name: str, body: dict[str, Any], **kw: Any
 async def test_overlapping_vnets_connect_by_subnets(showcase: Path) -> None:
     async with network_client(showcase, CONTOSO) as client:
         with pytest.raises(HttpResponseError) as whole:
-            await put(client, "factory-vnet", "f2a", {"properties": {
+            await put(client, "works-factory-vnet", "f2a", {"properties": {
                 "remoteVirtualNetwork": {"id": ANALYTICS}}})
         assert whole.value.error.code == "VnetAddressSpacesOverlap"
-        first = await put(client, "factory-vnet", "f2a",
+        first = await put(client, "works-factory-vnet", "f2a",
                           subnet_body(ANALYTICS, ["ot"], ["ingest"]))
         assert first.peering_state == "Initiated"
-        back = await put(client, "analytics-vnet", "a2f",
+        back = await put(client, "works-analytics-vnet", "a2f",
                          subnet_body(FACTORY, ["ingest"], ["ot"]))
-        mine = await client.virtual_network_peerings.get("rg-apps", "factory-vnet", "f2a")
+        mine = await client.virtual_network_peerings.get("rg-apps", "works-factory-vnet", "f2a")
     for link in (mine, back):
         assert (link.peering_state, link.peering_sync_level) == ("Connected", "FullyInSync")
         assert link.peer_complete_vnets is False
@@ -66,7 +66,7 @@ async def test_refusals(showcase: Path, local: list[str], remote: list[str], cod
                         text: str) -> None:
     async with network_client(showcase, CONTOSO) as client:
         with pytest.raises(HttpResponseError) as caught:
-            await put(client, "factory-vnet", "f2a", subnet_body(ANALYTICS, local, remote))
+            await put(client, "works-factory-vnet", "f2a", subnet_body(ANALYTICS, local, remote))
     assert caught.value.error.code == code
     assert text in caught.value.error.message
 
@@ -95,26 +95,26 @@ async def test_a_subscription_not_allow_listed_is_refused_with_what_to_do(
 async def test_changing_the_chosen_subnets_leaves_the_other_side_to_sync(
         showcase: Path) -> None:
     async with network_client(showcase, CONTOSO) as client:
-        await put(client, "factory-vnet", "f2a", subnet_body(ANALYTICS, ["ot"], ["ingest"]))
-        await put(client, "analytics-vnet", "a2f", subnet_body(FACTORY, ["ingest"], ["ot"]))
-        await put(client, "factory-vnet", "f2a",
+        await put(client, "works-factory-vnet", "f2a", subnet_body(ANALYTICS, ["ot"], ["ingest"]))
+        await put(client, "works-analytics-vnet", "a2f", subnet_body(FACTORY, ["ingest"], ["ot"]))
+        await put(client, "works-factory-vnet", "f2a",
                   subnet_body(ANALYTICS, ["ot", "shared"], ["ingest"]))
-        other = await client.virtual_network_peerings.get("rg-apps", "analytics-vnet", "a2f")
+        other = await client.virtual_network_peerings.get("rg-apps", "works-analytics-vnet", "a2f")
         assert other.peering_sync_level == "LocalNotInSync"
         assert other.remote_address_space.address_prefixes == ["10.130.1.0/24"]
         # the sync re-PUT of a client that sends only the four flags keeps the subnets
-        synced = await put(client, "analytics-vnet", "a2f", {"properties": {
+        synced = await put(client, "works-analytics-vnet", "a2f", {"properties": {
             "remoteVirtualNetwork": {"id": FACTORY}}}, sync_remote_address_space="true")
         assert synced.peering_sync_level == "FullyInSync"
         assert synced.remote_subnet_names == ["ot"]
         assert synced.remote_address_space.address_prefixes == ["10.130.0.0/24",
                                                                "10.130.1.0/24"]
         # growing a subnet-peered VNet changes nothing it exchanges: still in sync
-        factory = await client.virtual_networks.get("rg-apps", "factory-vnet")
+        factory = await client.virtual_networks.get("rg-apps", "works-factory-vnet")
         factory.address_space.address_prefixes.append("10.131.0.0/16")
         await (await client.virtual_networks.begin_create_or_update(
-            "rg-apps", "factory-vnet", factory)).result()
+            "rg-apps", "works-factory-vnet", factory)).result()
         levels = [(await client.virtual_network_peerings.get("rg-apps", v, n)
-                   ).peering_sync_level for v, n in (("factory-vnet", "f2a"),
-                                                     ("analytics-vnet", "a2f"))]
+                   ).peering_sync_level for v, n in (("works-factory-vnet", "f2a"),
+                                                     ("works-analytics-vnet", "a2f"))]
     assert levels == ["FullyInSync", "FullyInSync"]

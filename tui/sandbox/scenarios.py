@@ -45,9 +45,10 @@ showcase — the default: az303 plus subscription "Contoso Platform"
       rg-spokes/spoke6-vnet 10.106.0.0/16, workload 10.106.1.0/24, web6 10.106.1.4 (port 80)
       rg-legacy/legacy-vnet 10.1.0.0/16 (overlaps AZ-303 Lab's vnet1, across subscriptions)
       rg-legacy/dr-vnet 10.102.0.0/16, northeurope (overlaps spoke2-vnet, same subscription)
-      rg-apps/factory-vnet 10.130.0.0/16: shared 10.130.0.0/24, ot 10.130.1.0/24 with plc1
-          (10.130.1.4); rg-apps/analytics-vnet 10.130.0.0/16 (the same space): shared
-          10.130.0.0/24, ingest 10.130.2.0/24 with ingest1 (10.130.2.4, port 80). Not peered:
+      rg-apps/works-factory-vnet 10.130.0.0/16: shared 10.130.0.0/24, ot 10.130.1.0/24 with
+          plc1 (10.130.1.4); rg-apps/works-analytics-vnet 10.130.0.0/16 (the same space):
+          shared 10.130.0.0/24, ingest 10.130.2.0/24 with ingest1 (10.130.2.4, port 80); both
+          named to sort after every other VNet in the explorer. Not peered:
           whole-VNet peering is refused (VnetAddressSpacesOverlap); subnet peering of ot and
           ingest is not, and then plc1 -> ingest1 :80 is reachable.
     Subnet peering is allow-listed for Contoso Platform and not for AZ-303 Lab (the store's
@@ -284,9 +285,9 @@ def _showcase(tx: Tx) -> Summary:
     # Two VNets built from one template: the same space, so whole-VNet peering is refused;
     # their `ot` and `ingest` subnets do not overlap, so subnet peering connects them.
     estate.resource_group(sub, "rg-apps")
-    factory = estate.vnet(sub, "rg-apps", "factory-vnet", ["10.130.0.0/16"],
+    factory = estate.vnet(sub, "rg-apps", "works-factory-vnet", ["10.130.0.0/16"],
                           [("shared", "10.130.0.0/24"), ("ot", "10.130.1.0/24")])
-    analytics = estate.vnet(sub, "rg-apps", "analytics-vnet", ["10.130.0.0/16"],
+    analytics = estate.vnet(sub, "rg-apps", "works-analytics-vnet", ["10.130.0.0/16"],
                             [("shared", "10.130.0.0/24"), ("ingest", "10.130.2.0/24")])
     plc = estate.nic(sub, "rg-apps", "plc1-nic", f"{factory}/subnets/ot", "10.130.1.4")
     estate.vm(sub, "rg-apps", "plc1", plc, image="Ubuntu Server 22.04 LTS", size="Standard_B1s")
@@ -337,8 +338,8 @@ def _showcase(tx: Tx) -> Summary:
             "spoke5-to-spoke6 Initiated (no return peering)",
             "rt-spoke2: 10.101.0.0/16 -> VirtualAppliance 10.100.1.4, 10.104.0.0/16 -> None",
             "overlaps: legacy-vnet 10.1.0.0/16 vs vnet1; dr-vnet 10.102.0.0/16 vs spoke2-vnet",
-            "factory-vnet and analytics-vnet share 10.130.0.0/16: only subnet peering (ot <-> "
-            "ingest) connects plc1 (10.130.1.4) to ingest1 (10.130.2.4, :80)",
+            "works-factory-vnet and works-analytics-vnet share 10.130.0.0/16: only subnet "
+            "peering (ot <-> ingest) connects plc1 (10.130.1.4) to ingest1 (10.130.2.4, :80)",
             "subnet peering: allow-listed in Contoso Platform, not in AZ-303 Lab",
             "another tenant: Fabrikam Partner/partner-vnet 10.200.0.0/16 (unlisted; peering "
             "needs an auxiliary token)",
