@@ -90,3 +90,31 @@ def test_sync_all_previews_then_syncs(make_sandbox: Callable[..., Path],
     both = cli(capsys, path, "sync", "vnet1", "--all")
     assert both.returncode == 2
     assert "not both" in both.stderr
+
+
+def test_overlapping_vnets_peered_by_subnets_then_checked(
+        make_sandbox: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """The README walk-through: whole VNets refused, subnets peered, reachability across."""
+    path = make_sandbox("showcase")
+    whole = cli(capsys, path, "peer", "works-factory-vnet", "works-analytics-vnet")
+    assert whole.returncode == 2
+    assert "--subnets ot --remote-subnets ingest" in whole.stdout  # the way forward
+    wrong = cli(capsys, path, "peer", "works-factory-vnet", "works-analytics-vnet",
+                "--subnets", "shared", "--remote-subnets", "ingest", "--name", "f2a",
+                "--remote-name", "a2f")
+    assert wrong.returncode == 0, wrong.stderr
+    refused = cli(capsys, path, "check", "plc1", "ingest1", "--port", "80")
+    assert refused.returncode == 1
+    assert ("plc1's subnet ot is not part of the subnet peering f2a (it peers "
+            "works-factory-vnet's shared with works-analytics-vnet's ingest)") in refused.stdout
+    listed = cli(capsys, path, "list", "peerings")
+    assert "access; subnets shared -> ingest" in listed.stdout
+    data = {p["name"]: p for p in json.loads(cli(capsys, path, "list", "peerings",
+                                                  "--json").stdout)}
+    assert data["f2a"]["peerCompleteVnets"] is False
+    assert data["f2a"]["localAddressPrefixes"] == ["10.130.0.0/24"]
+    assert data["f2a"]["remoteAddressPrefixes"] == ["10.130.2.0/24"]
+    not_listed = cli(capsys, path, "peer", "vnet1", "vnet2", "--subnets", "default",
+                     "--remote-subnets", "default")
+    assert not_listed.returncode == 3
+    assert "az feature register --namespace Microsoft.Network" in not_listed.stderr

@@ -466,11 +466,10 @@ def _subnet_fields(
     if sub.lower() in not_registered:
         raise bad_request(
             NOT_ALLOWLISTED,
-            f"Subscription {sub} is not registered for feature {SUBNET_PEERING_FEATURE}, "
-            f"which subnet peering (peerCompleteVnets false) of peering {peering_id} needs. "
-            "Register it: az feature register --namespace Microsoft.Network --name "
-            "AllowMultiplePeeringLinksBetweenVnets, then az provider register -n "
-            "Microsoft.Network; or peer the whole virtual networks.")
+            f"Subscription {sub} is not registered for feature {SUBNET_PEERING_FEATURE} "
+            "(subnet peering). Register it: az feature register --namespace "
+            "Microsoft.Network --name AllowMultiplePeeringLinksBetweenVnets, then az provider "
+            "register -n Microsoft.Network; or peer the whole virtual networks.")
     for side, key in ((vnet, "localSubnetNames"), (remote, "remoteSubnetNames")):
         missing = missing_subnets(side, fields[key])
         if missing:
