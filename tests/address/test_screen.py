@@ -109,3 +109,41 @@ async def test_sync_all_preview_dismisses_with_the_answer() -> None:
         await pilot.press("enter")
         await pilot.pause()
     assert app.result is True
+
+
+async def test_the_peering_form_peers_overlapping_vnets_by_subnets() -> None:
+    from textual.widgets import SelectionList
+
+    from tests.address.test_subnet_peering import twins
+    from tests.peering.builders import inventory
+    from tui.model import SubnetSelection
+    from tui.peering import PeeringRequest
+    from widgets.peering_form import PeeringForm
+
+    a, b = twins()
+    app = Harness(lambda: PeeringForm(inventory(a, b), a))
+    async with app.run_test(size=(120, 36)) as pilot:
+        listing = app.screen.query_one("#remote-list", OptionList)
+        hint = str(listing.get_option_at_index(0).prompt)
+        assert "subnet peering: ot <-> ingest (type its name)" in hint
+        await pilot.press(*"analytics")  # the exact name: subnet mode, pre-filled
+        form = app.screen
+        assert isinstance(form, PeeringForm)
+        assert form.subnet_mode
+        assert form.selection() == SubnetSelection(("ot",), ("ingest",))
+        assert form.plan is not None
+        assert form.plan.ok
+        assert "--peer-complete-vnet false" in _text(app, "#commands")
+        remote = form.query_one("#remote-subnets", SelectionList)
+        remote.select("shared")  # fine: only factory's ot is peered from that side
+        await pilot.pause()
+        assert form.plan.ok
+        form.query_one("#local-subnets", SelectionList).select("shared")
+        await pilot.pause()
+        assert "The chosen subnets overlap" in _text(app, "#problems")
+        form.query_one("#local-subnets", SelectionList).deselect("shared")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert isinstance(app.result, PeeringRequest)
+    assert app.result.subnets == SubnetSelection(("ot",), ("ingest", "shared"))
