@@ -118,3 +118,19 @@ def test_overlapping_vnets_peered_by_subnets_then_checked(
                      "--remote-subnets", "default")
     assert not_listed.returncode == 3
     assert "az feature register --namespace Microsoft.Network" in not_listed.stderr
+
+
+def test_conflicts_say_which_pairs_subnet_peering_can_connect(
+        make_sandbox: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    path = make_sandbox("showcase")
+    text = cli(capsys, path, "conflicts")
+    assert text.returncode == 1
+    assert ("works-analytics-vnet <-> works-factory-vnet: ingest with ot (`vnettui peer "
+            "works-analytics-vnet works-factory-vnet --subnets ingest --remote-subnets ot`)"
+            ) in text.stdout
+    data = json.loads(cli(capsys, path, "conflicts", "--json").stdout)
+    routes = {frozenset((o["a"]["name"], o["b"]["name"])): o["subnetPeering"]
+              for o in data["overlaps"]}
+    assert routes[frozenset({"vnet1", "legacy-vnet"})] is None  # default overlaps default
+    assert routes[frozenset({"works-factory-vnet", "works-analytics-vnet"})] == {
+        "localSubnetNames": ["ingest"], "remoteSubnetNames": ["ot"]}
