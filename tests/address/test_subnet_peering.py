@@ -7,7 +7,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import replace
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.address.world import with_subnet
@@ -92,7 +92,6 @@ blocks = st.builds(lambda third, length: str(ipaddress.ip_network(
     f"10.0.{third}.0/{length}", strict=False)), st.integers(0, 15), st.integers(20, 26))
 
 
-@settings(max_examples=150, deadline=None)
 @given(a_subnets=st.lists(blocks, min_size=1, max_size=4),
        b_subnets=st.lists(blocks, min_size=1, max_size=4),
        data=st.data())
