@@ -147,3 +147,33 @@ async def test_the_peering_form_peers_overlapping_vnets_by_subnets() -> None:
         await pilot.pause()
     assert isinstance(app.result, PeeringRequest)
     assert app.result.subnets == SubnetSelection(("ot",), ("ingest", "shared"))
+
+
+async def test_editing_a_subnet_peering_changes_its_lists_and_says_to_sync() -> None:
+    from dataclasses import replace
+
+    from textual.widgets import SelectionList
+
+    from tests.address.test_subnet_peering import twins
+    from tests.peering.builders import inventory, link, linked
+    from tui.model import SubnetSelection
+    from tui.peering import EditRequest
+    from widgets.peering_edit import PeeringEditForm
+
+    a, b = twins()
+    mine = replace(link(a, b, "f2a"), subnets=SubnetSelection(("ot",), ("ingest",)))
+    back = replace(link(b, a, "a2f"), subnets=SubnetSelection(("ingest",), ("ot",)))
+    a, b = linked(a, mine), linked(b, back)
+    app = Harness(lambda: PeeringEditForm(inventory(a, b), mine))
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.screen.query_one("#local-subnets", SelectionList).select("shared")
+        app.screen.query_one("#remote-subnets", SelectionList).select("shared")
+        await pilot.pause()
+        assert "The chosen subnets overlap" in _text(app, "#problems")
+        app.screen.query_one("#local-subnets", SelectionList).deselect("shared")
+        await pilot.pause()
+        assert "analytics's link 'a2f' will then need a sync" in _text(app, "#notes")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert isinstance(app.result, EditRequest)
+    assert app.result.subnets == SubnetSelection(("ot",), ("ingest", "shared"))
