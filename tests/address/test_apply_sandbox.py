@@ -126,3 +126,25 @@ async def test_sync_all_runs_pairs_under_a_bound(showcase: Cloud) -> None:
     after = await showcase.inventory()
     assert not [p.name for v in after.vnets for p in v.peerings
                 if p.needs_sync and p.state.value == "Connected"]
+
+
+async def test_perform_refuses_read_only_and_carries_out_both_kinds(showcase: Cloud) -> None:
+    from tui.address import SyncAllRequest, perform_address, vnets_touched, work_targets
+    from tui.peering import Refused
+
+    inventory = await showcase.inventory()
+    spoke1 = find_vnet(inventory, "spoke1-vnet")
+    change = AddressChange(spoke1.id, add=("10.121.0.0/16",), sync=False)
+    refused = await perform_address(showcase.backend, inventory, change, read_only=True)
+    assert isinstance(refused, Refused)
+    assert "read-only" in refused.describe()
+    assert [v.name for v in work_targets(inventory, change)] == ["spoke1-vnet"]
+    done = await perform_address(showcase.backend, inventory, change, retry=FAST_RETRY)
+    assert done.ok, done.describe()
+    inventory = await showcase.inventory()
+    work = SyncAllRequest(tuple(v.id for v in inventory.vnets))
+    assert {i.name for i in vnets_touched(inventory, work)} == {
+        "hub-vnet", "spoke1-vnet", "spoke2-vnet"}
+    synced = await perform_address(showcase.backend, inventory, work, retry=FAST_RETRY)
+    assert synced.ok, synced.describe()
+    assert synced.describe().startswith("2 of 2 peerings now FullyInSync.")

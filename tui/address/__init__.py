@@ -13,7 +13,10 @@ Pure, like `tui.peering`: no Textual, no SDK; the cloud is an `AddressBackend`
 and "sync all": `plan_sync_all(inventory)` (the preview) and `sync_pairs(backend,
 plan.pairs, on_progress)` (bounded, retried, every failure reported).
 
-Submodules: `checks`, `suggest`, `plan`, `sync_all`, `apply`.
+and for the app, one entry point like `tui.peering.perform`: `perform_address(backend,
+inventory, work, on_progress, read_only=...)` for an `AddressChange` or a `SyncAllRequest`.
+
+Submodules: `checks`, `suggest`, `plan`, `sync_all`, `apply`, `perform`.
 """
 
 from tui.address.apply import (
@@ -30,6 +33,15 @@ from tui.address.checks import (
     check_removal,
     parse_prefix,
     subnets_in,
+)
+from tui.address.perform import (
+    AddressWork,
+    SyncAllRequest,
+    describe_work,
+    perform_address,
+    vnets_touched,
+    work_targets,
+    work_title,
 )
 from tui.address.plan import (
     AddressChange,
@@ -59,6 +71,7 @@ __all__ = [
     "AddressChange",
     "AddressOutcome",
     "AddressPlan",
+    "AddressWork",
     "Finding",
     "LinkToSync",
     "PairOutcome",
@@ -68,18 +81,24 @@ __all__ = [
     "Severity",
     "Suggestions",
     "SyncAllPlan",
+    "SyncAllRequest",
     "SyncAllResult",
     "apply_address_change",
     "check_new_prefix",
     "check_removal",
+    "describe_work",
     "links_pointing_at",
     "natural_length",
     "pairs_to_sync",
     "parse_prefix",
+    "perform_address",
     "plan_address_change",
     "plan_sync_all",
     "prefix_rows",
     "subnets_in",
     "suggest_prefixes",
     "sync_pairs",
+    "vnets_touched",
+    "work_targets",
+    "work_title",
 ]
