@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tui.sandbox import peerings, vnets
+from tui.sandbox import peerings, subnet_peering, vnets
 from tui.sandbox.builders import instance_view
 from tui.sandbox.store import SandboxStore, Tx
 
@@ -60,11 +60,11 @@ def set_address_space(store: SandboxStore, vnet_id: str, prefixes: list[str]) ->
 def allow_subnet_peering(store: SandboxStore, subscription: str, allowed: bool = True) -> None:
     """Register (or unregister) a subscription for subnet peering (the scenario flag)."""
     with store.write() as tx:
-        current = [s for s in json.loads(tx.meta(peerings.NOT_ALLOWLISTED_META) or "[]")
+        current = [s for s in json.loads(tx.meta(subnet_peering.NOT_ALLOWLISTED_META) or "[]")
                    if str(s).lower() != subscription.lower()]
         if not allowed:
             current.append(subscription)
-        tx.set_meta(peerings.NOT_ALLOWLISTED_META, json.dumps(current))
+        tx.set_meta(subnet_peering.NOT_ALLOWLISTED_META, json.dumps(current))
 
 
 def delete_vnet(store: SandboxStore, vnet_id: str) -> None:

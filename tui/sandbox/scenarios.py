@@ -107,7 +107,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.sandbox import peerings, vnets
+from tui.sandbox import peerings, subnet_peering, vnets
 from tui.sandbox.builders import Estate, rg_id, security_rule
 from tui.sandbox.control import peer
 from tui.sandbox.store import (
@@ -326,7 +326,7 @@ def _showcase(tx: Tx) -> Summary:
         "addressSpace": {"addressPrefixes": ["10.102.0.0/16", "10.112.0.0/16"]}}})
     _settle_vnet(tx, spoke2.id)
     # Subnet peering: allowed in Contoso Platform, not registered in AZ-303 Lab.
-    tx.set_meta(peerings.NOT_ALLOWLISTED_META, json.dumps([AZ303_SUBSCRIPTION]))
+    tx.set_meta(subnet_peering.NOT_ALLOWLISTED_META, json.dumps([AZ303_SUBSCRIPTION]))
     return Summary(
         "showcase", ["AZ-303 Lab", "Contoso Platform"], vnets=2 + 11, vms=2 + 10, peerings=8,
         notes=[
