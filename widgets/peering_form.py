@@ -31,7 +31,6 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
-from textual.widgets.selection_list import Selection
 
 from tui.model import (
     Inventory,
@@ -51,6 +50,7 @@ from tui.peering import (
 )
 from tui.peering.subnets import subnet_route
 from widgets.peering_typed import Confirm, TypedConfirmation
+from widgets.subnet_picker import SubnetPicker
 from widgets.tick_box import TickBox
 
 MAX_SHOWN = 200  # matches listed at once; typing narrows the rest
@@ -111,13 +111,6 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     PeeringForm .name { width: 1fr; margin: 0 2 0 0; }
     PeeringForm TickBox { width: 1fr; }
     PeeringForm #one-side { margin: 1 0 0 0; }
-    PeeringForm #subnet-row { height: auto; display: none; }
-    PeeringForm #subnet-row.-on { display: block; }
-    PeeringForm #subnet-row SelectionList {
-        width: 1fr; height: auto; max-height: 6; border: none; margin: 0 2 0 0;
-    }
-    PeeringForm #ipv6-only { display: none; }
-    PeeringForm #ipv6-only.-on { display: block; }
     PeeringForm #checks { margin: 1 0 0 0; }
     PeeringForm #problems { color: $error; }
     PeeringForm #notes { color: $warning; }
@@ -180,10 +173,7 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
             yield TickBox(Content(f"only create the link on {name}"), id="one-side")
             yield TickBox(Content("peer only these subnets (subnet peering)"),
                           id="subnet-mode")
-            with Horizontal(id="subnet-row"):
-                yield SelectionList[str](id="local-subnets")
-                yield SelectionList[str](id="remote-subnets")
-            yield TickBox(Content("IPv6 only (dual-stack subnets)"), id="ipv6-only")
+            yield SubnetPicker(id="subnets")
             yield TypedConfirmation(id="confirm-local")
             yield TypedConfirmation(id="confirm-remote")
             yield Static("", id="checks")
@@ -197,7 +187,7 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     def on_mount(self) -> None:
         list_ = self.query_one("#remote-list", OptionList)
         list_.can_focus = False  # the picker is driven from the search box
-        self._fill_subnets("#local-subnets", self.local, ())
+        self.picker.fill("local", self.local)
         if self._preset_subnets is not None:
             self._subnet_mode(True, self._preset_subnets)
         self._filter("")
@@ -280,7 +270,7 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
         if self._remote_filled != vnet.id:
             self._remote_filled = vnet.id
             keep = self._preset_subnets.remote if self._preset_subnets else ()
-            self._fill_subnets("#remote-subnets", vnet, keep)
+            self.picker.fill("remote", vnet, keep)
         if not self._names_edited:
             local_name, remote_name = default_names(self.local, vnet)
             back = vnet.peering_to(self.local.id)
@@ -355,43 +345,28 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     def subnet_mode(self) -> bool:
         return bool(self.query_one("#subnet-mode", Checkbox).value)
 
-    def _fill_subnets(self, selector: str, vnet: VirtualNetwork, ticked: tuple[str, ...]
-                      ) -> None:
-        chosen = {n.lower() for n in ticked}
-        box = self.query_one(selector, SelectionList)
-        box.clear_options()
-        box.add_options([
-            Selection(Text(f"{s.name}  {', '.join(s.address_prefixes)}"), s.name,
-                      s.name.lower() in chosen)
-            for s in vnet.subnets])
-        box.border_title = f"subnets of {vnet.name}"
+    @property
+    def picker(self) -> SubnetPicker:
+        return self.query_one(SubnetPicker)
 
     def _subnet_mode(self, on: bool, selection: SubnetSelection | None = None,
                      remote: VirtualNetwork | None = None) -> None:
         """Show (or hide) the subnet lists; tick `selection` when given."""
         if selection is not None:
             self._preset_subnets = selection
-            self._fill_subnets("#local-subnets", self.local, selection.local)
+            self.picker.fill("local", self.local, selection.local)
             if remote is not None:
                 self._remote_filled = remote.id
-                self._fill_subnets("#remote-subnets", remote, selection.remote)
-            with self.prevent(Checkbox.Changed):
-                self.query_one("#ipv6-only", Checkbox).value = selection.ipv6_only
+                self.picker.fill("remote", remote, selection.remote)
+            self.picker.set_ipv6_only(selection.ipv6_only)
         box = self.query_one("#subnet-mode", Checkbox)
         if box.value != on:
             with self.prevent(Checkbox.Changed):
                 box.value = on
-        self.query_one("#subnet-row").set_class(on, "-on")
-        self.query_one("#ipv6-only").set_class(on, "-on")
+        self.picker.set_class(on, "-on")
 
     def selection(self) -> SubnetSelection | None:
-        if not self.subnet_mode:
-            return None
-        local = tuple(self.query_one("#local-subnets", SelectionList).selected)
-        remote = tuple(self.query_one("#remote-subnets", SelectionList).selected) \
-            if self.remote else ()
-        return SubnetSelection(local, remote, bool(self.query_one("#ipv6-only",
-                                                                   Checkbox).value))
+        return self.picker.selection(self.remote is not None) if self.subnet_mode else None
 
     @on(SelectionList.SelectedChanged)
     def _subnets_changed(self) -> None:
