@@ -26,8 +26,11 @@ def main(argv: list[str]) -> int:
             rows.append(row)
             print(f"  {row.benchmark}: {row.case} done", file=sys.stderr, flush=True)
     print(format_table(rows))
-    print(f"\nCPU seconds, best of several runs; {machine()}")
-    return 0
+    print(f"\nBest of several runs (CPU seconds unless a row says wall); {machine()}")
+    missed = [r for r in rows if r.met is False]
+    for row in missed:
+        print(f"target missed: {row.benchmark}: {row.case} ({row.target})", file=sys.stderr)
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

@@ -19,7 +19,11 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Row:
-    """One case: our time against the baseline's, measured or extrapolated."""
+    """One case: our figure against the baseline's, measured or extrapolated.
+
+    The figures are seconds unless `unit` says otherwise (e.g. "requests"). A row with a
+    `target` says whether it was `met`; `python -m bench` fails when any row missed.
+    """
 
     benchmark: str
     case: str
@@ -27,11 +31,34 @@ class Row:
     baseline_seconds: float
     baseline_how: str  # "measured" or how it was extrapolated
     note: str = ""
+    unit: str = "s"
+    target: str = ""  # e.g. ">= 10x", "<= 30", "<= 2.2x growth"
+    met: bool | None = None  # None: no target
+    growth: bool = False  # the ratio is ours / baseline (how much it grew), not a speed-up
 
     @property
     def ratio(self) -> float:
-        """How many times faster than the baseline (baseline time / our time)."""
-        return self.baseline_seconds / self.seconds if self.seconds else float("inf")
+        """How many times faster (fewer) than the baseline: baseline / ours; with `growth`,
+        how many times larger ours is: ours / baseline."""
+        top, bottom = ((self.seconds, self.baseline_seconds) if self.growth
+                       else (self.baseline_seconds, self.seconds))
+        return top / bottom if bottom else float("inf")
+
+
+def measure_wall(fn: Callable[[], T], *, repeat: int = 3) -> tuple[float, float, T]:
+    """Best wall time of `repeat` runs, that run's CPU time, and a result.
+
+    For work that waits (requests with latency), where wall time is what a person sees;
+    the CPU time shows how much of it was work. The collector runs as usual: these are
+    whole commands, which it is part of.
+    """
+    best: tuple[float, float] = (float("inf"), 0.0)
+    result = None
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = fn()
+        best = min(best, (time.perf_counter() - wall, time.process_time() - cpu))
+    return best[0], best[1], result  # type: ignore[return-value]
 
 
 def measure(fn: Callable[[], T], *, repeat: int = 5, setup: Callable[[], object] | None = None
@@ -83,11 +110,21 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
+def format_value(value: float, unit: str) -> str:
+    return format_seconds(value) if unit == "s" else f"{value:,.0f} {unit}"
+
+
+def format_ratio(ratio: float) -> str:
+    return f"{ratio:,.0f}x" if ratio >= 10 else f"{ratio:.1f}x"
+
+
 def format_table(rows: list[Row]) -> str:
-    header = ("benchmark", "case", "ours", "baseline", "baseline is", "ratio", "note")
+    header = ("benchmark", "case", "ours", "baseline", "baseline is", "ratio", "target", "met",
+              "note")
     cells = [
-        (r.benchmark, r.case, format_seconds(r.seconds), format_seconds(r.baseline_seconds),
-         r.baseline_how, f"{r.ratio:,.0f}x" if r.ratio >= 10 else f"{r.ratio:.1f}x", r.note)
+        (r.benchmark, r.case, format_value(r.seconds, r.unit),
+         format_value(r.baseline_seconds, r.unit), r.baseline_how, format_ratio(r.ratio),
+         r.target, {True: "yes", False: "NO", None: ""}[r.met], r.note)
         for r in rows
     ]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(header)]

@@ -34,6 +34,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("VNETTUI_SANDBOX_FAULTS", json.dumps(FAST))
     monkeypatch.delenv("VNETTUI_SANDBOX_STATE", raising=False)
     # Keep Azure SDK settings of the machine (a real cloud, a proxy) out of tests.

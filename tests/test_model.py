@@ -1,11 +1,15 @@
 """The model's contract: ids compare as Azure compares them, lookups find by any casing."""
 
 from tui.model import (
+    ALL_KINDS,
     Inventory,
+    Kind,
+    LoadError,
     NetworkInterface,
     PeeringState,
     PowerState,
     ResourceId,
+    Subscription,
     SyncLevel,
     VirtualMachine,
     VirtualNetwork,
@@ -39,6 +43,10 @@ def test_enums_parse_what_azure_sends() -> None:
     assert SyncLevel.parse("LocalNotInSync") is SyncLevel.LOCAL_NOT_IN_SYNC
     assert PowerState.parse("PowerState/deallocated") is PowerState.DEALLOCATED
     assert PowerState.parse("VM running") is PowerState.RUNNING
+    assert PeeringState.parse("Bogus") is PeeringState.UNKNOWN
+    assert SyncLevel.parse(None) is SyncLevel.FULLY_IN_SYNC
+    assert SyncLevel.parse("Bogus") is SyncLevel.UNKNOWN
+    assert PowerState.parse(None) is PowerState.UNKNOWN
 
 
 def test_inventory_lookups_ignore_case() -> None:
@@ -56,3 +64,22 @@ def test_inventory_lookups_ignore_case() -> None:
     assert vm.private_ip == "10.1.0.4"
     assert vm.vnet_id == VNET
     assert inventory.vms_in(VNET.lower()) == [vm]
+    assert inventory.vms_in(VNET + "/other") == []
+
+
+def test_subscriptions_errors_and_vnets_per_subscription_by_any_casing() -> None:
+    vnet = VirtualNetwork(VNET, "vnet1", "RG", "SUB", "westeurope", ("10.1.0.0/16",))
+    first, twin = Subscription("SUB", "Prod"), Subscription("sub", "Twin")
+    error = LoadError("Other", "AuthorizationFailed", "no")
+    inventory = Inventory(subscriptions=(first, twin), vnets=(vnet,), errors=(error,),
+                          kinds=frozenset({Kind.VNETS}))
+    assert inventory.subscription("sub") is first  # the first of equal ids, as listed
+    assert inventory.subscription("nope") is None
+    assert inventory.vnets_in("Sub") == [vnet]
+    assert inventory.vnets_in("other") == []
+    assert inventory.error_for("OTHER") is error
+    assert inventory.error_for("SUB") is None
+    replaced = inventory.with_vnet(vnet)
+    assert replaced.kinds == {Kind.VNETS}
+    assert replaced.vnet(VNET) is vnet
+    assert Inventory().kinds == ALL_KINDS

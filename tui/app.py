@@ -18,25 +18,26 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from tui import textual_private
 from tui.errors import AuthError, VnettuiError
-from tui.explorer.cloud import Cloud
 from tui.explorer.screen import ExplorerScreen
 from tui.settings import Settings
-from widgets.activity_screen import ActivityScreen
-from widgets.check_screen import CheckScreen
-from widgets.conflicts_screen import ConflictsScreen
-from widgets.device_code_screen import DeviceCodeScreen
 from widgets.palette import JumpProvider, JumpTarget
-from widgets.signin_screen import Choice, SignInScreen
 from widgets.style import no_colour_theme
 
 if TYPE_CHECKING:
     from tui.azure.auth import DeviceCodePrompt
+    from tui.explorer.cloud import Cloud
+    from widgets.activity_screen import ActivityScreen
+    from widgets.check_screen import CheckScreen
+    from widgets.conflicts_screen import ConflictsScreen
+    from widgets.device_code_screen import DeviceCodeScreen
+    from widgets.signin_screen import Choice
+
+# Modals are imported where they are opened: nothing but the explorer before the first frame.
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,8 @@ class VnetTuiApp(App[int]):
         self.call_later(self._push_device_code, prompt)
 
     def _push_device_code(self, prompt: DeviceCodePrompt) -> None:
+        from widgets.device_code_screen import DeviceCodeScreen
+
         self._close_device_code(signed_in=False)  # a newer code replaces an older one
         screen = DeviceCodeScreen(prompt.url, prompt.code, prompt.expires_on)
         self._device_code = screen
@@ -160,6 +163,8 @@ class VnetTuiApp(App[int]):
 
     def show_sign_in(self, error: BaseException) -> None:
         """Signing in failed: say what was tried and offer the ways forward."""
+        from widgets.signin_screen import SignInScreen
+
         self._close_device_code(signed_in=False)
         log.warning("sign-in failed: %s", error)
         if isinstance(self.screen, SignInScreen):
@@ -186,23 +191,34 @@ class VnetTuiApp(App[int]):
 
     # --- modals speak to the explorer through the app ------------------------------------
 
-    @on(CheckScreen.Changed)
-    def _check_changed(self) -> None:
+    # (Handlers by name, so the modules of these screens load only when one opens.)
+
+    def on_check_screen_changed(self, event: CheckScreen.Changed) -> None:
+        from widgets.check_screen import CheckScreen
+
         if isinstance(self.screen, CheckScreen):
             self.explorer.answer_check(self.screen)
 
-    @on(CheckScreen.ProbeRequested)
-    def _probe_requested(self, event: CheckScreen.ProbeRequested) -> None:
+    def on_check_screen_probe_requested(self, event: CheckScreen.ProbeRequested) -> None:
+        from widgets.check_screen import CheckScreen
+
         if isinstance(self.screen, CheckScreen):
             self.explorer.request_probe(self.screen, event.request)
 
-    @on(ConflictsScreen.FreeRangeRequested)
-    def _free_range(self, event: ConflictsScreen.FreeRangeRequested) -> None:
-        if isinstance(self.screen, ConflictsScreen):
-            self.explorer.free_range(self.screen, event.prefix_length)
+    def on_conflicts_screen_free_range_requested(
+        self, event: ConflictsScreen.FreeRangeRequested
+    ) -> None:
+        from widgets.conflicts_screen import ConflictsScreen
 
-    @on(ActivityScreen.RefreshRequested)
-    def _activity_refresh(self) -> None:
+        if isinstance(self.screen, ConflictsScreen):
+            self.explorer.free_range(self.screen, event.prefix_length, event.within,
+                                     event.peerable)
+
+    def on_activity_screen_refresh_requested(
+        self, event: ActivityScreen.RefreshRequested
+    ) -> None:
+        from widgets.activity_screen import ActivityScreen
+
         if isinstance(self.screen, ActivityScreen):
             self.explorer.refresh_activity(self.screen)
 

@@ -89,6 +89,8 @@ def global_options(suppress: bool) -> argparse.ArgumentParser:
                    help="config file (default: the XDG config dir)")
     g.add_argument("--no-mouse", action="store_true", default=default or False,
                    help="leave the mouse to the terminal, so text can be selected")
+    g.add_argument("--no-cache", action="store_true", default=default or False,
+                   help="explorer: do not paint the last inventory at start, nor save it")
     return parser
 
 
@@ -124,6 +126,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         interval=args.interval or 5.0,
         config_path=args.config,
         mouse=not args.no_mouse,
+        cache=not args.no_cache,
     )
     return merge(load_config(args.config), cli, given)
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 from typing import TypeVar
 
 _T = TypeVar("_T")
@@ -74,10 +75,7 @@ class PeeringState(enum.StrEnum):
 
     @classmethod
     def parse(cls, value: str | None) -> PeeringState:
-        for member in cls:
-            if value and member.value.lower() == value.lower():
-                return member
-        return cls.UNKNOWN
+        return _PEERING_STATES.get(value.lower(), cls.UNKNOWN) if value else cls.UNKNOWN
 
 
 class SyncLevel(enum.StrEnum):
@@ -89,11 +87,13 @@ class SyncLevel(enum.StrEnum):
 
     @classmethod
     def parse(cls, value: str | None) -> SyncLevel:
-        for member in cls:
-            if value and member.value.lower() == value.lower():
-                return member
         # A peering without the field (older api-versions) is treated as in sync.
-        return cls.FULLY_IN_SYNC if not value else cls.UNKNOWN
+        return _SYNC_LEVELS.get(value.lower(), cls.UNKNOWN) if value else cls.FULLY_IN_SYNC
+
+
+# Parsed by dict: tens of thousands of peerings are mapped per inventory load.
+_PEERING_STATES = {m.value.lower(): m for m in PeeringState}
+_SYNC_LEVELS = {m.value.lower(): m for m in SyncLevel}
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,10 +215,10 @@ class PowerState(enum.StrEnum):
     def parse(cls, code: str | None) -> PowerState:
         """Accept `PowerState/running`, `running` or `VM running`."""
         text = (code or "").lower().rsplit("/", 1)[-1].removeprefix("vm ").strip()
-        for member in cls:
-            if member.value == text:
-                return member
-        return cls.UNKNOWN
+        return _POWER_STATES.get(text, cls.UNKNOWN)
+
+
+_POWER_STATES = {m.value: m for m in PowerState}
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,9 +319,28 @@ class SubscriptionStatus:
     read_only: bool = False  # no writes to it (the config file or --read-only)
 
 
-@dataclass(frozen=True)
+class Kind(enum.StrEnum):
+    """What an inventory can hold, read per kind: a command loads only the kinds it needs
+    (`list vms` reads no VNets, `conflicts` no VMs). A VNet comes with its subnets and
+    peerings (ARM lists them inside it); a VM with its NICs and power state."""
+
+    VNETS = "vnets"
+    VMS = "vms"
+    NSGS = "nsgs"
+    ROUTE_TABLES = "routeTables"
+
+
+ALL_KINDS: frozenset[Kind] = frozenset(Kind)
+
+
+@dataclass(frozen=True, repr=False)
 class Inventory:
-    """Everything loaded, with lookups by id. Built once per load; never mutated."""
+    """Everything loaded, with lookups by id. Built once per load; never mutated.
+
+    `kinds` says what was read: a kind not in it is empty because it was not asked for,
+    not because the subscriptions hold none. Every lookup is a dict access, built on first
+    use, so code that looks things up per row stays linear at 50,000 VNets.
+    """
 
     subscriptions: tuple[Subscription, ...] = ()
     vnets: tuple[VirtualNetwork, ...] = ()
@@ -330,13 +349,52 @@ class Inventory:
     route_tables: tuple[RouteTable, ...] = ()
     errors: tuple[LoadError, ...] = ()
     loaded_at: datetime | None = None
-    _index: dict[ResourceId, object] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    kinds: frozenset[Kind] = ALL_KINDS
 
-    def __post_init__(self) -> None:
+    @cached_property
+    def _index(self) -> dict[ResourceId, object]:
+        index: dict[ResourceId, object] = {}
         for group in (self.vnets, self.vms, self.nsgs, self.route_tables):
-            self._index.update((item.id, item) for item in group)
+            index.update((item.id, item) for item in group)
+        return index
+
+    @cached_property
+    def _subscriptions(self) -> dict[str, Subscription]:
+        found: dict[str, Subscription] = {}
+        for sub in self.subscriptions:
+            found.setdefault(sub.id.lower(), sub)
+        return found
+
+    @cached_property
+    def _vnets_by_subscription(self) -> dict[str, list[VirtualNetwork]]:
+        found: dict[str, list[VirtualNetwork]] = {}
+        for vnet in self.vnets:
+            found.setdefault(vnet.subscription_id.lower(), []).append(vnet)
+        return found
+
+    @cached_property
+    def _vms_by_vnet(self) -> dict[ResourceId, list[VirtualMachine]]:
+        found: dict[ResourceId, list[VirtualMachine]] = {}
+        for vm in self.vms:
+            vnet_id = vm.vnet_id
+            if vnet_id is not None:
+                found.setdefault(vnet_id, []).append(vm)
+        return found
+
+    @cached_property
+    def _errors(self) -> dict[str, LoadError]:
+        found: dict[str, LoadError] = {}
+        for error in self.errors:
+            found.setdefault(error.subscription_id.lower(), error)
+        return found
+
+    def __repr__(self) -> str:
+        # Counts, not contents: a repr of 50,000 VNets takes a second to build (asyncio.run
+        # in Python 3.11 builds one of its main task's result on the way out).
+        counts = ", ".join(f"{name}={len(getattr(self, name))}" for name in (
+            "subscriptions", "vnets", "vms", "nsgs", "route_tables", "errors"))
+        kinds = sorted(k.value for k in self.kinds)
+        return f"Inventory({counts}, kinds={kinds}, loaded_at={self.loaded_at})"
 
     def _get(self, kind: type[_T], item_id: str | None) -> _T | None:
         item = self._index.get(rid(item_id)) if item_id else None
@@ -355,16 +413,16 @@ class Inventory:
         return self._get(RouteTable, table_id)
 
     def subscription(self, sub_id: str) -> Subscription | None:
-        return next((s for s in self.subscriptions if s.id.lower() == sub_id.lower()), None)
+        return self._subscriptions.get(sub_id.lower())
 
     def vnets_in(self, sub_id: str) -> list[VirtualNetwork]:
-        return [v for v in self.vnets if v.subscription_id.lower() == sub_id.lower()]
+        return list(self._vnets_by_subscription.get(sub_id.lower(), ()))
 
     def vms_in(self, vnet_id: str) -> list[VirtualMachine]:
-        return [vm for vm in self.vms if vm.vnet_id == vnet_id]
+        return list(self._vms_by_vnet.get(rid(vnet_id), ()))
 
     def error_for(self, sub_id: str) -> LoadError | None:
-        return next((e for e in self.errors if e.subscription_id.lower() == sub_id.lower()), None)
+        return self._errors.get(sub_id.lower())
 
     def reverse_of(self, peering: Peering) -> Peering | None:
         """The link on the remote VNet that points back at this peering's VNet."""
@@ -373,11 +431,7 @@ class Inventory:
 
     def with_vnet(self, vnet: VirtualNetwork) -> Inventory:
         """A copy with one VNet replaced (after its peerings were re-read)."""
-        vnets = tuple(vnet if v.id == vnet.id else v for v in self.vnets)
-        return Inventory(
-            self.subscriptions, vnets, self.vms, self.nsgs, self.route_tables,
-            self.errors, self.loaded_at,
-        )
+        return replace(self, vnets=tuple(vnet if v.id == vnet.id else v for v in self.vnets))
 
 
 def ids(items: Iterable[ResourceId | str]) -> set[ResourceId]:

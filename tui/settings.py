@@ -22,6 +22,7 @@ class Settings:
     interval: float = 5.0
     config_path: Path | None = None
     mouse: bool = True
+    cache: bool = True  # the explorer paints the last inventory at start, then refreshes
     theme: str | None = None
     # From the config file (tui.config.merge): ids or display names, as written there.
     read_only_subscriptions: tuple[str, ...] = ()

@@ -17,11 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from tui import audit
 from tui.audit import AuditEntry
+from widgets.dialog import DialogScreen
 from widgets.style import BAD_STYLE, BUSY_STYLE, DIM_STYLE, OK_STYLE, WARN_STYLE, plain
 
 _RESULT_STYLE = {
@@ -96,14 +96,11 @@ def entry_detail(entry: AuditEntry) -> Text:
     return text
 
 
-class ActivityScreen(ModalScreen[None]):
+class ActivityScreen(DialogScreen[None]):
     """The audit log as a table, newest first; `r` re-reads it, `esc` closes."""
 
     DEFAULT_CSS = """
-    ActivityScreen { align: center middle; }
-    ActivityScreen > Vertical {
-        width: 95%; height: 90%; border: thick $accent; background: $surface;
-    }
+    ActivityScreen #activity-view { width: 95%; height: 90%; max-height: 90%; padding: 0; }
     ActivityScreen #activity-table { height: 1fr; }
     ActivityScreen #activity-detail {
         height: auto; max-height: 7; padding: 0 1; border-top: solid $panel;
@@ -126,7 +123,7 @@ class ActivityScreen(ModalScreen[None]):
         self.source = source  # where the log lives, shown in the border
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="activity-view") as body:
+        with Vertical(id="activity-view", classes="dialog") as body:
             body.border_title = "Activity: every write vnettui sent or refused"
             body.border_subtitle = "r refresh · esc close"
             table: DataTable[Text] = DataTable(

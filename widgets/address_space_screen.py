@@ -13,7 +13,7 @@ Keys: type a prefix in the field (checked as you type; `/20` lists free blocks o
 size), enter adds it; tab to the suggestions, enter picks one; tab to the prefixes,
 `delete` or `-` marks the highlighted one for removal (only when it holds no subnet) or drops
 a pending addition; space toggles "sync every affected link"; ctrl+s or Apply dismisses
-with the change; ctrl+y copies the az commands; esc cancels.
+with the change; ctrl+y copies the az commands (DialogScreen); esc cancels.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -41,6 +40,7 @@ from tui.address import (
     suggest_prefixes,
 )
 from tui.model import Inventory, VirtualNetwork
+from widgets.dialog import DialogScreen
 from widgets.peering_typed import Confirm, TypedConfirmation
 from widgets.tick_box import TickBox
 
@@ -48,16 +48,11 @@ _LENGTH = re.compile(r"^/(\d{1,2})$")
 SUGGESTED = 5
 
 
-class AddressSpaceScreen(ModalScreen[AddressChange | None]):
+class AddressSpaceScreen(DialogScreen[AddressChange | None]):
     """Plan a change to `vnet`'s address space; dismissed with an `AddressChange` or None."""
 
     DEFAULT_CSS = """
-    AddressSpaceScreen { align: center middle; }
-    AddressSpaceScreen #dialog {
-        overflow-y: auto;
-        width: 100; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
+    AddressSpaceScreen #dialog { width: 100; padding: 0 1; }
     AddressSpaceScreen .heading { color: $text-muted; }
     AddressSpaceScreen #prefixes { height: auto; max-height: 8; border: none; }
     AddressSpaceScreen #add-row { height: auto; }
@@ -67,15 +62,13 @@ class AddressSpaceScreen(ModalScreen[AddressChange | None]):
     AddressSpaceScreen #suggestions { height: auto; max-height: 5; border: none; }
     AddressSpaceScreen #checks { height: auto; }
     AddressSpaceScreen #links { height: auto; }
-    AddressSpaceScreen #commands { color: $text-muted; text-wrap: wrap; height: auto; }
-    AddressSpaceScreen #buttons { height: auto; align-horizontal: right; }
-    AddressSpaceScreen #buttons Button { margin: 0 0 0 2; }
+    AddressSpaceScreen #commands { height: auto; }
+    AddressSpaceScreen #buttons { margin: 0; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="vnettui.address.cancel"),
         Binding("ctrl+s", "apply", "Apply", id="vnettui.address.apply"),
-        Binding("ctrl+y", "copy_commands", "Copy az", id="vnettui.address.copy"),
         Binding("delete,minus", "remove", "Remove prefix", id="vnettui.address.remove",
                 show=False),
     ]
@@ -97,7 +90,7 @@ class AddressSpaceScreen(ModalScreen[AddressChange | None]):
     def compose(self) -> ComposeResult:
         sub = self.inventory.subscription(self.vnet.subscription_id)
         where = f"{sub.name} / " if sub else ""
-        with Vertical(id="dialog") as dialog:
+        with Vertical(id="dialog", classes="dialog") as dialog:
             dialog.border_title = f"Address space of {self.vnet.name}"
             yield Static(Text(f"{where}{self.vnet.resource_group} · {self.vnet.location}"),
                          classes="heading")
@@ -294,12 +287,3 @@ class AddressSpaceScreen(ModalScreen[AddressChange | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-    def action_copy_commands(self) -> None:
-        """The equivalent az commands, whole, to the clipboard (OSC 52)."""
-        text = str(self.query_one("#commands", Static).content)
-        if text:
-            self.app.copy_to_clipboard(text)
-            self.notify("The az commands are on the clipboard.", markup=False)
-        else:
-            self.notify("Nothing to copy yet: add or remove a prefix first.", markup=False)

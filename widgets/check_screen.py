@@ -20,12 +20,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static
 
 from tui import probe
 from tui.model import ProbeResult, VirtualMachine
+from widgets.dialog import DialogScreen
 from widgets.style import BAD_STYLE, DIM_STYLE, OK_STYLE, WARN_STYLE, plain
 
 PROTOCOLS = (("TCP", "tcp"), ("UDP", "udp"), ("Any", "any"))
@@ -121,8 +121,22 @@ def parse_port(text: str) -> int | None:
     return port if 0 < port < 65536 else None
 
 
-class CheckScreen(ModalScreen[tuple[str, str] | None]):
+class CheckScreen(DialogScreen[tuple[str, str] | None]):
     """The connectivity question and its live answer. Esc closes."""
+
+    DEFAULT_CSS = """
+    CheckScreen #check-body { width: 90%; max-width: 110; max-height: 90%; padding: 0 1; }
+    CheckScreen .check-row { height: auto; }
+    CheckScreen .check-label { width: 14; padding: 1 1 0 0; }
+    CheckScreen #check-dest { width: 1fr; }
+    CheckScreen #check-port { width: 12; }
+    CheckScreen #check-protocol { width: 14; }
+    CheckScreen #check-problem { height: auto; }
+    CheckScreen #check-result { height: auto; margin: 1 0; }
+    CheckScreen #check-probe-button { margin: 0; }
+    CheckScreen #check-probe { height: auto; margin: 0 0 1 0; }
+    CheckScreen #check-probe.disagrees { border-left: thick $warning; padding-left: 1; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="vnettui.check_close"),
@@ -168,7 +182,7 @@ class CheckScreen(ModalScreen[tuple[str, str] | None]):
         self.probe_disagrees = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="check-body") as body:
+        with Vertical(id="check-body", classes="dialog") as body:
             body.border_title = f"Connectivity from {self.source.name}"
             body.border_subtitle = "enter · p peers · n probes · esc closes"
             with Horizontal(classes="check-row"):
@@ -201,7 +215,7 @@ class CheckScreen(ModalScreen[tuple[str, str] | None]):
         """enter leaves the field, so the screen's keys (p, n) are one press away."""
         event.stop()
         self._ask()
-        self.focus_next()
+        self.query_one("#check-probe-button").focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()

@@ -14,9 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from widgets.dialog import DialogScreen
 from widgets.resource_table import ResourceTable, TableRow
 from widgets.style import BAD_STYLE, DIM_STYLE, OK_STYLE, plain
 
@@ -47,8 +47,37 @@ def conflict_rows(entries: Sequence[ConflictEntry]) -> list[TableRow]:
     return rows
 
 
-class ConflictsScreen(ModalScreen[str | None]):
+def parse_free_query(text: str) -> tuple[int, tuple[str, ...], str | None] | str:
+    """`24`, `24 within 10.0.0.0/8,172.16.0.0/12`, `24 peerable hub-vnet`: the size, the
+    ranges to search and the VNet to stay peerable with; or what is wrong."""
+    words = text.replace("/", " ", 1).split() if text.strip().startswith("/") else text.split()
+    if not words or not words[0].isdigit() or not 8 <= int(words[0]) <= 29:
+        return "Give a prefix length from 8 to 29, then optionally within CIDR, peerable VNET."
+    within: tuple[str, ...] = ()
+    peerable: str | None = None
+    rest = words[1:]
+    while rest:
+        word = rest.pop(0).casefold()
+        if word == "within" and rest:
+            within += tuple(c for c in rest.pop(0).split(",") if c)
+        elif word in ("peerable", "peerable-with") and rest:
+            peerable = rest.pop(0)
+        else:
+            return f"Not understood: {word!r}. Try: 24 within 10.0.0.0/8 peerable hub-vnet"
+    return int(words[0]), within, peerable
+
+
+class ConflictsScreen(DialogScreen[str | None]):
     """Dismisses with the lower-cased id of the VNet to jump to, or None."""
+
+    DEFAULT_CSS = """
+    ConflictsScreen #conflicts-body { width: 90%; max-width: 110; max-height: 90%; padding: 0 1; }
+    ConflictsScreen #conflicts-table { height: auto; max-height: 20; }
+    ConflictsScreen #free-row { height: auto; }
+    ConflictsScreen #free-label { padding: 1 0 0 0; }
+    ConflictsScreen #free-length { width: 10; }
+    ConflictsScreen #free-result, ConflictsScreen #conflicts-empty { height: auto; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="vnettui.conflicts_close"),
@@ -56,16 +85,22 @@ class ConflictsScreen(ModalScreen[str | None]):
     ]
 
     class FreeRangeRequested(Message):
-        def __init__(self, prefix_length: int) -> None:
+        """Free /prefix_length blocks, inside `within` (CIDRs) and, with `peerable`, also
+        clear of that VNet's peers (the CLI's `free --within --peerable-with`)."""
+
+        def __init__(self, prefix_length: int, within: tuple[str, ...] = (),
+                     peerable: str | None = None) -> None:
             super().__init__()
             self.prefix_length = prefix_length
+            self.within = within
+            self.peerable = peerable
 
     def __init__(self, entries: Sequence[ConflictEntry]) -> None:
         super().__init__()
         self._entries = list(entries)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="conflicts-body") as body:
+        with Vertical(id="conflicts-body", classes="dialog") as body:
             groups = len({e.group for e in self._entries})
             body.border_title = (
                 f"Overlapping address spaces: {groups} group" + ("s" if groups != 1 else "")
@@ -83,7 +118,8 @@ class ConflictsScreen(ModalScreen[str | None]):
             )
             with Horizontal(id="free-row"):
                 yield Label("Free range of size /", id="free-label")
-                yield Input("24", id="free-length", restrict=r"[0-9]*", max_length=3)
+                yield Input("24", id="free-length",
+                            placeholder="24 [within 10.0.0.0/8] [peerable hub-vnet]")
             yield Static("", id="free-result")
 
     def on_mount(self) -> None:
@@ -103,13 +139,13 @@ class ConflictsScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        text = event.value.strip()
         result = self.query_one("#free-result", Static)
-        if not text.isdigit() or not 8 <= int(text) <= 29:
-            result.update(Text("Give a prefix length from 8 to 29.", style=BAD_STYLE))
+        query = parse_free_query(event.value)
+        if isinstance(query, str):
+            result.update(Text(query, style=BAD_STYLE))
             return
         result.update(Text("searching…", style=DIM_STYLE))
-        self.post_message(self.FreeRangeRequested(int(text)))
+        self.post_message(self.FreeRangeRequested(*query))
 
     def show_free(self, prefix_length: int, ranges: Sequence[str] | str) -> None:
         """Free blocks found for /prefix_length, or a sentence why there are none."""

@@ -1,8 +1,9 @@
 """Details of the selected VNet: subnets, every peering with both directions, and its VMs.
 
-The peerings are a table (one 3-line row per link) so `d`, `s` and `e` have a cursor to act
+The peerings are a table (one 4-line row per link) so `d`, `s` and `e` have a cursor to act
 on: line one is this link and its state, line two the link coming back from the remote
-VNet and *its* state, line three this link's settings.
+VNet and *its* state, line three the remote's address space and subscription, line four
+the sync level and this link's settings.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.model import Inventory, Peering, VirtualNetwork
+from tui.model import Inventory, Peering, Subscription, VirtualNetwork
 from widgets.resource_table import ResourceTable, TableRow
 from widgets.style import (
     BAD_STYLE,
@@ -48,38 +49,68 @@ STATE_WIDTH = 15  # "✗ Disconnected" and a space: states first, so names may b
 
 
 def peering_rows(vnet: VirtualNetwork, inventory: Inventory) -> list[TableRow]:
-    """One 3-line row per link: this link, the link coming back, then sync and settings.
+    """One 4-line row per link, the columns the Portal shows, as lines:
 
+    this link and its state; the link coming back and *its* state; the remote VNet's
+    address space and, when it differs, its subscription (and tenant); then the sync level
+    in words, the settings, and the provisioning state while a write is settling.
     States lead each line (their width is fixed), so a narrow pane cuts names, not states.
     """
     rows = []
+    here_sub = inventory.subscription(vnet.subscription_id)
     for peering in vnet.peerings:
         there, here = _left_parts(peering, inventory)
         back = inventory.reverse_of(peering)
-        line1 = state_text(peering)
-        line1.pad_right(STATE_WIDTH - line1.cell_len)
+        line1 = _state_cell(state_text(peering))
         line1.append_text(there)
         if back is not None:
-            line2 = state_text(back)
+            line2 = _state_cell(state_text(back))
         elif inventory.vnet(peering.remote_vnet_id) is not None:
-            line2 = Text("✗ missing", style=BAD_STYLE)
+            line2 = _state_cell(Text("✗ missing", style=BAD_STYLE))
         else:
-            line2 = Text("? unknown", style=DIM_STYLE)
-        line2.pad_right(STATE_WIDTH - line2.cell_len)
+            line2 = _state_cell(Text("? unknown", style=DIM_STYLE))
         line2.append_text(here)
         line3 = Text(" " * STATE_WIDTH)
-        line3.append_text(sync_text(peering))
+        line3.append_text(_remote_text(peering, inventory, here_sub))
+        line4 = Text(" " * STATE_WIDTH)
+        line4.append_text(sync_text(peering))
         if back is not None and back.needs_sync:
-            line3.append(" (back: ", style=DIM_STYLE)
-            line3.append_text(sync_text(back))
-            line3.append(")", style=DIM_STYLE)
-        line3.append(" · ", style=DIM_STYLE)
-        line3.append_text(flags_text(peering))
-        cell = Text("\n").join([line1, line2, line3])
+            line4.append(" (back: ", style=DIM_STYLE)
+            line4.append_text(sync_text(back))
+            line4.append(")", style=DIM_STYLE)
+        line4.append(" · ", style=DIM_STYLE)
+        line4.append_text(flags_text(peering))
+        if peering.provisioning_state.casefold() not in ("succeeded", ""):
+            line4.append(f" · {peering.provisioning_state}", style=WARN_STYLE)
+        cell = Text("\n").join([line1, line2, line3, line4])
         cell.no_wrap = True
         cell.overflow = "ellipsis"
-        rows.append(TableRow(peering.id.casefold(), (cell,), height=3))
+        rows.append(TableRow(peering.id.casefold(), (cell,), height=4))
     return rows
+
+
+def _state_cell(state: Text) -> Text:
+    """The state in its fixed-width column; what follows does not inherit its colour."""
+    cell = Text()
+    cell.append_text(state)
+    cell.pad_right(STATE_WIDTH - cell.cell_len)
+    return cell
+
+
+def _remote_text(peering: Peering, inventory: Inventory, here: Subscription | None) -> Text:
+    """The remote VNet's address space, and where it lives when that is elsewhere."""
+    remote = inventory.vnet(peering.remote_vnet_id)
+    prefixes = (remote.address_prefixes if remote else ()) or \
+        peering.remote_vnet_address_prefixes or peering.remote_address_prefixes
+    text = Text(", ".join(prefixes) or "address space unknown", style=DIM_STYLE)
+    sub_id = peering.remote_vnet_id.subscription_id
+    if here is None or sub_id.casefold() != here.id.casefold():
+        sub = inventory.subscription(sub_id)
+        text.append(" · ", style=DIM_STYLE)
+        text.append_text(plain(sub.name if sub else f"subscription {sub_id}", DIM_STYLE))
+        if sub and here and sub.tenant_id and sub.tenant_id != here.tenant_id:
+            text.append(f" · tenant {sub.tenant_id}", style=WARN_STYLE)
+    return text
 
 
 def summary(vnet: VirtualNetwork, inventory: Inventory, overlaps: Collection[str]) -> Text:

@@ -15,19 +15,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from widgets.dialog import DialogScreen
 
-class DeviceCodeScreen(ModalScreen[bool]):
+
+class DeviceCodeScreen(DialogScreen[bool]):
     """Dismisses with True when signed in, False when the person closes it."""
 
     DEFAULT_CSS = """
-    DeviceCodeScreen { align: center middle; }
-    DeviceCodeScreen > Vertical {
-        width: 64; height: auto; padding: 1 2;
-        border: thick $accent; background: $surface;
-    }
+    DeviceCodeScreen .dialog { width: 64; }
     DeviceCodeScreen #device-code { text-style: bold; color: $accent; padding: 1 0; }
     DeviceCodeScreen .hint { color: $text-muted; }
     """
@@ -46,7 +43,7 @@ class DeviceCodeScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         # Text objects, not markup: the URL and code come from the network.
-        with Vertical():
+        with Vertical(classes="dialog"):
             yield Label(Text("Sign in to Azure", style="bold"))
             yield Static(Text(f"Open {self.url} in a browser on any device and enter:"))
             yield Static(Text(self.code), id="device-code")

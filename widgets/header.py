@@ -55,6 +55,9 @@ def header_text(info: HeaderInfo) -> Text:
         text.append(" ")
         text.append(" READ-ONLY ", style=f"bold reverse {WARN_STYLE}")
     if info.activity:
+        if info.age.startswith("cached"):  # what is shown is the last run's, say how old
+            text.append_text(sep)
+            text.append(info.age, style=WARN_STYLE)
         text.append_text(sep)
         text.append_text(plain(info.activity, WARN_STYLE))
     elif info.age:

@@ -11,8 +11,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from widgets.dialog import DialogScreen
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,13 @@ def help_table(entries: Sequence[HelpEntry]) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DialogScreen[None]):
     """A modal list of keys; any of esc, q or ? closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen #help-body { width: 76; max-width: 90%; max-height: 90%; padding: 0 2; }
+    HelpScreen #help-table { width: auto; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "dismiss", "Close", id="vnettui.help_close"),
@@ -49,7 +55,7 @@ class HelpScreen(ModalScreen[None]):
         self._entries = list(entries)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body") as body:
+        with VerticalScroll(id="help-body", classes="dialog") as body:
             body.border_title = "Keys"
             body.border_subtitle = "esc closes · ctrl+p finds any action or VNet"
             yield Static(help_table(self._entries), id="help-table")

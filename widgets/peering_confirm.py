@@ -16,37 +16,27 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.model import Inventory, Peering
 from tui.peering import DeletePlan, DeleteRequest, plan_delete
+from widgets.dialog import DialogScreen
 from widgets.peering_typed import Confirm, TypedConfirmation
 from widgets.tick_box import TickBox
 
 
-class DeletePeeringConfirm(ModalScreen[DeleteRequest | None]):
+class DeletePeeringConfirm(DialogScreen[DeleteRequest | None]):
     """"Delete 1and2 on vnet1? The link 2and1 on vnet2 will become Disconnected..."."""
 
     DEFAULT_CSS = """
-    DeletePeeringConfirm { align: center middle; }
-    DeletePeeringConfirm #dialog {
-        overflow-y: auto;
-        width: 80; max-width: 100%; height: auto; border: round $error;
-        background: $surface; padding: 1 2;
-    }
+    DeletePeeringConfirm #dialog { width: 80; }
     DeletePeeringConfirm #question { text-style: bold; }
     DeletePeeringConfirm #consequence { margin: 1 0; }
-    DeletePeeringConfirm #problems { color: $error; }
-    DeletePeeringConfirm #commands { color: $text-muted; margin: 1 0 0 0;
-        text-wrap: wrap; }
-    DeletePeeringConfirm #buttons { height: auto; align-horizontal: right; margin: 1 0 0 0; }
-    DeletePeeringConfirm #buttons Button { margin: 0 0 0 2; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "cancel", "Cancel", id="vnettui.delete.cancel"),
-        Binding("c,ctrl+y", "copy_commands", "Copy az", id="vnettui.delete.copy"),
+        Binding("c", "copy_commands", "Copy az", id="vnettui.delete.copy"),
         Binding("y", "delete", "Delete", show=False, id="vnettui.delete.confirm"),
     ]
 
@@ -59,7 +49,7 @@ class DeletePeeringConfirm(ModalScreen[DeleteRequest | None]):
 
     def compose(self) -> ComposeResult:
         plan = self.plan
-        with Vertical(id="dialog") as dialog:
+        with Vertical(id="dialog", classes="dialog -danger") as dialog:
             dialog.border_title = "Delete peering"
             yield Static(plan.question(), id="question", markup=False)
             yield Static(plan.consequence(), id="consequence", markup=False)
@@ -116,9 +106,3 @@ class DeletePeeringConfirm(ModalScreen[DeleteRequest | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def action_copy_commands(self) -> None:
-        """The equivalent az commands, whole, to the clipboard (OSC 52)."""
-        text = str(self.query_one("#commands", Static).content)
-        if text:
-            self.app.copy_to_clipboard(text)
-            self.notify("The az commands are on the clipboard.", markup=False)

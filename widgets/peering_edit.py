@@ -19,44 +19,33 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from tui.model import Inventory, Peering, PeeringFlags, SubnetSelection
 from tui.peering import Check, EditRequest, Plan, plan_edit
+from widgets.dialog import DialogScreen
 from widgets.peering_form import FLAG_KEYS, flag_labels
 from widgets.peering_typed import Confirm, TypedConfirmation
 from widgets.tick_box import TickBox
 
 
-class PeeringEditForm(ModalScreen[EditRequest | None]):
+class PeeringEditForm(DialogScreen[EditRequest | None]):
     """The settings of one link (the link on `peering.vnet_id`)."""
 
     DEFAULT_CSS = """
-    PeeringEditForm { align: center middle; }
-    PeeringEditForm #dialog {
-        overflow-y: auto;
-        width: 88; max-width: 100%; height: auto; border: round $accent;
-        background: $surface; padding: 1 2;
-    }
+    PeeringEditForm #dialog { width: 88; }
     PeeringEditForm #state { color: $text-muted; margin: 0 0 1 0; }
     PeeringEditForm #checks { margin: 1 0 0 0; }
-    PeeringEditForm #problems { color: $error; }
-    PeeringEditForm #notes { color: $warning; }
-    PeeringEditForm #commands { color: $text-muted; text-wrap: wrap; }
     PeeringEditForm #subnet-row { height: auto; margin: 1 0 0 0; }
     PeeringEditForm #subnet-row SelectionList {
         width: 1fr; height: auto; max-height: 6; border: none; margin: 0 2 0 0;
     }
-    PeeringEditForm #buttons { height: auto; align-horizontal: right; margin: 1 0 0 0; }
-    PeeringEditForm #buttons Button { margin: 0 0 0 2; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="vnettui.edit.cancel"),
         Binding("ctrl+s", "save", "Save", id="vnettui.edit.save"),
-        Binding("ctrl+y", "copy_commands", "Copy az", id="vnettui.edit.copy"),
     ]
 
     def __init__(self, inventory: Inventory, peering: Peering, *,
@@ -78,7 +67,7 @@ class PeeringEditForm(ModalScreen[EditRequest | None]):
                   "forwarded": p.flags.allow_forwarded_traffic,
                   "transit": p.flags.allow_gateway_transit,
                   "remote-gw": p.flags.use_remote_gateways}
-        with Vertical(id="dialog") as dialog:
+        with Vertical(id="dialog", classes="dialog") as dialog:
             dialog.border_title = f"Settings of {p.name} on {self.vnet_name}"
             yield Static(f"{p.name}: {self.vnet_name} -> {self.remote_name} · {p.state.value}",
                          id="state", markup=False)
@@ -173,9 +162,3 @@ class PeeringEditForm(ModalScreen[EditRequest | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def action_copy_commands(self) -> None:
-        """The equivalent az commands, whole, to the clipboard (OSC 52)."""
-        text = str(self.query_one("#commands", Static).content)
-        if text:
-            self.app.copy_to_clipboard(text)
-            self.notify("The az commands are on the clipboard.", markup=False)

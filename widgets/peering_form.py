@@ -27,7 +27,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
@@ -49,6 +48,7 @@ from tui.peering import (
     plan_peering,
 )
 from tui.peering.subnets import subnet_route
+from widgets.dialog import DialogScreen
 from widgets.peering_typed import Confirm, TypedConfirmation
 from widgets.subnet_picker import SubnetPicker
 from widgets.tick_box import TickBox
@@ -86,16 +86,11 @@ def check_line(plan: Plan, remote_name: str) -> Text:
     return line
 
 
-class PeeringForm(ModalScreen[PeeringRequest | None]):
+class PeeringForm(DialogScreen[PeeringRequest | None]):
     """Create a peering between `local` and a VNet picked from the whole inventory."""
 
     DEFAULT_CSS = """
-    PeeringForm { align: center middle; }
-    PeeringForm #dialog {
-        overflow-y: auto;
-        width: 104; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
+    PeeringForm #dialog { width: 104; padding: 0 1; }
     PeeringForm .row { height: auto; }
     PeeringForm #remote-row { margin: 1 0 0 0; }
     PeeringForm #remote-row Label { width: 13; }
@@ -112,17 +107,11 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     PeeringForm TickBox { width: 1fr; }
     PeeringForm #one-side { margin: 1 0 0 0; }
     PeeringForm #checks { margin: 1 0 0 0; }
-    PeeringForm #problems { color: $error; }
-    PeeringForm #notes { color: $warning; }
-    PeeringForm #commands { color: $text-muted; text-wrap: wrap; }
-    PeeringForm #buttons { height: auto; align-horizontal: right; margin: 1 0 0 0; }
-    PeeringForm #buttons Button { margin: 0 0 0 2; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="vnettui.form.cancel"),
         Binding("ctrl+s", "submit", "Create", show=False, id="vnettui.form.create"),
-        Binding("ctrl+y", "copy_commands", "Copy az", id="vnettui.form.copy"),
     ]
 
     def __init__(self, inventory: Inventory, local: VirtualNetwork,
@@ -146,7 +135,7 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
 
     def compose(self) -> ComposeResult:
         name = self.local.name
-        with Vertical(id="dialog") as dialog:
+        with Vertical(id="dialog", classes="dialog") as dialog:
             dialog.border_title = f"Peer {name} with another virtual network"
             with Horizontal(classes="row", id="remote-row"):
                 yield Label("Remote VNet")
@@ -482,9 +471,3 @@ class PeeringForm(ModalScreen[PeeringRequest | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def action_copy_commands(self) -> None:
-        """The equivalent az commands, whole, to the clipboard (OSC 52)."""
-        text = str(self.query_one("#commands", Static).content)
-        if text:
-            self.app.copy_to_clipboard(text)
-            self.notify("The az commands are on the clipboard.", markup=False)

@@ -29,7 +29,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.model import Inventory, PeeringState
@@ -42,6 +41,7 @@ from tui.peering import (
     describe_request,
     title_of,
 )
+from widgets.dialog import DialogScreen
 
 _MARKS = {
     Stage.SENDING: ("◐ ", "blue"),
@@ -72,19 +72,14 @@ def event_line(event: ProgressEvent) -> Text:
     return line
 
 
-class PeeringProgress(ModalScreen[None]):
+class PeeringProgress(DialogScreen[None]):
     """A log of what is being sent and how the links settle."""
 
     # The explorer behind keeps polling the links' VNets: when this closes, it is current.
     LIVE = True
 
     DEFAULT_CSS = """
-    PeeringProgress { align: center middle; }
-    PeeringProgress #dialog {
-        overflow-y: auto;
-        width: 96; max-width: 100%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 1 2;
-    }
+    PeeringProgress #dialog { width: 96; max-height: 90%; }
     PeeringProgress #plan { color: $text-muted; }
     PeeringProgress #log { height: auto; max-height: 14; margin: 1 0 0 0; }
     PeeringProgress #summary { margin: 1 0 0 0; }
@@ -114,7 +109,7 @@ class PeeringProgress(ModalScreen[None]):
         return cls(title_of(inventory, request), describe_request(inventory, request))
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog") as dialog:
+        with Vertical(id="dialog", classes="dialog") as dialog:
             dialog.border_title = self.title_text
             yield Static("\n".join(self.plan_lines), id="plan", markup=False)
             with VerticalScroll(id="log"):

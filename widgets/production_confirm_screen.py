@@ -14,15 +14,20 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui.model import VirtualNetwork
+from widgets.dialog import DialogScreen
 from widgets.peering_typed import Confirm, TypedConfirmation
 from widgets.style import BAD_STYLE, DIM_STYLE, plain
 
 
-class ProductionConfirmScreen(ModalScreen[bool]):
+class ProductionConfirmScreen(DialogScreen[bool]):
+    DEFAULT_CSS = """
+    ProductionConfirmScreen #production-body { width: 72; padding: 0 1; }
+    ProductionConfirmScreen #production-problem { height: auto; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="vnettui.production_cancel"),
     ]
@@ -34,7 +39,7 @@ class ProductionConfirmScreen(ModalScreen[bool]):
         self.confirm = confirm
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="production-body") as body:
+        with Vertical(id="production-body", classes="dialog -warning") as body:
             body.border_title = "Production"
             body.border_subtitle = "enter confirms · esc cancels"
             yield Static(plain(self.question, "bold"))

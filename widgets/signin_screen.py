@@ -15,8 +15,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from widgets.dialog import DialogScreen
 
 Choice = Literal["sandbox", "device-code", "retry", "quit"]
 CHOICES: tuple[Choice, ...] = ("sandbox", "device-code", "retry", "quit")
@@ -44,15 +45,11 @@ def options_text(device_code: bool) -> Text:
     return text
 
 
-class SignInScreen(ModalScreen[Choice]):
+class SignInScreen(DialogScreen[Choice]):
     """Dismisses with the chosen way forward (see CHOICES)."""
 
     DEFAULT_CSS = """
-    SignInScreen { align: center middle; }
-    SignInScreen > Vertical {
-        width: 96; max-width: 100%; height: auto; max-height: 100%;
-        padding: 1 2; border: thick $error; background: $surface;
-    }
+    SignInScreen .dialog { width: 96; }
     SignInScreen #signin-title { text-style: bold; color: $error; padding: 0 0 1 0; }
     SignInScreen #signin-explanation { height: auto; max-height: 18; }
     SignInScreen #signin-options { padding: 1 0 0 0; }
@@ -74,7 +71,7 @@ class SignInScreen(ModalScreen[Choice]):
     def compose(self) -> ComposeResult:
         # Text objects, not markup: the explanation quotes azure-identity and Entra ID.
         title = "Could not sign in to Azure" + (f" ({self.code})" if self.code else "")
-        with Vertical():
+        with Vertical(classes="dialog -danger"):
             yield Static(Text(title), id="signin-title")
             with VerticalScroll(id="signin-explanation"):
                 yield Static(Text(self.explanation), id="signin-text")

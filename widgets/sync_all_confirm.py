@@ -17,31 +17,24 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.address import SyncAllPlan
+from widgets.dialog import DialogScreen
 
 
-class SyncAllConfirm(ModalScreen[bool]):
+class SyncAllConfirm(DialogScreen[bool]):
     """What `sync all` would send; dismissed with True to send it."""
 
     DEFAULT_CSS = """
-    SyncAllConfirm { align: center middle; }
-    SyncAllConfirm #dialog {
-        width: 96; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
+    SyncAllConfirm #dialog { width: 96; }
     SyncAllConfirm #pairs { height: auto; max-height: 12; }
-    SyncAllConfirm #commands { color: $text-muted; text-wrap: wrap; height: auto; }
-    SyncAllConfirm #buttons { height: auto; align-horizontal: right; }
-    SyncAllConfirm #buttons Button { margin: 0 0 0 2; }
+    SyncAllConfirm #commands { height: auto; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="vnettui.syncall.cancel"),
         Binding("ctrl+s", "sync", "Sync", id="vnettui.syncall.sync"),
-        Binding("ctrl+y", "copy_commands", "Copy az", id="vnettui.syncall.copy"),
     ]
 
     def __init__(self, plan: SyncAllPlan) -> None:
@@ -50,7 +43,7 @@ class SyncAllConfirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         count = len(self.plan.pairs)
-        with Vertical(id="dialog") as dialog:
+        with Vertical(id="dialog", classes="dialog") as dialog:
             dialog.border_title = (f"Sync {count} peering{'s' if count != 1 else ''} not in sync"
                                    if count else "Every peering in view is in sync")
             body = Text()
@@ -78,9 +71,3 @@ class SyncAllConfirm(ModalScreen[bool]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
-
-    def action_copy_commands(self) -> None:
-        text = "\n".join(self.plan.commands())
-        if text:
-            self.app.copy_to_clipboard(text)
-            self.notify("The az commands are on the clipboard.", markup=False)

@@ -170,35 +170,80 @@ async def test_subscriptions_load_concurrently_but_bounded(
 ) -> None:
     from dataclasses import replace
 
-    from tui.azure.backend import MAX_CONCURRENT_SUBSCRIPTIONS
+    from tui.azure.backend import MAX_CONCURRENT_SUBSCRIPTIONS, MAX_REQUESTS_IN_FLIGHT
     from tui.azure.connection import make_connection
+    from tui.model import Kind
     from tui.sandbox import SandboxTransport
     from tui.settings import Settings
 
     class Watching(SandboxTransport):
-        """Counts the subscriptions with a request in flight (latency keeps them open)."""
+        """Counts the subscriptions and requests in flight (latency keeps them open)."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.in_flight: dict[str, int] = {}
-            self.most = 0
+            self.most_subscriptions = self.most_requests = 0
 
         async def send(self, request: Any, **kwargs: Any) -> Any:
             parts = request.url.split("/")
             sub = parts[4] if len(parts) > 5 and parts[3] == "subscriptions" else ""
             self.in_flight[sub] = self.in_flight.get(sub, 0) + 1
-            self.most = max(self.most, len([s for s, n in self.in_flight.items() if n and s]))
+            busy = [s for s, n in self.in_flight.items() if n and s]
+            self.most_subscriptions = max(self.most_subscriptions, len(busy))
+            self.most_requests = max(self.most_requests, sum(self.in_flight.values()))
             try:
                 return await super().send(request, **kwargs)
             finally:
                 self.in_flight[sub] -= 1
 
-    path = make_sandbox("estate", subscriptions=12, vnets=24, seed=3)
-    transport = Watching(path, faults={"operation_seconds": 0, "latency_ms": 5})
+    path = make_sandbox("estate", subscriptions=MAX_CONCURRENT_SUBSCRIPTIONS + 4, vnets=40,
+                        seed=3)
     settings = Settings(sandbox=True, sandbox_state=path)
-    connection = replace(make_connection(settings), transport_factory=lambda: transport)
-    async with AzureBackend(settings, connection) as backend:
-        inventory = await backend.load_inventory()
-    assert len(inventory.subscriptions) == 12
-    assert inventory.errors == ()
-    assert transport.most == MAX_CONCURRENT_SUBSCRIPTIONS
+    for kinds in ({Kind.VNETS}, set(Kind)):
+        transport = Watching(path, faults={"operation_seconds": 0, "latency_ms": 5})
+        connection = replace(make_connection(settings), transport_factory=lambda t=transport: t)
+        async with AzureBackend(settings, connection) as backend:
+            inventory = await backend.load(kinds)
+        assert len(inventory.subscriptions) == MAX_CONCURRENT_SUBSCRIPTIONS + 4
+        assert inventory.errors == ()
+        assert transport.most_subscriptions <= MAX_CONCURRENT_SUBSCRIPTIONS
+        assert transport.most_requests == MAX_REQUESTS_IN_FLIGHT
+        if kinds == {Kind.VNETS}:  # one list each: every slot holds a subscription
+            assert transport.most_subscriptions == MAX_CONCURRENT_SUBSCRIPTIONS
+
+
+async def test_a_load_holds_the_kinds_asked_for_and_says_so(
+    make_sandbox: Callable[..., Path], open_sandbox_backend: Callable[..., AzureBackend]
+) -> None:
+    from tui.model import Kind
+
+    async with open_sandbox_backend(make_sandbox("showcase")) as backend:
+        whole = await backend.load_inventory()
+        vms = await backend.load({Kind.VMS})
+        vnets = await backend.load({Kind.VNETS})
+    assert vms.kinds == {Kind.VMS}
+    assert (vms.vnets, vms.nsgs, vms.route_tables) == ((), (), ())
+    assert vms.vms == whole.vms  # NICs and power states joined as in a full load
+    assert vnets.vnets == whole.vnets
+    assert vnets.vms == ()
+
+
+async def test_subscriptions_come_out_as_each_is_read_failures_in_place(
+    make_sandbox: Callable[..., Path], open_sandbox_backend: Callable[..., AzureBackend]
+) -> None:
+    from tui.model import Kind
+    from tui.sandbox.scenarios import CONTOSO_SUBSCRIPTION
+
+    path = make_sandbox("showcase")
+    async with open_sandbox_backend(
+        path, faults={"forbidden_subscriptions": [CONTOSO_SUBSCRIPTION]}
+    ) as backend:
+        subs = await backend.list_subscriptions()
+        seen = {sub.id: result async for sub, result in
+                backend.iter_subscriptions({Kind.VNETS}, subs)}
+    assert set(seen) == {s.id for s in subs}
+    failed = seen[CONTOSO_SUBSCRIPTION]
+    assert isinstance(failed, LoadError)
+    assert failed.code == "AuthorizationFailed"
+    assert all(not isinstance(r, LoadError) and r.vnets for s, r in seen.items()
+               if s != CONTOSO_SUBSCRIPTION)

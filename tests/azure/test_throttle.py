@@ -24,7 +24,9 @@ def test_retry_after_is_honoured_and_stretched_by_jitter() -> None:
     assert jittered_wait(None, 30, 0.0) == FALLBACK_MAX_SECONDS
 
 
-@pytest.mark.parametrize("every", [2, 3, 4])
+# Every command must meet a 429: `list vnets` and `conflicts` send only 3 requests on the
+# showcase (the subscription list and each subscription's VNets), so every 2nd or 3rd.
+@pytest.mark.parametrize("every", [2, 3])
 def test_commands_complete_while_azure_throttles(
     every: int, env: dict[str, str], make_sandbox: Callable[..., Path],
     capsys: pytest.CaptureFixture[str],

@@ -139,7 +139,7 @@ async def test_a_write_sent_by_other_policies_is_refused_too(sandbox: Path) -> N
 
     class NeedsRegistration(RecordingTransport):
         async def send(self, request: Any, **kwargs: Any) -> SandboxResponse:
-            if request.method == "GET" and "virtualNetworkPeerings" in str(request.url):
+            if request.method == "GET" and "/virtualnetworks/vnet1" in str(request.url).lower():
                 self.seen.append((request.method, str(request.url), dict(request.headers)))
                 body = {"error": {"code": "MissingSubscriptionRegistration",
                                   "message": "The subscription is not registered to use "

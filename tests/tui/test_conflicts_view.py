@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.widgets import Input
+
 from tests.tui.conftest import running
 from tests.tui.waiting import wait_until
 from tui.app import VnetTuiApp
@@ -39,6 +41,15 @@ async def test_conflicts_view_groups_jumps_and_suggests_free_ranges(
         await pilot.press("f", "enter")  # the default size, /24
         result = screen.query_one("#free-result")
         await wait_until(pilot, lambda: "Free /24" in str(result.render()), "free ranges")
+        # As `vnettui free --within --peerable-with`: inside a range, clear of hub's peers.
+        box = screen.query_one("#free-length", Input)
+        box.value = "26 within 10.200.0.0/16 peerable hub-vnet"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Free /26" in str(result.render()), "ranges in hub")
+        assert "10.200.0.0/26" in str(result.render())
+        box.value = "26 elsewhere"
+        await pilot.press("enter")
+        assert "Not understood" in str(result.render())
 
         # enter on a row jumps to that VNet in the VNets pane.
         table.focus()

@@ -151,3 +151,21 @@ async def test_copy_id_help_keymap_and_palette_jump(
         assert names(app, "vms") == ["vm2"]
         assert app.explorer.details.vnet is not None
         assert app.explorer.details.vnet.name == "vnet2"
+
+
+async def test_peerings_stay_in_the_details_while_a_filter_is_typed(
+    make_app: Callable[..., VnetTuiApp],
+) -> None:
+    """A filter narrows its own pane, never the peering rows of the VNet on show."""
+    app = make_app("showcase")
+    async with running(app) as (pilot, _):
+        details = app.explorer.details
+        await pilot.press("slash", *"hub")
+        assert details.vnet is not None
+        assert details.vnet.name == "hub-vnet"
+        assert details.peerings.display
+        assert details.peerings.row_count == 3
+        await pilot.press("enter", "4", "slash", *"nva")
+        assert details.peerings.row_count == 3
+        await pilot.press("escape")
+        assert details.peerings.row_count == 3

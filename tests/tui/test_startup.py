@@ -21,6 +21,9 @@ app = VnetTuiApp(Settings(sandbox=True, sandbox_state=Path(sys.argv[1]), theme="
 
 async def auto_pilot(pilot):
     seen["sdk_at_first_frame"] = "azure.mgmt.network" in sys.modules
+    seen["workflows_at_first_frame"] = sorted(
+        m for m in ("tui.peering", "tui.reach", "tui.probe", "widgets.peering_form",
+                    "widgets.check_screen") if m in sys.modules)
     seen["header_at_first_frame"] = str(app.query_one("#header").render())
     while app.explorer.loads < 1:
         await pilot.pause(0.05)
@@ -42,5 +45,6 @@ def test_first_frame_before_the_sdk(
     ).stdout
     seen = json.loads(out.strip().splitlines()[-1])
     assert seen["sdk_at_first_frame"] is False
+    assert seen["workflows_at_first_frame"] == []  # loaded when a key first needs them
     assert "sandbox" in seen["header_at_first_frame"]
     assert seen["sdk_after_load"] is True

@@ -10,19 +10,30 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from tui.azure import mappers, watcher
+from tui.azure import mappers, targets, watcher
 from tui.azure.connection import Connection
 from tui.azure.error_map import azure_errors, translate
-from tui.azure.inventory import SubscriptionContents, read_subscription
-from tui.azure.paging import SUBSCRIPTIONS_API_VERSION, list_all
+from tui.azure.inventory import SubscriptionContents, load_error, read_subscription
+from tui.azure.paging import (
+    COMPUTE_API_VERSION,
+    NETWORK_API_VERSION,
+    SUBSCRIPTIONS_API_VERSION,
+    get_json,
+    list_all,
+    resource_url,
+    vnet_path,
+)
 from tui.errors import CloudError, InputError
 from tui.model import (
+    ALL_KINDS,
     Inventory,
+    Kind,
     LoadError,
     Peering,
     PeeringFlags,
@@ -61,9 +72,11 @@ def _import_sdk() -> None:
         importlib.import_module(name)
 
 
-# Subscriptions read at once: enough to hide latency, few enough to stay under ARM's
-# per-principal read budget when a tenant has hundreds of them.
-MAX_CONCURRENT_SUBSCRIPTIONS = 8
+# Subscriptions read at once, and requests in flight across all of them: enough to hide
+# ARM's latency (a 10,000-VNet estate is ~250 pages of VNets), few enough to stay well
+# under ARM's per-principal read budget when a tenant has hundreds of subscriptions.
+MAX_CONCURRENT_SUBSCRIPTIONS = 16
+MAX_REQUESTS_IN_FLIGHT = 16
 
 
 def _vnet_parts(vnet_id: str) -> tuple[str, str, str]:
@@ -289,64 +302,147 @@ class AzureBackend:
             )
         return chosen
 
-    async def load_subscription(self, sub: Subscription) -> SubscriptionContents:
-        """One subscription's VNets, VMs, NSGs and route tables (raises on failure)."""
+    async def load_subscription(
+        self, sub: Subscription, kinds: Collection[Kind] = ALL_KINDS,
+        *, gate: asyncio.Semaphore | None = None,
+    ) -> SubscriptionContents:
+        """One subscription's resources of `kinds` (raises on failure)."""
         await self._ready()
         return await read_subscription(
-            self.network(sub.id), self.compute(sub.id), self.base_url, sub.id
+            self.network(sub.id), self.compute(sub.id), self.base_url, sub.id, kinds,
+            gate=gate or asyncio.Semaphore(MAX_REQUESTS_IN_FLIGHT),
         )
 
-    async def load_inventory(self, on_progress: ProgressCallback | None = None) -> Inventory:
-        """Everything readable, subscriptions concurrently (bounded).
+    async def iter_subscriptions(
+        self, kinds: Collection[Kind], subscriptions: Sequence[Subscription],
+    ) -> AsyncIterator[tuple[Subscription, SubscriptionContents | LoadError]]:
+        """Each subscription's resources of `kinds`, as soon as that subscription is read.
 
-        A subscription that cannot be read becomes a `LoadError` in `Inventory.errors`;
-        only the subscription list itself failing raises.
+        Subscriptions are read concurrently (bounded, and at most MAX_REQUESTS_IN_FLIGHT
+        requests at once), started in the given order. One that cannot be read comes out
+        as a `LoadError` with the reason; the others are unaffected.
         """
-        subs = await self.list_subscriptions()
-        gate = asyncio.Semaphore(MAX_CONCURRENT_SUBSCRIPTIONS)
+        await self._ready()
+        subs_gate = asyncio.Semaphore(MAX_CONCURRENT_SUBSCRIPTIONS)
+        requests_gate = asyncio.Semaphore(MAX_REQUESTS_IN_FLIGHT)
 
-        async def one(sub: Subscription) -> SubscriptionContents | LoadError:
-            async with gate:
+        async def one(sub: Subscription) -> tuple[Subscription, SubscriptionContents | LoadError]:
+            async with subs_gate:
                 try:
-                    result: SubscriptionContents | LoadError = await self.load_subscription(sub)
+                    return sub, await self.load_subscription(sub, kinds, gate=requests_gate)
                 except Exception as exc:
-                    error = translate(exc)
-                    log.warning("subscription %s not loaded: %s", sub.id, error)
-                    result = LoadError(sub.id, error.code or "Unknown", error.message)
+                    return sub, load_error(sub.id, translate(exc))
+
+        tasks = [asyncio.ensure_future(one(sub)) for sub in subscriptions]
+        try:
+            for done in asyncio.as_completed(tasks):
+                yield await done
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def load(
+        self, kinds: Iterable[Kind] = ALL_KINDS,
+        subscriptions: Sequence[Subscription] | None = None,
+        *, on_progress: ProgressCallback | None = None,
+    ) -> Inventory:
+        """The resources of `kinds` in `subscriptions` (default: every readable one).
+
+        What a command needs, and no more: `list vms` reads VMs but no VNets, `conflicts`
+        VNets alone. A subscription that cannot be read becomes a `LoadError` in
+        `Inventory.errors`; only the subscription list itself failing raises.
+        """
+        wanted = frozenset(kinds)
+        subs = list(subscriptions) if subscriptions is not None else (
+            await self.list_subscriptions())
+        results: dict[str, SubscriptionContents | LoadError] = {}
+        async for sub, result in self.iter_subscriptions(wanted, subs):
+            results[sub.id] = result
             if on_progress is not None:
                 on_progress(sub, result if isinstance(result, LoadError) else None)
-            return result
-
-        results = await asyncio.gather(*(one(s) for s in subs))
-        contents = [r for r in results if isinstance(r, SubscriptionContents)]
+        ordered = [results[s.id] for s in subs]
+        contents = [r for r in ordered if isinstance(r, SubscriptionContents)]
         return Inventory(
             subscriptions=tuple(subs),
             vnets=tuple(v for c in contents for v in c.vnets),
             vms=tuple(vm for c in contents for vm in c.vms),
             nsgs=tuple(n for c in contents for n in c.nsgs),
             route_tables=tuple(t for c in contents for t in c.route_tables),
-            errors=tuple(r for r in results if isinstance(r, LoadError)),
+            errors=tuple(r for r in ordered if isinstance(r, LoadError)),
             loaded_at=datetime.now(UTC),
+            kinds=wanted,
         )
 
-    # Typed single reads.
+    async def load_inventory(self, on_progress: ProgressCallback | None = None) -> Inventory:
+        """Everything readable: every kind in every subscription (the explorer's load)."""
+        return await self.load(ALL_KINDS, on_progress=on_progress)
+
+    # Reading only the VNets a command names (see `targets`).
+
+    async def find_vnets(
+        self, refs: Sequence[str], subscriptions: Sequence[Subscription] | None = None,
+    ) -> Inventory:
+        """An inventory of the VNets that `refs` may name, for `tui.resolve.find_vnet`.
+
+        Each name is read the cheapest way it allows: a full id or `subscription/rg/name`
+        is one GET, `rg/name` one GET per subscription, a bare name a list of VNets per
+        subscription; never NICs, VMs, NSGs or route tables. Only the given subscriptions
+        (default: every readable one) are searched, as a full load would. A subscription
+        that cannot be read becomes a `LoadError`, as in `load`.
+        """
+        await self._ready()
+        subs = list(subscriptions) if subscriptions is not None else (
+            await self.list_subscriptions())
+        reads = targets.plan_reads(refs, subs)
+        vnets, errors = await targets.perform(self, reads)
+        return Inventory(subscriptions=tuple(subs), vnets=tuple(vnets), errors=tuple(errors),
+                         loaded_at=datetime.now(UTC), kinds=frozenset({Kind.VNETS}))
+
+    async def with_vnets(self, inventory: Inventory, vnet_ids: Iterable[str]) -> Inventory:
+        """`inventory` and these VNets (a peering's remote, say), each read by one GET.
+
+        VNets already held, and VNets outside the inventory's subscriptions (which a full
+        load would not hold either), are not read; one that does not exist is left out.
+        """
+        await self._ready()
+        listed = {s.id.lower() for s in inventory.subscriptions}
+        wanted = list(dict.fromkeys(
+            rid(i) for i in vnet_ids
+            if inventory.vnet(i) is None and rid(i).subscription_id.lower() in listed))
+        if not wanted:
+            return inventory
+        vnets, errors = await targets.perform(
+            self, [targets.Read(rid(i).subscription_id, vnet_id=rid(i)) for i in wanted])
+        known = {e.subscription_id.lower() for e in inventory.errors}
+        return replace(inventory, vnets=inventory.vnets + tuple(vnets),
+                       errors=inventory.errors + tuple(
+                           e for e in errors if e.subscription_id.lower() not in known))
+
+    # Single reads, raw like the bulk reads: one parse, no typed model.
 
     async def get_vnet(self, vnet_id: str) -> VirtualNetwork:
         await self._ready()
         sub, rg, name = _vnet_parts(vnet_id)
-        with azure_errors():
-            model = await self.network(sub).virtual_networks.get(rg, name)
-        return mappers.vnet_from_json(model.as_dict())
+        url = resource_url(self.base_url, vnet_path(sub, rg, name), NETWORK_API_VERSION)
+        return mappers.vnet_from_json(await get_json(self.network(sub), url))
+
+    async def get_resource_json(self, resource_id: str) -> dict[str, Any]:
+        """One resource exactly as ARM returns it (describe, `vnettui show`): a VNet, a
+        peering, a VM or a NIC, read through the client of its provider."""
+        await self._ready()
+        rid = ResourceId(resource_id)
+        sub = rid.subscription_id
+        if "/providers/microsoft.compute/" in resource_id.casefold():
+            url = resource_url(self.base_url, resource_id, COMPUTE_API_VERSION)
+            return await get_json(self.compute(sub), url)
+        url = resource_url(self.base_url, resource_id, NETWORK_API_VERSION)
+        return await get_json(self.network(sub), url)
 
     async def list_peerings(self, vnet_id: str) -> list[Peering]:
-        await self._ready()
-        sub, rg, name = _vnet_parts(vnet_id)
-        vnet = rid(vnet_id)
-        with azure_errors():
-            return [
-                mappers.peering_from_json(p.as_dict(), vnet)
-                async for p in self.network(sub).virtual_network_peerings.list(rg, name)
-            ]
+        """A VNet's links, from one GET of the VNet (which carries them all): one request
+        however many links a hub has, where the peerings list is paged."""
+        return list((await self.get_vnet(vnet_id)).peerings)
 
     async def get_peering(self, peering_id: str) -> Peering:
         await self._ready()

@@ -2,12 +2,17 @@
 
 `client.send_request` runs the request through the same policies as the typed operations
 (credential, retry with Retry-After, the transport), but returns the JSON untouched, so
-bulk lists skip the SDK's per-item deserialization.
+bulk lists skip the SDK's per-item deserialization. The request is sent as a stream so
+azure-core's ContentDecodePolicy leaves the body alone: each page is parsed once, here,
+not once by the pipeline and again by `response.json()`.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncGenerator
 from typing import Any
+from urllib.parse import quote
 
 from tui.azure.error_map import azure_errors, error_from_response
 from tui.errors import CloudError
@@ -27,13 +32,17 @@ async def get_json(client: Any, url: str) -> dict[str, Any]:
     from azure.core.rest import HttpRequest
 
     with azure_errors():
-        response = await client.send_request(HttpRequest("GET", url))
+        response = await client.send_request(HttpRequest("GET", url), stream=True)
+        try:
+            content = await response.read()
+        finally:
+            await response.close()
         if response.status_code >= 400:
             raise error_from_response(response)
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+    try:
+        body = json.loads(content) if content else None
+    except ValueError:
+        body = None
     if not isinstance(body, dict):
         raise CloudError(
             f"Azure answered {url.split('?')[0]} with something that is not a JSON object.",
@@ -42,9 +51,9 @@ async def get_json(client: Any, url: str) -> dict[str, Any]:
     return body
 
 
-async def list_all(client: Any, url: str) -> list[dict[str, Any]]:
-    """Every item of an ARM list, page after page."""
-    items: list[dict[str, Any]] = []
+async def iter_pages(client: Any, url: str) -> AsyncGenerator[list[dict[str, Any]], None]:
+    """The items of an ARM list, one page at a time, so a caller maps each page while
+    the next is on its way and never holds the raw JSON of the whole list."""
     seen: set[str] = set()
     next_url: str | None = url
     while next_url and len(seen) < MAX_PAGES:
@@ -56,10 +65,26 @@ async def list_all(client: Any, url: str) -> list[dict[str, Any]]:
                 f"Azure answered a list request ({url.split('?')[0]}) without a `value` list.",
                 code="InvalidResponse",
             )
-        items.extend(item for item in value if isinstance(item, dict))
+        yield [item for item in value if isinstance(item, dict)]
         link = page.get("nextLink")
         next_url = link if isinstance(link, str) and link and link not in seen else None
-    return items
+
+
+async def list_all(client: Any, url: str) -> list[dict[str, Any]]:
+    """Every item of an ARM list, page after page."""
+    return [item async for page in iter_pages(client, url) for item in page]
+
+
+def vnet_path(subscription_id: str, resource_group: str, name: str) -> str:
+    """A VNet's id as the SDK spells it in a request path (each name quoted)."""
+    sub, rg, vnet = (quote(part, safe="") for part in (subscription_id, resource_group, name))
+    return (f"/subscriptions/{sub}/resourceGroups/{rg}"
+            f"/providers/Microsoft.Network/virtualNetworks/{vnet}")
+
+
+def resource_url(base: str, resource_id: str, api_version: str) -> str:
+    """`{base}{resource id}?api-version=...`, for a GET of one resource."""
+    return f"{base.rstrip('/')}/{resource_id.strip('/')}?api-version={api_version}"
 
 
 def subscription_list_url(base: str, sub_id: str, provider_path: str, api_version: str,

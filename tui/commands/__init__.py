@@ -5,8 +5,11 @@ MODULES: tuple[str, ...] = (
     "tui.commands.sandbox_cmd",
     "tui.commands.list_cmd",
     "tui.commands.peer_cmd",
+    "tui.commands.edit_cmd",
+    "tui.commands.bulk_cmd",
     "tui.commands.check_cmd",
     "tui.commands.conflicts_cmd",
     "tui.commands.free_cmd",
     "tui.commands.address_cmd",
+    "tui.commands.topology_cmd",
 )

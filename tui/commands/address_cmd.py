@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from tui.address import (
@@ -34,8 +36,8 @@ from tui.commands.peer_cmd import (
     refuse_read_only,
 )
 from tui.config import add_production_argument
-from tui.errors import RefusedError
-from tui.model import Inventory, VirtualNetwork
+from tui.errors import RefusedError, VnettuiError
+from tui.model import Inventory, Kind, VirtualNetwork
 from tui.peering import ensure_writable
 from tui.resolve import find_vnet
 from tui.settings import Settings
@@ -96,7 +98,8 @@ async def _show(args: argparse.Namespace, settings: Settings) -> int:
     from tui.azure import open_backend
 
     async with open_backend(settings) as backend:
-        inventory = await _inventory(backend)
+        # Every VNet (no VMs, NSGs, routes): the free prefixes avoid all of them.
+        inventory = await _vnets_everywhere(backend)
     vnet = find_vnet(inventory, args.vnet)
     data = vnet_address_json(inventory, vnet)
     if args.json:
@@ -140,7 +143,9 @@ async def _apply(args: argparse.Namespace, settings: Settings, refusals: Refusal
     from tui.azure import open_backend
 
     async with open_backend(settings) as backend:
-        inventory = await _inventory(backend)
+        # The VNet and its peers, nothing else: the checks that block (Azure's rules) need
+        # only those; overlaps with unrelated VNets are warnings the explorer shows.
+        inventory = await _inventory(backend, [args.vnet], _peers_of(args.vnet))
         vnet = find_vnet(inventory, args.vnet)
         refusals.ids = [str(vnet.id)]
         verb = "add" if add else "remove"
@@ -167,6 +172,24 @@ async def _apply(args: argparse.Namespace, settings: Settings, refusals: Refusal
     return _finish(outcome.ok, outcome.describe(), outcome.errors, outcome.vnet is not None)
 
 
+async def _vnets_everywhere(backend: Any) -> Inventory:
+    inventory: Inventory = await backend.load({Kind.VNETS})
+    for error in inventory.errors:
+        print(f"vnettui: subscription {error.subscription_id} could not be read: "
+              f"{error.message} ({error.code})", file=sys.stderr)
+    return inventory
+
+
+def _peers_of(ref: str) -> Callable[[Inventory], Sequence[str]]:
+    """The VNets `ref`'s links point at, once `ref` resolves."""
+    def peers(inventory: Inventory) -> Sequence[str]:
+        try:
+            return [p.remote_vnet_id for p in find_vnet(inventory, ref).peerings]
+        except VnettuiError:
+            return []  # reported when the command resolves the name itself
+    return peers
+
+
 # --- sync --all ----------------------------------------------------------------------------
 
 def run_sync_all(args: argparse.Namespace, settings: Settings) -> int:
@@ -187,7 +210,7 @@ async def _sync_all(args: argparse.Namespace, settings: Settings, refusals: Refu
     from tui.azure import open_backend
 
     async with open_backend(settings) as backend:
-        inventory = await _inventory(backend)
+        inventory = await _vnets_everywhere(backend)  # every link in view, no VMs
         plan = plan_sync_all(inventory)
         targets = {p.vnet_id for pair in plan.pairs for p in (pair.targets or (pair.link,))}
         vnets = [v for v in (inventory.vnet(t) for t in targets) if v is not None]

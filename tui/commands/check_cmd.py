@@ -16,11 +16,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ipaddress
-import json
 import sys
 from typing import Any
 
 from tui import probe
+from tui.commands import json_output
 from tui.errors import VnettuiError
 from tui.model import Inventory, ProbeResult, VirtualMachine
 from tui.reach import RuleMatch, Step, StepStatus, Verdict, check
@@ -56,7 +56,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--port", type=_port, default=80, help="destination port (default 80)")
     p.add_argument("--protocol", type=str.lower, choices=("tcp", "udp", "any"), default="tcp",
                    help="tcp (default), udp, or any: reachable by TCP or UDP")
-    p.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    json_output.add_arguments(p, "print the verdict as JSON")
     p.add_argument("--probe", action="store_true",
                    help="also run Network Watcher's connectivity check (needs its agent on "
                         "the source VM) and print its answer after ours; the exit code "
@@ -108,11 +108,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
         probe_protocol(args.protocol)  # UDP cannot be probed: say so before loading
     inventory, verdict, result = asyncio.run(_answer(args, settings))
-    if args.json:
+    if json_output.wanted(args):
         document = verdict_json(verdict)
         if args.probe:
             document["probe"] = probe_document(verdict, result)
-        print(json.dumps(document, indent=2))
+        json_output.write(document, pretty=args.pretty)
     else:
         print(render(verdict))
         if args.probe:

@@ -1,20 +1,20 @@
 """`vnettui conflicts [--json]`: every pair of VNets whose address spaces overlap.
 
-Exit codes: 0 no overlap, 1 overlaps found, 3 when a subscription could not be read (the
-rest is still analysed and printed; an incomplete answer is not a clean bill of health,
-so 3 wins over 0 and 1).
+Reads the VNets alone (no VMs, NICs, NSGs or route tables). Exit codes: 0 no overlap,
+1 overlaps found, 3 when a subscription could not be read (the rest is still analysed and
+printed; an incomplete answer is not a clean bill of health, so 3 wins over 0 and 1).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 from typing import Any
 
 from tui import cidr
-from tui.commands.list_cmd import render_table, report_errors
-from tui.model import Inventory, VirtualNetwork
+from tui.commands import json_output
+from tui.commands.list_cmd import load, render_table, report_errors
+from tui.model import Inventory, Kind, VirtualNetwork
 from tui.peering.subnets import subnet_route
 from tui.settings import Settings
 
@@ -28,7 +28,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         "loaded subscriptions, and overlapping VNets peered with the same VNet. "
         "Exit 1 when any overlap, 0 when none, 3 when a subscription could not be read.",
     )
-    p.add_argument("--json", action="store_true", help="print JSON (camelCase keys, as ARM's)")
+    json_output.add_arguments(p, "print JSON (camelCase keys, as ARM's)")
     p.set_defaults(handler=run)
 
 
@@ -49,9 +49,10 @@ def _ranges_json(ranges: tuple[cidr.PrefixOverlap, ...]) -> list[dict[str, str]]
 
 
 def conflicts_json(inventory: Inventory, index: cidr.AddressIndex) -> dict[str, Any]:
+    """The `--json` document; its two long lists are `Stream`s, made as they are written."""
     group_of = {o.ids: n for n, g in enumerate(index.groups, 1) for o in g.overlaps}
     return {
-        "overlaps": [
+        "overlaps": json_output.Stream(
             {
                 "group": group_of[o.ids],
                 "a": _vnet_json(inventory, o.a),
@@ -60,15 +61,15 @@ def conflicts_json(inventory: Inventory, index: cidr.AddressIndex) -> dict[str, 
                 "subnetPeering": _route_json(o.a, o.b),
             }
             for o in index.overlaps
-        ],
-        "groups": [
+        ),
+        "groups": json_output.Stream(
             {
                 "group": n,
                 "vnetIds": [v.id for v in g.vnets],
                 "overlappingRanges": list(g.overlapping_ranges),
             }
             for n, g in enumerate(index.groups, 1)
-        ],
+        ),
         "peeredOverlaps": [
             {
                 "hubId": p.hub,
@@ -148,18 +149,11 @@ def conflicts_text(inventory: Inventory, index: cidr.AddressIndex) -> str:
     return "\n".join(lines)
 
 
-async def _load(settings: Settings) -> Inventory:
-    from tui.azure import open_backend
-
-    async with open_backend(settings) as backend:
-        return await backend.load_inventory()
-
-
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    inventory = asyncio.run(_load(settings))
+    inventory = asyncio.run(load(settings, {Kind.VNETS}))
     index = cidr.analyse(inventory)
-    if args.json:
-        print(json.dumps(conflicts_json(inventory, index), indent=2))
+    if json_output.wanted(args):
+        json_output.write(conflicts_json(inventory, index), pretty=args.pretty)
     else:
         print(conflicts_text(inventory, index))
     report_errors(inventory, inventory.errors)

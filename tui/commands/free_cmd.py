@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 from typing import Any
 
 from tui import cidr
-from tui.commands.list_cmd import report_errors
-from tui.model import Inventory
+from tui.commands import json_output
+from tui.commands.list_cmd import load, report_errors
+from tui.model import Kind
 from tui.settings import Settings
 
 EXIT_OK, EXIT_NONE_FREE, EXIT_PARTIAL = 0, 1, 3
@@ -41,15 +41,8 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--reuse-unrelated", action="store_true",
                    help="with --peerable-with: avoid only that VNet and its peers, so space "
                    "used by unrelated, never-peered VNets may be reused")
-    p.add_argument("--json", action="store_true", help="print JSON (camelCase keys)")
+    json_output.add_arguments(p, "print JSON (camelCase keys)")
     p.set_defaults(handler=run)
-
-
-async def _load(settings: Settings) -> Inventory:
-    from tui.azure import open_backend
-
-    async with open_backend(settings) as backend:
-        return await backend.load_inventory()
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -60,7 +53,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise InputError("--reuse-unrelated needs --peerable-with VNET")
     cidr.check_free_request(args.prefix_length, count=args.count, within=args.within)
 
-    inventory = asyncio.run(_load(settings))
+    inventory = asyncio.run(load(settings, {Kind.VNETS}))
     hub = None
     if args.peerable_with:
         from tui.resolve import find_vnet
@@ -75,8 +68,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     within = index.free_search_ranges(
         args.prefix_length, within=args.within, peerable_with=hub_id
     )
-    if args.json:
-        print(json.dumps({
+    if json_output.wanted(args):
+        json_output.write({
             "prefixLength": args.prefix_length,
             "within": list(within),
             "peerableWith": hub.id if hub else None,
@@ -86,7 +79,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 {"subscriptionId": e.subscription_id, "code": e.code, "message": e.message}
                 for e in inventory.errors
             ],
-        }, indent=2))
+        }, pretty=args.pretty)
     elif blocks:
         print(f"Free /{args.prefix_length} blocks in {', '.join(within)}, smallest gap first:")
         print("\n".join(f"  {b}" for b in blocks))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from tui.audit import record_refusal
@@ -137,12 +137,28 @@ def request_from(args: argparse.Namespace, local: VirtualNetwork,
     )
 
 
-async def _inventory(backend: Any) -> Inventory:
-    inventory: Inventory = await backend.load_inventory()
+async def _inventory(backend: Any, refs: Sequence[str],
+                     remote_of: Callable[[Inventory], Sequence[str]] | None = None) -> Inventory:
+    """Only the VNets the command names (read the cheapest way each name allows), and with
+    `remote_of` the VNets it then points at (a peering's remote): never the whole tenant."""
+    inventory: Inventory = await backend.find_vnets(refs)
+    if remote_of is not None:
+        inventory = await backend.with_vnets(inventory, remote_of(inventory))
     for error in inventory.errors:
         print(f"vnettui: subscription {error.subscription_id} could not be read: "
               f"{error.message} ({error.code})", file=sys.stderr)
     return inventory
+
+
+def _remote_of(args: argparse.Namespace) -> Callable[[Inventory], Sequence[str]]:
+    """The remote VNet of `args.peering` on `args.vnet`, when both resolve."""
+    def remote(inventory: Inventory) -> Sequence[str]:
+        try:
+            vnet = find_vnet(inventory, args.vnet)
+            return [find_peering(inventory, args.peering, vnet).remote_vnet_id]
+        except VnettuiError:
+            return []  # reported when the command resolves them itself
+    return remote
 
 
 def _confirm(args: argparse.Namespace, settings: Settings, inventory: Inventory,
@@ -217,7 +233,7 @@ async def _peer(args: argparse.Namespace, settings: Settings, refusals: Refusals
     from tui.azure import open_backend
 
     async with open_backend(settings) as backend:
-        inventory = await _inventory(backend)
+        inventory = await _inventory(backend, [args.vnet, args.remote])
         local, remote = find_vnet(inventory, args.vnet), find_vnet(inventory, args.remote)
         refusals.ids = [str(local.id), str(remote.id)]
         what = f"peer {local.name} with {remote.name}"
@@ -251,7 +267,7 @@ async def _unpeer(args: argparse.Namespace, settings: Settings, refusals: Refusa
     from tui.azure import open_backend
 
     async with open_backend(settings) as backend:
-        inventory = await _inventory(backend)
+        inventory = await _inventory(backend, [args.vnet], _remote_of(args))
         vnet = find_vnet(inventory, args.vnet)
         peering = find_peering(inventory, args.peering, vnet)
         refusals.ids = [str(peering.id)]
@@ -287,7 +303,7 @@ async def _sync(args: argparse.Namespace, settings: Settings, refusals: Refusals
     from tui.azure import open_backend
 
     async with open_backend(settings) as backend:
-        inventory = await _inventory(backend)
+        inventory = await _inventory(backend, [args.vnet], _remote_of(args))
         vnet = find_vnet(inventory, args.vnet)
         peering = find_peering(inventory, args.peering, vnet)
         refusals.ids = [str(peering.id)]

@@ -6,16 +6,21 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+from typing import TYPE_CHECKING
 
 from textual import work
 
-from tui import audit, probe, reach
 from tui.errors import VnettuiError
 from tui.explorer.writes import Writes
 from tui.model import VirtualMachine, VirtualNetwork
-from widgets.activity_screen import ActivityScreen
-from widgets.check_screen import CheckRequest, CheckResult, CheckScreen, CheckStep
-from widgets.conflicts_screen import ConflictEntry, ConflictsScreen
+
+if TYPE_CHECKING:
+    from tui import reach
+    from widgets.activity_screen import ActivityScreen
+    from widgets.check_screen import CheckRequest, CheckResult, CheckScreen
+    from widgets.conflicts_screen import ConflictEntry, ConflictsScreen
+
+# The checks, the audit reader and their screens load when first asked for.
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +37,8 @@ def check_result(verdict: reach.Verdict, pair: tuple[VirtualNetwork, VirtualNetw
                  ) -> CheckResult:
     """The verdict in the check screen's terms: each hop, its mark, its reason or fix; and
     when the fix is a peering ("press p [on X]") between the two VNets, which way round."""
+    from widgets.check_screen import CheckResult, CheckStep
+
     steps = [CheckStep(step.status.value, step.text, step.hint) for step in verdict.steps]
     return CheckResult(verdict.question, verdict.answer, tuple(steps),
                        peer=peer_fix(verdict, pair))
@@ -59,6 +66,8 @@ class Analysis(Writes):
         if source is None:
             self.notify("Select a VM to check from (the VMs pane, key 4).", markup=False)
             return
+        from widgets.check_screen import CheckScreen
+
         self.app.push_screen(CheckScreen(source, self.state.inventory.vms),
                              self.check_closed)
 
@@ -72,12 +81,16 @@ class Analysis(Writes):
             self.action_peer(self.state.inventory.vnet(pair[1]))
 
     def refresh_live_modal(self) -> None:
+        from widgets.check_screen import CheckScreen
+
         screen = self.app.screen
         if isinstance(screen, CheckScreen):
             self.answer_check(screen)
 
     def answer_check(self, screen: CheckScreen) -> None:
         """Compute the verdict from what is loaded (again after every peering re-read)."""
+        from tui import reach
+
         request = screen.request
         if request is None:
             return
@@ -111,6 +124,8 @@ class Analysis(Writes):
     async def run_probe(self, screen: CheckScreen, request: CheckRequest) -> None:
         """Network Watcher's check for the screen's question, compared with our verdict;
         any failure is shown in place of the answer."""
+        from tui import probe, reach
+
         inv = self.state.inventory
         source = inv.vm(request.source_key)
         destination = self.destination(request.destination)
@@ -168,10 +183,14 @@ class Analysis(Writes):
     async def open_conflicts(self) -> None:
         # A big estate has tens of thousands of overlapping pairs: group them off the loop.
         entries = await asyncio.to_thread(self.conflict_entries)
+        from widgets.conflicts_screen import ConflictsScreen
+
         if self.alive():
             self.app.push_screen(ConflictsScreen(entries), callback=self.conflict_chosen)
 
     def conflict_entries(self) -> list[ConflictEntry]:
+        from widgets.conflicts_screen import ConflictEntry
+
         state = self.state
         entries = []
         for number, group in enumerate(state.address_index.groups, start=1):
@@ -192,10 +211,22 @@ class Analysis(Writes):
         if key:
             self.jump_to_vnet(key)
 
-    def free_range(self, screen: ConflictsScreen, prefix_length: int) -> None:
+    def free_range(self, screen: ConflictsScreen, prefix_length: int,
+                   within: tuple[str, ...] = (), peerable: str | None = None) -> None:
+        """Free blocks as `vnettui free` finds them, on what is loaded."""
+        hub_id: str | None = None
+        if peerable is not None:
+            found = [v for v in self.state.inventory.vnets
+                     if v.name.casefold() == peerable.casefold()]
+            if len(found) != 1:
+                screen.show_free(prefix_length, f"{len(found)} loaded VNets are named "
+                                 f"{peerable}; name one VNet to stay peerable with.")
+                return
+            hub_id = str(found[0].id)
         try:
-            blocks = self.state.address_index.free_blocks(prefix_length, count=5)
-        except ValueError as error:
+            blocks = self.state.address_index.free_blocks(
+                prefix_length, count=5, within=list(within) or None, peerable_with=hub_id)
+        except (ValueError, VnettuiError) as error:
             screen.show_free(prefix_length, str(error))
             return
         screen.show_free(prefix_length, list(blocks))
@@ -208,6 +239,9 @@ class Analysis(Writes):
     @work(group="activity", exclusive=True, exit_on_error=False,
           description="read the activity log")
     async def open_activity(self) -> None:
+        from tui import audit
+        from widgets.activity_screen import ActivityScreen
+
         entries = await asyncio.to_thread(audit.read_audit)
         if self.alive():
             self.app.push_screen(ActivityScreen(entries, source=str(audit.audit_path())))
@@ -215,6 +249,8 @@ class Analysis(Writes):
     @work(group="activity-refresh", exclusive=True, exit_on_error=False,
           description="re-read the activity log")
     async def refresh_activity(self, screen: ActivityScreen) -> None:
+        from tui import audit
+
         entries = await asyncio.to_thread(audit.read_audit)
         if screen.is_attached:
             screen.show(entries)

@@ -26,7 +26,7 @@ from widgets.vms_pane import VmsPane
 from widgets.vnets_pane import VnetsPane
 
 if TYPE_CHECKING:
-    from tui.explorer.cloud import Cloud
+    from tui.explorer.cloud import Cloud  # the SDK-facing protocol: types only
 
 PANE_ORDER = ("subs", "vnets", "peerings", "vms")
 
@@ -228,6 +228,8 @@ class ExplorerBase(Screen[None]):
         age = ""
         if state.loaded_at is not None:
             age = age_text(self.clock() - state.loaded_at)
+            if state.cached_age is not None:  # the last run's, until the load ends
+                age = age.replace("updated", "cached", 1)
         return HeaderInfo(
             source=source,
             trail=self.trail(),

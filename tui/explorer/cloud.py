@@ -4,7 +4,7 @@ to the first frame imports the SDK."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from tui.model import Inventory, LoadError, ProbeResult, Subscription
 from tui.peering import PeeringBackend
@@ -18,6 +18,8 @@ class Cloud(PeeringBackend, Protocol):
     ) -> Inventory: ...
 
     async def close(self) -> None: ...
+
+    async def get_resource_json(self, resource_id: str) -> dict[str, Any]: ...
 
     async def probe_connectivity(
         self, source_vm_id: str, destination: str, port: int, protocol: str = "tcp",

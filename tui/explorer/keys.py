@@ -45,6 +45,8 @@ KEYS: tuple[Key, ...] = (
         False, "Go to the peerings of the selected VNet"),
     Key("4", "focus_pane('vms')", "VMs", "vnettui.focus_vms", "Navigation", False,
         "Go to the VMs pane"),
+    Key("i", "describe", "describe", "vnettui.describe", "General", False,
+        "Describe the selection: its ARM JSON (y copies the id, c the JSON)"),
     Key("y", "copy_id", "copy id", "vnettui.copy", "General", False,
         "Copy the selected resource id (OSC 52)"),
     Key("a", "activity", "activity", "vnettui.activity", "General", False,

@@ -15,10 +15,11 @@ from textual import work
 from textual.worker import Worker, WorkerState
 
 from tui.errors import AuthError, ThrottledError, VnettuiError
+from tui.explorer import cache
 from tui.explorer.base import ExplorerBase
 from tui.explorer.scheduler import Due, PollScheduler
 from tui.explorer.state import ExplorerState
-from tui.model import LoadError, Peering, Subscription, VirtualNetwork
+from tui.model import Inventory, LoadError, Peering, Subscription, VirtualNetwork
 from tui.settings import Settings
 from widgets.live import LiveModal
 
@@ -69,6 +70,8 @@ class LiveData(ExplorerBase):
     @work(group="inventory", exit_on_error=False, description="load the inventory")
     async def load(self, initial: bool) -> None:
         started = self.clock()
+        if initial and self.settings.cache:
+            await self.paint_cached()
         try:
             backend = await self.host.open_backend()
             if initial:
@@ -91,9 +94,12 @@ class LiveData(ExplorerBase):
         if not self.alive():
             return
         self.scheduler.loaded(started)
+        cached = self.state.cached_age is not None
         moved = self.state.apply_inventory(inventory, self.clock())
         self.announce(moved)
-        self.render_all(flash=not initial)
+        self.render_all(flash=not initial or cached)
+        if self.settings.cache and not inventory.errors:
+            self.save_cache(inventory)
         self.refresh_live_modal()
         if initial and self.state.vnet_key is None and self.vnets_pane.row_count:
             self.vnets_pane.move_cursor(row=0)
@@ -107,6 +113,22 @@ class LiveData(ExplorerBase):
                 "The rest loaded.",
                 title="Partly loaded", severity="warning", markup=False, timeout=10,
             )
+
+    async def paint_cached(self) -> None:
+        """The last inventory, at once, marked with its age; the load then refreshes it."""
+        found = await asyncio.to_thread(cache.load, self.settings)
+        if found is None or not self.alive() or self.state.loads:
+            return
+        inventory, age = found
+        self.state.apply_cached(inventory, self.clock(), age)
+        self.render_all(flash=False)
+        if self.state.vnet_key is None and self.vnets_pane.row_count:
+            self.vnets_pane.move_cursor(row=0)
+
+    @work(group="cache", exclusive=True, exit_on_error=False,
+          description="save the inventory for the next start")
+    async def save_cache(self, inventory: Inventory) -> None:
+        await asyncio.to_thread(cache.save, self.settings, inventory)
 
     def _on_progress(self, sub: Subscription, error: LoadError | None) -> None:
         if not self.alive():

@@ -8,14 +8,15 @@ them here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.widgets import Footer
 
+from tui.errors import VnettuiError
 from tui.explorer.analysis import Analysis
 from tui.explorer.base import PANE_ORDER
 from tui.explorer.commands import Command, complete, parse
@@ -24,17 +25,19 @@ from tui.explorer.state import ALL_KEY
 from tui.explorer.writes import record_refusal
 from tui.model import VirtualNetwork
 from tui.settings import Settings
-from widgets.check_screen import CheckScreen
 from widgets.command_bar import CommandBar
 from widgets.details_pane import DetailsPane
 from widgets.filter_bar import FilterBar
 from widgets.header import StatusHeader
-from widgets.help_screen import HelpEntry, HelpScreen
 from widgets.palette import JumpTarget
 from widgets.resource_table import ResourceTable
 from widgets.subscriptions_pane import SubscriptionsPane
 from widgets.vms_pane import VmsPane
 from widgets.vnets_pane import VnetsPane
+
+if TYPE_CHECKING:
+    from widgets.describe_screen import DescribeScreen
+    from widgets.help_screen import HelpEntry
 
 FILTER_LABELS = {"subs": "subscriptions", "vnets": "VNets", "vms": "VMs"}
 
@@ -67,6 +70,10 @@ class ExplorerScreen(Analysis):
         self.start_live()
 
     def on_resize(self) -> None:
+        self.update_header()
+
+    def on_descendant_focus(self) -> None:
+        """The breadcrumbs name the peering while the peerings pane has the focus."""
         self.update_header()
 
     # --- selection ---------------------------------------------------------------------
@@ -270,6 +277,8 @@ class ExplorerScreen(Analysis):
             self.notify(f"No single VM named {source} ({len(vms)} found).", markup=False)
             return
         self.jump_to_vm(vms[0].id.casefold())
+        from widgets.check_screen import CheckScreen
+
         self.app.push_screen(CheckScreen(vms[0], self.state.inventory.vms, destination,
                                          int(port)), self.check_closed)
 
@@ -278,10 +287,14 @@ class ExplorerScreen(Analysis):
             self.notify("Already refreshing.", markup=False)
 
     def action_help(self) -> None:
+        from widgets.help_screen import HelpScreen
+
         self.app.push_screen(HelpScreen(self.help_entries()))
 
     def help_entries(self) -> list[HelpEntry]:
         """Keys as bound now (a user keymap included), grouped as KEYS groups them."""
+        from widgets.help_screen import HelpEntry
+
         bound: dict[str, list[str]] = {}
         for key, active in self.active_bindings.items():
             bound.setdefault(active.binding.action, []).append(
@@ -315,6 +328,33 @@ class ExplorerScreen(Analysis):
             return str(peering.id) if peering else None
         item = state.inventory.vm(key) if name == "vms" else state.inventory.vnet(key)
         return str(item.id) if item else None
+
+    def action_describe(self) -> None:
+        """The selection as ARM returns it, read fresh."""
+        resource_id = self.selected_resource_id()
+        if resource_id is None or (resource_id.startswith("/subscriptions/") and \
+                resource_id.count("/") == 2):
+            self.notify("Select a VNet, a peering or a VM to describe.", markup=False)
+            return
+        from widgets.describe_screen import DescribeScreen
+
+        kind = {"peerings": "Peering", "vms": "VM"}.get(self.focused_pane() or "", "VNet")
+        screen = DescribeScreen(resource_id, kind, resource_id.rsplit("/", 1)[-1])
+        self.app.push_screen(screen)
+        self.read_description(screen)
+
+    @work(group="describe", exclusive=True, exit_on_error=False,
+          description="read the resource from ARM")
+    async def read_description(self, screen: DescribeScreen) -> None:
+        try:
+            backend = await self.host.open_backend()
+            body = await backend.get_resource_json(screen.resource_id)
+        except VnettuiError as error:
+            if screen.is_attached:
+                screen.fail(str(error))
+            return
+        if screen.is_attached:
+            screen.show(body)
 
     def action_copy_id(self) -> None:
         resource_id = self.selected_resource_id()

@@ -57,6 +57,7 @@ class ExplorerState:
     vnet_key: str | None = None
     loaded_at: float | None = None  # clock() of the last successful read
     loads: int = 0
+    cached_age: float | None = None  # showing the cache from the last run, this old
 
     # --- loading ---------------------------------------------------------------------
 
@@ -72,12 +73,24 @@ class ExplorerState:
         done = sum(1 for s in self.statuses.values() if not s.loading)
         return f"loaded {done}/{len(self.statuses)} subscriptions…"
 
+    def apply_cached(self, inventory: Inventory, now: float, age: float) -> None:
+        """The last run's inventory, `age` seconds old, shown until the first load ends."""
+        self._take(inventory, now - age)
+        self.cached_age = age
+
     def apply_inventory(self, inventory: Inventory, now: float) -> list[StateChange]:
         """A whole inventory is in; returns the peering state changes since the last one."""
         previous = self.inventory
-        self.inventory = inventory
-        self.loaded_at = now
+        self._take(inventory, now)
+        self.cached_age = None
         self.loads += 1
+        if previous.loaded_at is None and not previous.vnets:
+            return []
+        return changes(previous.vnets, inventory.vnets)
+
+    def _take(self, inventory: Inventory, loaded_at: float) -> None:
+        self.inventory = inventory
+        self.loaded_at = loaded_at
         counts: dict[str, int] = {}
         for vnet in inventory.vnets:
             key = vnet.subscription_id.casefold()
@@ -99,9 +112,6 @@ class ExplorerState:
         self.overlaps = frozenset(vnet_id.casefold() for vnet_id in index.conflicted_ids)
         # VNets that overlap another: cheap, where counting pairs means building them all.
         self.conflict_count = len(self.overlaps)
-        if previous.loaded_at is None and not previous.vnets:
-            return []
-        return changes(previous.vnets, inventory.vnets)
 
     def apply_vnets(self, fresh: dict[str, VirtualNetwork], now: float) -> tuple[
         list[StateChange], list[VirtualNetwork]

@@ -8,6 +8,7 @@ progress modal, and both VNets it touched are re-read at once.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from textual import work
 
@@ -15,26 +16,20 @@ from tui import audit
 from tui.explorer.keys import WRITE_ACTIONS
 from tui.explorer.live import LiveData
 from tui.model import Inventory, Peering, VirtualNetwork
-from tui.peering import (
-    PeeringRequest,
-    PollPolicy,
-    SyncRequest,
-    find_peering,
-    perform,
-    write_targets,
-)
-from tui.peering import Request as PeeringWork
-from widgets.peering_confirm import DeletePeeringConfirm
-from widgets.peering_edit import PeeringEditForm
-from widgets.peering_form import PeeringForm
-from widgets.peering_progress import PeeringProgress
-from widgets.production_confirm_screen import ProductionConfirmScreen
+
+if TYPE_CHECKING:
+    from tui.peering import Request as PeeringWork
+
+# The peering workflow and its modals are imported when a key first needs them, not on the
+# way to the first frame.
 
 log = logging.getLogger(__name__)
 
 
 def vnets_touched(inventory: Inventory, request: PeeringWork) -> set[str]:
     """Both VNets of the link a peering operation changed (lower-cased ids)."""
+    from tui.peering import PeeringRequest, find_peering
+
     if isinstance(request, PeeringRequest):
         return {str(request.local_vnet_id).casefold(), str(request.remote_vnet_id).casefold()}
     peering = find_peering(inventory, request.peering_id)
@@ -66,6 +61,8 @@ class Writes(LiveData):
             return
         if self.refuse_if_read_only("peer", vnet.id):
             return
+        from widgets.peering_form import PeeringForm
+
         self.app.push_screen(
             PeeringForm(self.state.inventory, vnet, remote, confirm=self.state.confirmation),
             self.peering_chosen,
@@ -101,6 +98,8 @@ class Writes(LiveData):
     def action_delete_peering(self) -> None:
         peering = self.writable_peering("delete")
         if peering is not None:
+            from widgets.peering_confirm import DeletePeeringConfirm
+
             self.app.push_screen(
                 DeletePeeringConfirm(self.state.inventory, peering,
                                      confirm=self.state.confirmation),
@@ -111,6 +110,9 @@ class Writes(LiveData):
         peering = self.writable_peering("sync")
         if peering is None:
             return
+        from tui.peering import SyncRequest, write_targets
+        from widgets.production_confirm_screen import ProductionConfirmScreen
+
         inventory = self.state.inventory
         back = inventory.reverse_of(peering)
         if back is None and inventory.vnet(peering.remote_vnet_id) is not None:
@@ -144,6 +146,8 @@ class Writes(LiveData):
     def action_edit_peering(self) -> None:
         peering = self.writable_peering("edit")
         if peering is not None:
+            from widgets.peering_edit import PeeringEditForm
+
             self.app.push_screen(
                 PeeringEditForm(self.state.inventory, peering, confirm=self.state.confirmation),
                 self.peering_chosen,
@@ -156,6 +160,9 @@ class Writes(LiveData):
 
     @work(group="peering", exit_on_error=False, description="change the peering")
     async def perform(self, request: PeeringWork) -> None:
+        from tui.peering import PollPolicy, perform
+        from widgets.peering_progress import PeeringProgress
+
         backend = await self.host.open_backend()
         inventory = self.state.inventory
         screen = PeeringProgress.for_request(inventory, request)

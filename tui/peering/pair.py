@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from tui.errors import VnettuiError
+from tui.errors import NotFoundError, VnettuiError
 from tui.model import Peering, PeeringState, ResourceId
 from tui.peering.backend import PeeringBackend
 from tui.peering.plan import Plan
@@ -66,12 +66,24 @@ def state_text(peering: Peering) -> str:
 async def read_pair(
     backend: PeeringBackend, local_id: ResourceId, local_name: str,
     remote_id: ResourceId, remote_name: str,
+    known: dict[ResourceId, ResourceId] | None = None,
 ) -> PairState:
-    """Re-read the links between two VNets from the cloud: the truth after a write."""
+    """Re-read the links between two VNets from the cloud: the truth after a write.
+
+    `known` maps a VNet to the id its link to the other has (a plan names it): that link
+    is read alone rather than the VNet's every link, which on a hub is hundreds of them,
+    paged. 404 means it is not there.
+    """
     unreadable: list[str] = []
 
     async def link(vnet_id: ResourceId, name: str, other: ResourceId) -> Peering | None:
         try:
+            peering_id = (known or {}).get(vnet_id)
+            if peering_id is not None:
+                try:
+                    return await backend.get_peering(peering_id)
+                except NotFoundError:
+                    return None
             found = await backend.list_peerings(vnet_id)
         except VnettuiError:
             unreadable.append(name)
@@ -85,6 +97,7 @@ async def read_pair(
 
 
 async def read_plan_pair(backend: PeeringBackend, plan: Plan) -> PairState:
-    """`read_pair` for the two VNets of a plan."""
+    """`read_pair` for the two VNets of a plan; the links it sends are read by id."""
+    known = {link.vnet_id: link.peering_id for link in plan.links}
     return await read_pair(backend, plan.local_vnet_id, plan.local_name,
-                           plan.remote_vnet_id, plan.remote_name)
+                           plan.remote_vnet_id, plan.remote_name, known)

@@ -1,0 +1,148 @@
+"""The last inventory on disk, so the explorer paints at once and refreshes in place.
+
+One file per cloud, tenant and identity (or sandbox file) under the XDG cache directory,
+owner-only, holding nothing but what the panes show (names, ids, prefixes, states: no
+token, no secret). It carries a version and a fingerprint of the model's fields, so a
+file written by another vnettui is ignored rather than misread. Any problem reading it
+means "no cache", never an error: it only ever saves a wait.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+import logging
+import os
+import sys
+import time
+import types
+import typing
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tui import model
+from tui.model import Inventory, ResourceId
+from tui.settings import Settings
+
+log = logging.getLogger(__name__)
+
+VERSION = 1
+
+
+def cache_dir() -> Path:
+    """`$XDG_CACHE_HOME/vnettui` (computed on call so tests can point it elsewhere)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "vnettui"
+
+
+def cache_path(settings: Settings) -> Path:
+    """Whose inventory it is: the cloud, tenant and way of signing in, or the sandbox file."""
+    if settings.sandbox:
+        who = f"sandbox:{settings.sandbox_path().resolve()}"
+    else:
+        who = f"{settings.cloud}:{settings.tenant or ''}:{settings.auth}"
+    scope = ",".join(sorted(s.casefold() for s in settings.subscriptions))
+    digest = hashlib.sha256(f"{who}|{scope}".encode()).hexdigest()[:20]
+    return cache_dir() / f"inventory-{digest}.json"
+
+
+def _fingerprint() -> str:
+    """Changes whenever a model class gains, loses or renames a field."""
+    names = []
+    for cls in _model_classes():
+        names.append(cls.__name__ + ":" + ",".join(f.name for f in dataclasses.fields(cls)))
+    return hashlib.sha256("|".join(names).encode()).hexdigest()[:16]
+
+
+def _model_classes() -> list[Any]:
+    """The model's dataclasses, Inventory among them, in a stable order."""
+    return sorted((obj for obj in vars(model).values()
+                   if isinstance(obj, type) and dataclasses.is_dataclass(obj)),
+                  key=lambda cls: cls.__name__)
+
+
+def save(settings: Settings, inventory: Inventory) -> None:
+    """Write the inventory for the next start (atomically, readable by its owner only)."""
+    path = cache_path(settings)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        body = {"version": VERSION, "fingerprint": _fingerprint(), "saved": time.time(),
+                "inventory": encode(inventory)}
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(body, handle, separators=(",", ":"))
+        os.replace(tmp, path)
+    except OSError as error:
+        log.info("inventory cache not written: %s", error)
+
+
+def load(settings: Settings) -> tuple[Inventory, float] | None:
+    """The cached inventory and its age in seconds, or None."""
+    path = cache_path(settings)
+    try:
+        with path.open(encoding="utf-8") as handle:
+            body = json.load(handle)
+        if body.get("version") != VERSION or body.get("fingerprint") != _fingerprint():
+            return None
+        inventory = decode(Inventory, body["inventory"])
+        age = max(0.0, time.time() - float(body["saved"]))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        log.info("inventory cache %s ignored: %s", path, error)
+        return None
+    return inventory, age
+
+
+def encode(value: Any) -> Any:
+    """Model objects as JSON values (dataclasses as objects of their init fields)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: encode(getattr(value, f.name))
+                for f in dataclasses.fields(value) if f.init}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [encode(item) for item in value]
+    if isinstance(value, (set, frozenset)):  # e.g. Inventory.kinds
+        return sorted(encode(item) for item in value)
+    if isinstance(value, dict):
+        return {str(k): encode(v) for k, v in value.items()}
+    return value
+
+
+def decode(kind: Any, data: Any) -> Any:
+    """The inverse of `encode`, driven by the model's type hints."""
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        if data is None:
+            return None
+        options = [a for a in typing.get_args(kind) if a is not type(None)]
+        return decode(options[0], data)
+    if origin is tuple:
+        args = typing.get_args(kind)
+        return tuple(decode(args[0], item) for item in data)
+    if origin is frozenset:
+        (item_kind,) = typing.get_args(kind)
+        return frozenset(decode(item_kind, item) for item in data)
+    if origin is dict:
+        key_kind, value_kind = typing.get_args(kind)
+        return {decode(key_kind, k): decode(value_kind, v) for k, v in data.items()}
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind, vars(sys.modules[kind.__module__]))
+        return kind(**{f.name: decode(hints[f.name], data[f.name])
+                       for f in dataclasses.fields(kind) if f.init and f.name in data})
+    if kind is ResourceId:
+        return ResourceId(data)
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return kind(data)
+    if kind is datetime:
+        return datetime.fromisoformat(data)
+    if kind is float and isinstance(data, int):
+        return float(data)
+    return data
