@@ -115,6 +115,21 @@ class PeeringFlags:
 
 
 @dataclass(frozen=True, slots=True)
+class SubnetSelection:
+    """Subnet peering (`peerCompleteVnets: false`): only these subnets of each side are
+    peered, by name, as ARM names them (`localSubnetNames`, `remoteSubnetNames`); with
+    `ipv6_only` (`enableOnlyIPv6Peering`) only their IPv6 prefixes are exchanged."""
+
+    local: tuple[str, ...]
+    remote: tuple[str, ...]
+    ipv6_only: bool = False
+
+    def reversed(self) -> SubnetSelection:
+        """The same selection seen from the other side's link."""
+        return SubnetSelection(self.remote, self.local, self.ipv6_only)
+
+
+@dataclass(frozen=True, slots=True)
 class Peering:
     id: ResourceId
     name: str
@@ -126,6 +141,12 @@ class Peering:
     remote_address_prefixes: tuple[str, ...] = ()  # what is peered (programmed) now
     remote_vnet_address_prefixes: tuple[str, ...] = ()  # the remote VNet's current space
     provisioning_state: str = "Succeeded"
+    subnets: SubnetSelection | None = None  # None: the whole VNets are peered
+    local_address_prefixes: tuple[str, ...] = ()  # what this side exchanges now
+
+    @property
+    def is_subnet_peering(self) -> bool:
+        return self.subnets is not None
 
     @property
     def needs_sync(self) -> bool:

@@ -3,6 +3,10 @@
 Usage: ``self.push_screen(PeeringEditForm(inventory, peering), callback)``; the callback
 gets a `tui.peering.EditRequest` or None. Keys: tab between settings, space/enter toggles,
 ctrl+s or the Save button saves, esc cancels. ``confirm=`` as in PeeringForm.
+
+A subnet peering also shows the subnets of each side it peers (space ticks one): changing
+them is checked like a new subnet peering, and the form says the other side will then need
+a sync.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Checkbox, Input, Static
+from textual.widgets import Button, Checkbox, Input, SelectionList, Static
+from textual.widgets.selection_list import Selection
 
-from tui.model import Inventory, Peering, PeeringFlags
+from tui.model import Inventory, Peering, PeeringFlags, SubnetSelection
 from tui.peering import Check, EditRequest, Plan, plan_edit
 from widgets.dialog import DialogScreen
 from widgets.peering_form import FLAG_KEYS, flag_labels
@@ -32,6 +37,10 @@ class PeeringEditForm(DialogScreen[EditRequest | None]):
     PeeringEditForm #dialog { width: 88; }
     PeeringEditForm #state { color: $text-muted; margin: 0 0 1 0; }
     PeeringEditForm #checks { margin: 1 0 0 0; }
+    PeeringEditForm #subnet-row { height: auto; margin: 1 0 0 0; }
+    PeeringEditForm #subnet-row SelectionList {
+        width: 1fr; height: auto; max-height: 6; border: none; margin: 0 2 0 0;
+    }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,6 +73,11 @@ class PeeringEditForm(DialogScreen[EditRequest | None]):
                          id="state", markup=False)
             for key in FLAG_KEYS:
                 yield TickBox(Content(labels[key]), values[key], id=f"flag-{key}")
+            if p.subnets is not None:
+                with Horizontal(id="subnet-row"):
+                    yield self._subnet_list("local-subnets", p.vnet_id, p.subnets.local)
+                    yield self._subnet_list("remote-subnets", p.remote_vnet_id,
+                                            p.subnets.remote)
             yield Static("", id="checks")
             yield Static("", id="problems", markup=False)
             yield Static("", id="notes", markup=False)
@@ -79,6 +93,30 @@ class PeeringEditForm(DialogScreen[EditRequest | None]):
         self._revalidate()
         self.query_one("#flag-access", Checkbox).focus()
 
+    def _subnet_list(self, id_: str, vnet_id: str, ticked: tuple[str, ...]
+                     ) -> SelectionList[str]:
+        vnet = self.inventory.vnet(vnet_id)
+        chosen = {n.lower() for n in ticked}
+        names = [(s.name, ", ".join(s.address_prefixes)) for s in vnet.subnets] if vnet else [
+            (n, "") for n in ticked]
+        box = SelectionList[str](*(Selection(Text(f"{n}  {p}"), n, n.lower() in chosen)
+                                   for n, p in names), id=id_)
+        box.border_title = f"subnets of {vnet.name if vnet else vnet_id}"
+        return box
+
+    def subnets(self) -> SubnetSelection | None:
+        """The subnet lists as ticked (None: not a subnet peering)."""
+        if self.peering.subnets is None:
+            return None
+        return SubnetSelection(
+            tuple(self.query_one("#local-subnets", SelectionList).selected),
+            tuple(self.query_one("#remote-subnets", SelectionList).selected),
+            self.peering.subnets.ipv6_only)
+
+    @on(SelectionList.SelectedChanged)
+    def _subnets_changed(self) -> None:
+        self._revalidate()
+
     def flags(self) -> PeeringFlags:
         value = {k: self.query_one(f"#flag-{k}", Checkbox).value for k in FLAG_KEYS}
         return PeeringFlags(value["access"], value["forwarded"], value["transit"],
@@ -86,11 +124,16 @@ class PeeringEditForm(DialogScreen[EditRequest | None]):
 
     @on(Checkbox.Changed)
     def _revalidate(self) -> Plan:
-        plan = plan_edit(self.inventory, EditRequest(self.peering.id, self.flags()))
+        plan = plan_edit(self.inventory, EditRequest(self.peering.id, self.flags(),
+                                                     self.subnets()))
         self.plan = plan
         ok = plan.preflight.passed(Check.GATEWAY)
         line = Text("✓ " if ok else "✗ ", style="bold green" if ok else "bold red")
         line.append("gateway settings valid" if ok else "gateway settings invalid")
+        if self.peering.subnets is not None:
+            fine = plan.preflight.passed(Check.OVERLAP)
+            line.append("  ✓ " if fine else "  ✗ ", style="bold green" if fine else "bold red")
+            line.append("subnets valid" if fine else "subnet problem")
         self.query_one("#checks", Static).update(line)
         for selector, lines in (("#problems", [p.message for p in plan.preflight.problems]),
                                 ("#notes", list(plan.preflight.notes))):
@@ -113,7 +156,7 @@ class PeeringEditForm(DialogScreen[EditRequest | None]):
             box.display = True
             typed.focus_input()
         else:
-            self.dismiss(EditRequest(self.peering.id, self.flags()))
+            self.dismiss(EditRequest(self.peering.id, self.flags(), self.subnets()))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -7,8 +7,14 @@ only decides *what* to ask for; the app sends it (`tui.peering.perform`). Pass
 to production VNets.
 
 Keyboard: type in the picker to search (up/down move through matches, enter picks), tab
-moves on through both names, the four settings of each side and the one-side toggle;
-enter in a text field submits; esc cancels.
+moves on through both names, the four settings of each side, the one-side toggle and
+"peer only these subnets"; enter in a text field submits; esc cancels.
+
+Subnet peering: "peer only these subnets" shows a multi-select of each side's subnets (space
+ticks one) and "IPv6 only"; the overlap checks then apply to the chosen subnets, so VNets
+that overlap as a whole become pickable. Typing the exact name of such a VNet switches it on
+with the subnets that overlap nothing on the other side ticked; ``subnets=`` pre-fills it
+(e.g. from the conflicts view: `tui.peering.subnets.subnet_route(a, b).selection()`).
 """
 
 from __future__ import annotations
@@ -22,10 +28,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from tui.model import Inventory, PeeringFlags, PeeringState, ResourceId, VirtualNetwork
+from tui.model import (
+    Inventory,
+    PeeringFlags,
+    PeeringState,
+    ResourceId,
+    SubnetSelection,
+    VirtualNetwork,
+)
 from tui.peering import (
     Field,
     PeeringRequest,
@@ -34,8 +47,10 @@ from tui.peering import (
     overlapping_vnets,
     plan_peering,
 )
+from tui.peering.subnets import subnet_route
 from widgets.dialog import DialogScreen
 from widgets.peering_typed import Confirm, TypedConfirmation
+from widgets.subnet_picker import SubnetPicker
 from widgets.tick_box import TickBox
 
 MAX_SHOWN = 200  # matches listed at once; typing narrows the rest
@@ -100,18 +115,21 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
     ]
 
     def __init__(self, inventory: Inventory, local: VirtualNetwork,
-                 remote: VirtualNetwork | None = None, *, confirm: Confirm | None = None) -> None:
+                 remote: VirtualNetwork | None = None, *, confirm: Confirm | None = None,
+                 subnets: SubnetSelection | None = None) -> None:
         super().__init__()
         self.inventory = inventory
         self.local = local
         self.confirm = confirm  # production VNets: the text to type before a write
         self.remote: VirtualNetwork | None = None
         self._preset = remote
+        self._preset_subnets = subnets
         self._names_edited = False
         self._setting_names = False
         self._shown: list[VirtualNetwork] = []
         self._overlaps = overlapping_vnets(inventory, local)
         self.plan: Plan | None = None
+        self._remote_filled: ResourceId | None = None
 
     # -- layout -------------------------------------------------------------------------
 
@@ -142,6 +160,9 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
                     yield TickBox(Content(locals_[key]), key == "access", id=f"local-{key}")
                     yield TickBox(Content(remotes[key]), key == "access", id=f"remote-{key}")
             yield TickBox(Content(f"only create the link on {name}"), id="one-side")
+            yield TickBox(Content("peer only these subnets (subnet peering)"),
+                          id="subnet-mode")
+            yield SubnetPicker(id="subnets")
             yield TypedConfirmation(id="confirm-local")
             yield TypedConfirmation(id="confirm-remote")
             yield Static("", id="checks")
@@ -155,6 +176,9 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
     def on_mount(self) -> None:
         list_ = self.query_one("#remote-list", OptionList)
         list_.can_focus = False  # the picker is driven from the search box
+        self.picker.fill("local", self.local)
+        if self._preset_subnets is not None:
+            self._subnet_mode(True, self._preset_subnets)
         self._filter("")
         if self._preset is not None:
             self._choose(self._preset)
@@ -182,13 +206,19 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
                    or needle in f"{v.resource_group}/{v.name}".casefold()]
         self._shown = matches[:MAX_SHOWN]
         options: list[Option | None] = []
+        by_subnets = self.subnet_mode
         for vnet in self._shown:
             overlap = self._overlaps.get(vnet.id, ())
             prompt = Text(f"{vnet.name:<24} ")
             prompt.append(self._describe(vnet), style="dim")
             if overlap:
                 prompt.append(f"  overlaps {', '.join(overlap)}", style="red")
-            options.append(Option(prompt, id=str(vnet.id), disabled=bool(overlap)))
+                route = subnet_route(self.local, vnet)
+                if route.possible and not by_subnets:
+                    prompt.append(f"  subnet peering: {', '.join(route.local)} <-> "
+                                  f"{', '.join(route.remote)} (type its name)", style="yellow")
+            options.append(Option(prompt, id=str(vnet.id),
+                                  disabled=bool(overlap) and not by_subnets))
         if len(matches) > MAX_SHOWN:
             options.append(Option(Text(f"… {len(matches) - MAX_SHOWN} more: keep typing",
                                        style="dim"), disabled=True))
@@ -197,7 +227,8 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
                                   disabled=True))
         list_ = self.query_one("#remote-list", OptionList)
         list_.set_options(options)
-        first = next((i for i, v in enumerate(self._shown) if v.id not in self._overlaps), None)
+        first = next((i for i, v in enumerate(self._shown)
+                      if v.id not in self._overlaps or by_subnets), None)
         list_.highlighted = first
 
     def _exact(self, text: str) -> VirtualNetwork | None:
@@ -205,7 +236,13 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
         needle = text.strip().casefold()
         hits = [v for v in self.candidates()
                 if needle in (v.name.casefold(), f"{v.resource_group}/{v.name}".casefold())]
-        if len(hits) == 1 and hits[0].id not in self._overlaps:
+        if len(hits) != 1:
+            return None
+        if hits[0].id not in self._overlaps or self.subnet_mode:
+            return hits[0]
+        route = subnet_route(self.local, hits[0])
+        if route.possible:  # overlapping as VNets: offer the subnets that can be peered
+            self._subnet_mode(True, route.selection(), remote=hits[0])
             return hits[0]
         return None
 
@@ -219,6 +256,10 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
         self.query_one("#remote-summary", Static).update(self._describe(vnet))
         self.query_one("#remote-list", OptionList).display = False
         self._relabel(vnet.name)
+        if self._remote_filled != vnet.id:
+            self._remote_filled = vnet.id
+            keep = self._preset_subnets.remote if self._preset_subnets else ()
+            self.picker.fill("remote", vnet, keep)
         if not self._names_edited:
             local_name, remote_name = default_names(self.local, vnet)
             back = vnet.peering_to(self.local.id)
@@ -287,6 +328,39 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
         self._revalidate()
         self.query_one("#local-name", Input).focus()
 
+    # -- subnet peering -----------------------------------------------------------------
+
+    @property
+    def subnet_mode(self) -> bool:
+        return bool(self.query_one("#subnet-mode", Checkbox).value)
+
+    @property
+    def picker(self) -> SubnetPicker:
+        return self.query_one(SubnetPicker)
+
+    def _subnet_mode(self, on: bool, selection: SubnetSelection | None = None,
+                     remote: VirtualNetwork | None = None) -> None:
+        """Show (or hide) the subnet lists; tick `selection` when given."""
+        if selection is not None:
+            self._preset_subnets = selection
+            self.picker.fill("local", self.local, selection.local)
+            if remote is not None:
+                self._remote_filled = remote.id
+                self.picker.fill("remote", remote, selection.remote)
+            self.picker.set_ipv6_only(selection.ipv6_only)
+        box = self.query_one("#subnet-mode", Checkbox)
+        if box.value != on:
+            with self.prevent(Checkbox.Changed):
+                box.value = on
+        self.picker.set_class(on, "-on")
+
+    def selection(self) -> SubnetSelection | None:
+        return self.picker.selection(self.remote is not None) if self.subnet_mode else None
+
+    @on(SelectionList.SelectedChanged)
+    def _subnets_changed(self) -> None:
+        self._revalidate()
+
     # -- the rest of the form -----------------------------------------------------------
 
     @on(Input.Changed, ".name")
@@ -304,6 +378,10 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
             self.query_one("#remote-name", Input).disabled = disabled
             self.query_one("#create", Button).label = (
                 f"Create the link on {self.local.name}" if disabled else "Create both links")
+        if event.checkbox.id == "subnet-mode":
+            self._subnet_mode(event.value)
+            self._filter(self.query_one("#remote-search", Input).value if self.remote is None
+                         else "")
         self._revalidate()
 
     def request(self) -> PeeringRequest:
@@ -317,6 +395,7 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
             self.query_one("#remote-name", Input).value.strip(),
             _flags(values("local")), _flags(values("remote")),
             self.query_one("#one-side", Checkbox).value,
+            self.selection(),
         )
 
     def _confirmations(self) -> list[TypedConfirmation]:

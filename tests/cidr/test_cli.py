@@ -84,7 +84,8 @@ def test_showcase_conflicts_through_the_console_script(
     check_against_brute_force(report, stored_vnets(path))
     # the scenario's known conflicts, across and within subscriptions
     names = {frozenset((o["a"]["name"], o["b"]["name"])) for o in report["overlaps"]}
-    assert names == {frozenset({"vnet1", "legacy-vnet"}), frozenset({"dr-vnet", "spoke2-vnet"})}
+    assert names == {frozenset({"vnet1", "legacy-vnet"}), frozenset({"dr-vnet", "spoke2-vnet"}),
+                     frozenset({"works-factory-vnet", "works-analytics-vnet"})}
     (across,) = [o for o in report["overlaps"] if o["a"]["name"] == "vnet1"]
     assert across["a"]["subscriptionName"] == "AZ-303 Lab"
     assert across["b"]["subscriptionName"] == "Contoso Platform"
@@ -157,7 +158,7 @@ def test_the_table_names_both_vnets_prefixes_and_the_overlap(cli: Run) -> None:
         "1", "AZ-303", "Lab/rg-peering/vnet1", "10.1.0.0/16",
         "Contoso", "Platform/rg-legacy/legacy-vnet", "10.1.0.0/16", "10.1.0.0/16",
     ]
-    assert "2 overlapping pairs in 2 groups (11 VNets in 2 subscriptions)" in out
+    assert "3 overlapping pairs in 3 groups (13 VNets in 2 subscriptions)" in out
 
 
 def test_an_unreadable_subscription_exits_3_with_the_rest_analysed(cli: Run) -> None:
@@ -255,7 +256,8 @@ def test_spokes_of_one_hub_that_came_to_overlap_are_reported(cli: Run, tmp_path:
     # dr-vnet overlaps spoke1 now too, joining one group of three
     assert sorted(
         sorted(i.rsplit("/", 1)[-1] for i in g["vnetIds"]) for g in report["groups"]
-    ) == [["dr-vnet", "spoke1-vnet", "spoke2-vnet"], ["legacy-vnet", "vnet1"]]
+    ) == [["dr-vnet", "spoke1-vnet", "spoke2-vnet"], ["legacy-vnet", "vnet1"],
+          ["works-analytics-vnet", "works-factory-vnet"]]
 
     code, out, _ = cli("--sandbox", "conflicts")
     assert "  hub-vnet: spoke1-vnet and spoke2-vnet (10.102.5.0/24)" in out.splitlines()

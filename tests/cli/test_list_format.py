@@ -59,6 +59,11 @@ def test_peering_json_and_table_name_the_remote_subscription() -> None:
         "remoteAddressPrefixes": ["10.0.0.0/16"],
         "remoteVnetAddressPrefixes": [],
         "provisioningState": "Succeeded",
+        "peerCompleteVnets": True,
+        "localSubnetNames": [],
+        "remoteSubnetNames": [],
+        "enableOnlyIPv6Peering": False,
+        "localAddressPrefixes": [],
     }
     header, row = peerings_table(inventory).splitlines()
     assert row.split() == ["rg/v1", "to-hub", "Hub", "Prod/hub/hub", "Connected",

@@ -16,6 +16,8 @@ from tests.sandbox.conftest import (
     peering_body,
     vnet_id,
 )
+from tui.sandbox import control
+from tui.sandbox.store import SandboxStore
 
 VNET1 = vnet_id(AZ303, RG, "vnet1")
 VNET2 = vnet_id(AZ303, RG, "vnet2")
@@ -137,3 +139,62 @@ async def test_deleting_a_vnet_disconnects_its_peers(az303: Path) -> None:
         with pytest.raises(HttpResponseError) as in_use:
             await client.virtual_networks.begin_delete(RG, "vnet1")
     assert in_use.value.error.code == "InUseSubnetCannotBeDeleted"
+
+
+async def test_vnet_put_with_a_stale_etag_is_refused(az303: Path) -> None:
+    """If-Match: a change made since the VNet was read is detected, never overwritten."""
+    async with network_client(az303) as client:
+        vnet1 = await client.virtual_networks.get(RG, "vnet1")
+        stale = vnet1.etag
+        with SandboxStore(az303) as store:  # another admin grows it meanwhile
+            control.set_address_space(store, VNET1, ["10.1.0.0/16", "10.77.0.0/16"])
+        vnet1.address_space.address_prefixes.append("10.99.0.0/16")
+        with pytest.raises(HttpResponseError) as caught:
+            await client.virtual_networks.begin_create_or_update(
+                RG, "vnet1", vnet1, headers={"If-Match": stale})
+        assert caught.value.status_code == 412
+        assert caught.value.error.code == "PreconditionFailed"
+        now = await client.virtual_networks.get(RG, "vnet1")
+        assert now.address_space.address_prefixes == ["10.1.0.0/16", "10.77.0.0/16"]
+        now.address_space.address_prefixes.append("10.99.0.0/16")
+        fresh = await (await client.virtual_networks.begin_create_or_update(
+            RG, "vnet1", now, headers={"If-Match": now.etag})).result()
+    assert fresh.address_space.address_prefixes == ["10.1.0.0/16", "10.77.0.0/16",
+                                                    "10.99.0.0/16"]
+    assert fresh.etag != now.etag
+
+
+async def test_removing_only_the_prefix_with_subnets_is_refused(az303: Path) -> None:
+    """Removing a prefix that holds a subnet: Azure's NetcfgSubnetRangeOutsideVnet; removing
+    an empty one is fine and leaves the peerings out of sync like any change."""
+    async with network_client(az303) as client:
+        await link(client, RG, "vnet1", "1and2", VNET2)
+        await link(client, RG, "vnet2", "2and1", VNET1)
+        vnet1 = await client.virtual_networks.get(RG, "vnet1")
+        vnet1.address_space.address_prefixes.append("10.99.0.0/16")
+        grown = await (await client.virtual_networks.begin_create_or_update(
+            RG, "vnet1", vnet1)).result()
+        await (await client.virtual_network_peerings.begin_create_or_update(
+            RG, "vnet2", "2and1", peering_body(VNET1),
+            sync_remote_address_space="true")).result()
+        grown.address_space.address_prefixes = ["10.99.0.0/16"]
+        with pytest.raises(HttpResponseError) as caught:
+            await client.virtual_networks.begin_create_or_update(RG, "vnet1", grown)
+        assert caught.value.error.code == "NetcfgSubnetRangeOutsideVnet"
+        assert "default" in caught.value.error.message
+        grown.address_space.address_prefixes = ["10.1.0.0/16"]
+        shrunk = await (await client.virtual_networks.begin_create_or_update(
+            RG, "vnet1", grown)).result()
+        assert shrunk.address_space.address_prefixes == ["10.1.0.0/16"]
+        other = await client.virtual_network_peerings.get(RG, "vnet2", "2and1")
+    assert other.peering_sync_level == "LocalNotInSync"
+    assert other.remote_address_space.address_prefixes == ["10.1.0.0/16", "10.99.0.0/16"]
+
+
+async def test_prefixes_of_one_vnet_must_not_overlap(az303: Path) -> None:
+    async with network_client(az303) as client:
+        vnet1 = await client.virtual_networks.get(RG, "vnet1")
+        vnet1.address_space.address_prefixes.append("10.1.128.0/17")
+        with pytest.raises(HttpResponseError) as caught:
+            await client.virtual_networks.begin_create_or_update(RG, "vnet1", vnet1)
+    assert caught.value.error.code == "VnetAddressSpaceOverlapsItself"

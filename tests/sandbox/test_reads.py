@@ -38,7 +38,7 @@ async def test_list_all_vnets_follows_next_links(showcase: Path) -> None:
     names = sorted(v.name for v in vnets)
     assert names == sorted([
         "hub-vnet", "spoke1-vnet", "spoke2-vnet", "spoke3-vnet", "spoke4-vnet", "spoke5-vnet",
-        "spoke6-vnet", "legacy-vnet", "dr-vnet",
+        "spoke6-vnet", "legacy-vnet", "dr-vnet", "works-factory-vnet", "works-analytics-vnet",
     ])
     page = first.json()
     assert len(page["value"]) == 2

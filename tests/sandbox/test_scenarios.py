@@ -57,6 +57,7 @@ async def test_showcase_contents(showcase: Path) -> None:
     assert {n: _power(vm) for n, vm in vms.items()} == {
         "nva1": "running", "web1": "running", "app2": "running", "db3": "deallocated",
         "api4": "running", "app5": "running", "web6": "running", "batch5": "stopped",
+        "plc1": "running", "ingest1": "running",
     }
     assert nics["nva1-nic"].enable_ip_forwarding is True
     (table,) = tables

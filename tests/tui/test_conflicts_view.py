@@ -19,7 +19,7 @@ async def test_conflicts_view_groups_jumps_and_suggests_free_ranges(
     app = make_app("showcase")
     async with running(app) as (pilot, _):
         info = app.query_one("#header").info  # type: ignore[attr-defined]
-        assert info.conflicts == 4  # vnet1 and legacy-vnet; spoke2-vnet and dr-vnet
+        assert info.conflicts == 6  # vnet1 and legacy-vnet; spoke2-vnet and dr-vnet; works-*
         await pilot.press("x")
         await wait_until(pilot, lambda: isinstance(app.screen, ConflictsScreen), "the view")
         screen = app.screen
@@ -28,12 +28,14 @@ async def test_conflicts_view_groups_jumps_and_suggests_free_ranges(
             (cells[0].plain, cells[1].plain)
             for cells in (table.cells_of(k) for k in table.keys) if cells is not None
         }
-        assert {name for _, name in shown} == {"vnet1", "legacy-vnet", "spoke2-vnet", "dr-vnet"}
+        assert {name for _, name in shown} == {"vnet1", "legacy-vnet", "spoke2-vnet", "dr-vnet",
+                                               "works-factory-vnet", "works-analytics-vnet"}
         groups: dict[str, set[str]] = {}
         for group, name in shown:
             groups.setdefault(group, set()).add(name)
         assert sorted(map(sorted, groups.values())) == [
             ["dr-vnet", "spoke2-vnet"], ["legacy-vnet", "vnet1"],
+            ["works-analytics-vnet", "works-factory-vnet"],
         ]
 
         await pilot.press("f", "enter")  # the default size, /24

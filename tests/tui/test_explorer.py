@@ -79,12 +79,12 @@ async def test_subscription_narrows_vnets_and_vnet_narrows_vms(
 ) -> None:
     app = make_app("showcase")
     async with running(app) as (pilot, _):
-        assert len(app.explorer.vnets_pane.keys) == 11
+        assert len(app.explorer.vnets_pane.keys) == 13
         await pilot.press("1", "j")  # the first real subscription
         assert app.explorer.subs_pane.selected_key != ALL_KEY
         assert names(app, "vnets") == ["vnet1", "vnet2"]
         await pilot.press("j")
-        assert len(app.explorer.vnets_pane.keys) == 9
+        assert len(app.explorer.vnets_pane.keys) == 11
         assert "hub-vnet" in names(app, "vnets")
         await pilot.press("enter")
         assert app.focused is app.explorer.vnets_pane
@@ -93,7 +93,7 @@ async def test_subscription_narrows_vnets_and_vnet_narrows_vms(
         await pilot.press("k", "k")  # back to All
         await pilot.press("1", "k", "k")
         assert app.explorer.subs_pane.selected_key == ALL_KEY
-        assert len(app.explorer.vnets_pane.keys) == 11
+        assert len(app.explorer.vnets_pane.keys) == 13
 
 
 async def test_filter_as_you_type_by_name_prefix_and_ip(
@@ -107,11 +107,11 @@ async def test_filter_as_you_type_by_name_prefix_and_ip(
         assert app.focused is app.explorer.vnets_pane
         assert app.explorer.vnets_pane.border_subtitle == "/ spoke · 6 shown"
         await pilot.press("escape")  # esc in the pane clears its filter
-        assert len(app.explorer.vnets_pane.keys) == 11
+        assert len(app.explorer.vnets_pane.keys) == 13
         await pilot.press("slash", *"10.1.0.7")  # an address inside a prefix
         assert names(app, "vnets") == ["legacy-vnet", "vnet1"]
         await pilot.press("escape")  # esc in the filter clears it too
-        assert len(app.explorer.vnets_pane.keys) == 11
+        assert len(app.explorer.vnets_pane.keys) == 13
         assert app.focused is app.explorer.vnets_pane
         await pilot.press("4")  # a filter in the VM pane searches every VM
         await pilot.press("slash", *"10.2.0.4")

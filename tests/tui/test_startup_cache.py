@@ -25,7 +25,7 @@ async def test_the_second_start_paints_the_cache_before_the_cloud_answers(
     second = VnetTuiApp(settings)
     async with second.run_test(size=(120, 36)) as pilot:
         explorer = second.explorer
-        await wait_until(pilot, lambda: explorer.vnets_pane.row_count == 11, "cached rows")
+        await wait_until(pilot, lambda: explorer.vnets_pane.row_count == 13, "cached rows")
         assert explorer.state.loads == 0
         assert "cached" in header_text(explorer.header_info()).plain
         await wait_until(pilot, lambda: explorer.state.loads == 1, "the fresh load", 60)

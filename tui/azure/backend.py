@@ -39,6 +39,7 @@ from tui.model import (
     PeeringFlags,
     ProbeResult,
     ResourceId,
+    SubnetSelection,
     Subscription,
     VirtualNetwork,
     rid,
@@ -102,17 +103,26 @@ def _peering_parts(peering_id: str) -> tuple[str, str, str, str]:
     return sub, rg, vnet, value.name
 
 
-def peering_body(remote_vnet_id: str, flags: PeeringFlags) -> dict[str, Any]:
-    """The PUT body of one peering direction, with every flag stated explicitly."""
-    return {
-        "properties": {
-            "allowVirtualNetworkAccess": flags.allow_virtual_network_access,
-            "allowForwardedTraffic": flags.allow_forwarded_traffic,
-            "allowGatewayTransit": flags.allow_gateway_transit,
-            "useRemoteGateways": flags.use_remote_gateways,
-            "remoteVirtualNetwork": {"id": str(remote_vnet_id)},
-        }
+def peering_body(
+    remote_vnet_id: str, flags: PeeringFlags, subnets: SubnetSelection | None = None
+) -> dict[str, Any]:
+    """The PUT body of one peering direction, with every flag stated explicitly (and, for a
+    subnet peering, its subnets in Microsoft's shape: `peerCompleteVnets: false`...)."""
+    props: dict[str, Any] = {
+        "allowVirtualNetworkAccess": flags.allow_virtual_network_access,
+        "allowForwardedTraffic": flags.allow_forwarded_traffic,
+        "allowGatewayTransit": flags.allow_gateway_transit,
+        "useRemoteGateways": flags.use_remote_gateways,
+        "remoteVirtualNetwork": {"id": str(remote_vnet_id)},
     }
+    if subnets is not None:
+        props.update({
+            "peerCompleteVnets": False,
+            "localSubnetNames": list(subnets.local),
+            "remoteSubnetNames": list(subnets.remote),
+            "enableOnlyIPv6Peering": subnets.ipv6_only,
+        })
+    return {"properties": props}
 
 
 def _peering_model(body: dict[str, Any]) -> VirtualNetworkPeering:
@@ -446,7 +456,7 @@ class AzureBackend:
 
     async def put_peering(
         self, vnet_id: str, name: str, remote_vnet_id: str, flags: PeeringFlags,
-        *, remote_tenant: str | None = None,
+        *, remote_tenant: str | None = None, subnets: SubnetSelection | None = None,
     ) -> Peering:
         """Create or update one direction of a peering; returns it once ARM settles.
 
@@ -456,7 +466,7 @@ class AzureBackend:
         """
         await self._ready()
         sub, rg, vnet = _vnet_parts(vnet_id)
-        body = _peering_model(peering_body(remote_vnet_id, flags))
+        body = _peering_model(peering_body(remote_vnet_id, flags, subnets))
         client = self._writer(sub, remote_vnet_id, remote_tenant)
         with azure_errors():
             poller = await client.virtual_network_peerings.begin_create_or_update(
@@ -481,7 +491,8 @@ class AzureBackend:
         """
         sub, rg, vnet, name = _peering_parts(peering_id)
         current = await self.get_peering(peering_id)
-        body = _peering_model(peering_body(current.remote_vnet_id, current.flags))
+        body = _peering_model(peering_body(current.remote_vnet_id, current.flags,
+                                           current.subnets))
         client = self._writer(sub, current.remote_vnet_id, remote_tenant)
         with azure_errors():
             poller = await client.virtual_network_peerings.begin_create_or_update(
@@ -489,6 +500,14 @@ class AzureBackend:
             )
             model = await poller.result()
         return mappers.peering_from_json(model.as_dict(), ResourceId(peering_id).parent)
+
+    async def update_address_space(
+        self, vnet_id: str, base: Sequence[str], prefixes: Sequence[str]
+    ) -> VirtualNetwork:
+        """Change a VNet's address prefixes (GET, then PUT with If-Match; tui.azure.address)."""
+        from tui.azure.address import update_address_space
+
+        return await update_address_space(self, vnet_id, base, prefixes)
 
     # Network Watcher: a read-only POST (the guard lets it through with --read-only).
 

@@ -24,6 +24,7 @@ from tui.model import (
     RouteTable,
     SecurityRule,
     Subnet,
+    SubnetSelection,
     Subscription,
     SyncLevel,
     VirtualMachine,
@@ -111,6 +112,20 @@ def peering_from_json(body: Json, vnet_id: str | None = None) -> Peering:
         remote_address_prefixes=_prefixes(props.get("remoteAddressSpace")),
         remote_vnet_address_prefixes=_prefixes(props.get("remoteVirtualNetworkAddressSpace")),
         provisioning_state=_str(props.get("provisioningState"), "Succeeded"),
+        subnets=subnet_selection(props),
+        local_address_prefixes=_prefixes(props.get("localAddressSpace")),
+    )
+
+
+def subnet_selection(props: Json) -> SubnetSelection | None:
+    """A subnet peering's chosen subnets (`peerCompleteVnets: false`), or None for a
+    whole-VNet peering (the field missing: older api-versions knew only those)."""
+    if _bool(props.get("peerCompleteVnets"), True):
+        return None
+    return SubnetSelection(
+        local=_strings(props.get("localSubnetNames")),
+        remote=_strings(props.get("remoteSubnetNames")),
+        ipv6_only=_bool(props.get("enableOnlyIPv6Peering"), False),
     )
 
 

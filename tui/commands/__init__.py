@@ -10,5 +10,6 @@ MODULES: tuple[str, ...] = (
     "tui.commands.check_cmd",
     "tui.commands.conflicts_cmd",
     "tui.commands.free_cmd",
+    "tui.commands.address_cmd",
     "tui.commands.topology_cmd",
 )

@@ -15,6 +15,7 @@ from tui import cidr
 from tui.commands import json_output
 from tui.commands.list_cmd import load, render_table, report_errors
 from tui.model import Inventory, Kind, VirtualNetwork
+from tui.peering.subnets import subnet_route
 from tui.settings import Settings
 
 EXIT_OK, EXIT_CONFLICTS, EXIT_PARTIAL = 0, 1, 3
@@ -57,6 +58,7 @@ def conflicts_json(inventory: Inventory, index: cidr.AddressIndex) -> dict[str, 
                 "a": _vnet_json(inventory, o.a),
                 "b": _vnet_json(inventory, o.b),
                 "ranges": _ranges_json(o.ranges),
+                "subnetPeering": _route_json(o.a, o.b),
             }
             for o in index.overlaps
         ),
@@ -85,6 +87,28 @@ def conflicts_json(inventory: Inventory, index: cidr.AddressIndex) -> dict[str, 
     }
 
 
+def _route_json(a: VirtualNetwork, b: VirtualNetwork) -> dict[str, list[str]] | None:
+    """The subnets of each that subnet peering could connect (None: it cannot help)."""
+    route = subnet_route(a, b)
+    if not route.possible:
+        return None
+    return {"localSubnetNames": list(route.local), "remoteSubnetNames": list(route.remote)}
+
+
+def subnet_routes_text(index: cidr.AddressIndex) -> list[str]:
+    """For each overlapping pair that subnet peering could still connect: how."""
+    lines = []
+    for o in index.overlaps:
+        route = subnet_route(o.a, o.b)
+        if route.possible:
+            lines.append(f"  {o.a.name} <-> {o.b.name}: {', '.join(route.local)} with "
+                         f"{', '.join(route.remote)} (`vnettui peer {o.a.name} {o.b.name} "
+                         f"--subnets {','.join(route.local)} --remote-subnets "
+                         f"{','.join(route.remote)}`)")
+    return ["", "Subnet peering can still connect (these subnets overlap nothing on the "
+                "other side):", *lines] if lines else []
+
+
 def _label(inventory: Inventory, vnet: VirtualNetwork) -> str:
     sub = inventory.subscription(vnet.subscription_id)
     return f"{sub.name if sub else vnet.subscription_id}/{vnet.resource_group}/{vnet.name}"
@@ -109,6 +133,7 @@ def conflicts_text(inventory: Inventory, index: cidr.AddressIndex) -> str:
             "",
             f"{pairs} overlapping pair{'s' * (pairs != 1)} in {groups} "
             f"group{'s' * (groups != 1)} ({scope}). Overlapping VNets cannot be peered.",
+            *subnet_routes_text(index),
         ]
     if index.peered_overlaps:
         lines += ["", "Overlapping VNets peered with the same VNet (Azure refuses new such "

@@ -29,6 +29,7 @@ from tui.model import (
     VirtualNetwork,
     rid,
 )
+from tui.peering.subnets import describe_link
 from tui.settings import Settings
 
 KINDS = ("subscriptions", "vnets", "vms", "peerings")
@@ -84,6 +85,12 @@ def peering_json(peering: Peering) -> dict[str, Any]:
         "remoteAddressPrefixes": list(peering.remote_address_prefixes),
         "remoteVnetAddressPrefixes": list(peering.remote_vnet_address_prefixes),
         "provisioningState": peering.provisioning_state,
+        # Subnet peering: which subnets, and what each side exchanges now.
+        "peerCompleteVnets": peering.subnets is None,
+        "localSubnetNames": list(peering.subnets.local) if peering.subnets else [],
+        "remoteSubnetNames": list(peering.subnets.remote) if peering.subnets else [],
+        "enableOnlyIPv6Peering": bool(peering.subnets and peering.subnets.ipv6_only),
+        "localAddressPrefixes": list(peering.local_address_prefixes),
     }
 
 
@@ -215,7 +222,8 @@ def peerings_table(inventory: Inventory) -> str:
         (
             _vnet_label(inventory, p.vnet_id), p.name,
             _vnet_label(inventory, p.remote_vnet_id, relative_to=p.vnet_id),
-            p.state.value, p.sync_level.value, _flags_text(p),
+            p.state.value, p.sync_level.value,
+            _flags_text(p) + (f"; {describe_link(p)}" if p.subnets else ""),
         )
         for p in all_peerings(inventory)
     ]

@@ -18,8 +18,8 @@ from typing import Any
 
 from tui.audit import record_refusal
 from tui.config import add_production_argument, confirm_production, is_read_only
-from tui.errors import RefusedError, UnreadableError, VnettuiError
-from tui.model import Inventory, PeeringFlags, VirtualNetwork
+from tui.errors import InputError, RefusedError, UnreadableError, VnettuiError
+from tui.model import Inventory, PeeringFlags, SubnetSelection, VirtualNetwork
 from tui.peering import (
     PeeringBackend,
     PeeringRequest,
@@ -63,6 +63,14 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
                       help="block traffic between the two VNets (both links)")
     peer.add_argument("--one-side", action="store_true",
                       help="only create the link on VNET")
+    peer.add_argument("--subnets", metavar="A,B", type=_names,
+                      help="subnet peering: peer only these subnets of VNET (needs "
+                           "--remote-subnets); VNets that overlap can be peered this way")
+    peer.add_argument("--remote-subnets", metavar="C", type=_names,
+                      help="subnet peering: peer only these subnets of REMOTE_VNET")
+    peer.add_argument("--ipv6-only", action="store_true",
+                      help="subnet peering: exchange only the IPv6 prefixes of dual-stack "
+                           "subnets")
     add_production_argument(peer)
     peer.set_defaults(handler=run_peer)
 
@@ -76,11 +84,36 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     unpeer.set_defaults(handler=run_unpeer)
 
     sync = subparsers.add_parser(
-        "sync", parents=parents, help="sync a peering whose address space changed")
-    sync.add_argument("vnet", metavar="VNET")
-    sync.add_argument("peering", metavar="PEERING", help="the link's name on VNET")
+        "sync", parents=parents, help="sync a peering whose address space changed (or --all)",
+        description="Sync VNET's link PEERING (the stale side of the pair), or with --all "
+                    "every peering in view that is not FullyInSync, after a preview.")
+    sync.add_argument("vnet", metavar="VNET", nargs="?")
+    sync.add_argument("peering", metavar="PEERING", nargs="?", help="the link's name on VNET")
+    sync.add_argument("--all", action="store_true",
+                      help="every peering not in sync in the subscriptions read (--subscription)")
     add_production_argument(sync)
     sync.set_defaults(handler=run_sync)
+
+
+def _names(text: str) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in text.split(","))
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of subnet names: {text!r}")
+    return names
+
+
+def subnets_from(args: argparse.Namespace) -> SubnetSelection | None:
+    """`--subnets`, `--remote-subnets`, `--ipv6-only` as a selection (both lists or none)."""
+    local, remote = getattr(args, "subnets", None), getattr(args, "remote_subnets", None)
+    if local is None and remote is None:
+        if getattr(args, "ipv6_only", False):
+            raise InputError("--ipv6-only applies to subnet peering: give --subnets and "
+                             "--remote-subnets too.")
+        return None
+    if local is None or remote is None:
+        raise InputError("Subnet peering needs both --subnets (on VNET) and --remote-subnets "
+                         "(on REMOTE_VNET).")
+    return SubnetSelection(local, remote, bool(args.ipv6_only))
 
 
 def _print_event(event: ProgressEvent) -> None:
@@ -100,6 +133,7 @@ def request_from(args: argparse.Namespace, local: VirtualNetwork,
                      args.use_remote_gateways),
         PeeringFlags(access, args.allow_forwarded_traffic, args.use_remote_gateways, False),
         args.one_side,
+        subnets_from(args),
     )
 
 
@@ -253,6 +287,12 @@ async def _unpeer(args: argparse.Namespace, settings: Settings, refusals: Refusa
 
 
 def run_sync(args: argparse.Namespace, settings: Settings) -> int:
+    if args.all or args.vnet is None or args.peering is None:
+        if not args.all or args.vnet is not None:
+            raise InputError("Name a VNET and its PEERING, or give --all (not both).")
+        from tui.commands.address_cmd import run_sync_all
+
+        return run_sync_all(args, settings)
     with Refusals(settings, "sync", args.vnet, args.peering) as refusals:
         ensure_writable(settings.read_only, f"sync {args.peering} on {args.vnet}",
                         settings.read_only_origin)

@@ -89,7 +89,8 @@ async def _put(backend: PeeringBackend, link: PlannedLink, policy: RetryPolicy,
     try:
         peering = await _with_retry(
             backend,
-            lambda: backend.put_peering(link.vnet_id, link.name, link.remote_vnet_id, link.flags),
+            lambda: backend.put_peering(link.vnet_id, link.name, link.remote_vnet_id, link.flags,
+                                        **({"subnets": link.subnets} if link.subnets else {})),
             link.label, policy, on_progress, link)
     except VnettuiError as error:
         _emit(on_progress, ProgressEvent(Stage.FAILED, f"{link.label}: {error}", link))

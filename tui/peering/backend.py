@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from tui.model import Peering, PeeringFlags, ResourceId, VirtualNetwork
+from tui.model import Peering, PeeringFlags, ResourceId, SubnetSelection, VirtualNetwork
 
 
 class PeeringBackend(Protocol):
     """What the workflow needs from the cloud; `tui.azure.AzureBackend` provides it."""
 
     async def put_peering(
-        self, vnet_id: ResourceId, name: str, remote_vnet_id: ResourceId, flags: PeeringFlags
+        self, vnet_id: ResourceId, name: str, remote_vnet_id: ResourceId, flags: PeeringFlags,
+        *, subnets: SubnetSelection | None = None,
     ) -> Peering: ...
 
     async def delete_peering(self, peering_id: ResourceId) -> None: ...

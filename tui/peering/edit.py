@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.model import Inventory, Peering, PeeringFlags, PeeringState, ResourceId
+from tui.model import Inventory, Peering, PeeringFlags, PeeringState, ResourceId, SubnetSelection
 from tui.peering.apply import ApplyResult, apply_plan
 from tui.peering.backend import PeeringBackend
 from tui.peering.delete import find_peering
@@ -12,16 +12,23 @@ from tui.peering.plan import Action, Plan, PlannedLink
 from tui.peering.preflight import Check, Field, Preflight, Problem, gateway_problems
 from tui.peering.progress import ProgressCallback
 from tui.peering.retry import PollPolicy, RetryPolicy
+from tui.peering.subnets import subnet_problems
 
 
 @dataclass(frozen=True)
 class EditRequest:
     peering_id: ResourceId
     flags: PeeringFlags
+    # New subnet lists for a subnet peering (seen from this link's VNet); None keeps the
+    # link's own. Every PUT of a subnet peering sends its lists, so an edit never turns it
+    # into a whole-VNet peering by leaving them out.
+    subnets: SubnetSelection | None = None
 
 
-def check_edit(inventory: Inventory, peering: Peering, flags: PeeringFlags) -> Preflight:
-    """The gateway rules for new flags on an existing link (the rest cannot change)."""
+def check_edit(inventory: Inventory, peering: Peering, flags: PeeringFlags,
+               subnets: SubnetSelection | None = None) -> Preflight:
+    """The gateway rules for new flags on an existing link, and for a subnet peering the
+    subnet rules for new subnet lists (the rest cannot change)."""
     vnet = inventory.vnet(peering.vnet_id)
     remote = inventory.vnet(peering.remote_vnet_id)
     if vnet is None:
@@ -43,6 +50,20 @@ def check_edit(inventory: Inventory, peering: Peering, flags: PeeringFlags) -> P
         problems.append(Problem(Check.GATEWAY, (
             f"{vnet.name} cannot use {peering.remote_vnet_id.name}'s gateway: {vnet.name} has "
             f"a gateway of its own."), Field.LOCAL_FLAGS))
+    if subnets is not None and subnets != peering.subnets:
+        if peering.subnets is None:
+            problems.append(Problem(Check.EXISTING, (
+                f"{peering.name} peers the whole VNets; to peer only some subnets delete it "
+                "and create a subnet peering."), Field.LOCAL_FLAGS))
+        elif remote is not None:
+            problems += [Problem(Check.OVERLAP, m, Field.LOCAL_FLAGS)
+                         for m in subnet_problems(inventory, vnet, remote, subnets)]
+            other = f"{remote.name}'s link {reverse.name!r}" if reverse else remote.name
+            # [U] As an address-space change does: what this side exchanges changed, so the
+            # other side's copy is stale until synced.
+            notes.append(f"{other} will then need a sync (LocalNotInSync): what "
+                         f"{vnet.name} exchanges changes; sync it afterwards (s, or "
+                         f"`vnettui sync {remote.name} {reverse.name if reverse else '...'}`).")
     if peering.state is PeeringState.DISCONNECTED:
         notes.append(f"{peering.name} is Disconnected: saving it revives it (Initiated) until "
                      f"{peering.remote_vnet_id.name} links back.")
@@ -54,14 +75,15 @@ def plan_edit(inventory: Inventory, request: EditRequest) -> Plan:
     if peering is None:
         return Plan(Preflight((Problem(Check.REMOTE, (
             f"The link {request.peering_id.name} is not loaded.")),)))
-    check = check_edit(inventory, peering, request.flags)
+    check = check_edit(inventory, peering, request.flags, request.subnets)
     vnet = inventory.vnet(peering.vnet_id)
     remote = inventory.vnet(peering.remote_vnet_id)
     vnet_name = vnet.name if vnet else peering.vnet_id.name
     remote_name = remote.name if remote else peering.remote_vnet_id.name
     action = Action.REVIVE if peering.state is PeeringState.DISCONNECTED else Action.UPDATE
     link = PlannedLink(action, peering.vnet_id, vnet_name, peering.name,
-                       peering.remote_vnet_id, remote_name, request.flags)
+                       peering.remote_vnet_id, remote_name, request.flags,
+                       request.subnets or peering.subnets)
     return Plan(check, (link,), peering.vnet_id, peering.remote_vnet_id, vnet_name, remote_name)
 
 

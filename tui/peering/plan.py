@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 
-from tui.model import Inventory, PeeringFlags, ResourceId
+from tui.model import Inventory, PeeringFlags, ResourceId, SubnetSelection
 from tui.peering.preflight import PeeringRequest, Preflight, kept_initiated, preflight
 
 
@@ -26,6 +26,7 @@ class PlannedLink:
     remote_vnet_id: ResourceId
     remote_vnet_name: str
     flags: PeeringFlags
+    subnets: SubnetSelection | None = None  # subnet peering, as seen from this link's VNet
 
     @property
     def peering_id(self) -> ResourceId:
@@ -52,6 +53,7 @@ class PlannedLink:
                 (f.allow_gateway_transit, "--allow-gateway-transit"),
                 (f.use_remote_gateways, "--use-remote-gateways"),
             ) if on]
+            opts += subnet_options(self.subnets)
             return f"az network vnet peering create {head} {' '.join(opts)} {tail}"
         sets = " ".join(f"{key}={str(value).lower()}" for key, value in (
             ("allowVirtualNetworkAccess", f.allow_virtual_network_access),
@@ -59,6 +61,11 @@ class PlannedLink:
             ("allowGatewayTransit", f.allow_gateway_transit),
             ("useRemoteGateways", f.use_remote_gateways),
         ))
+        if self.subnets is not None:
+            sets += (" peerCompleteVnets=false"
+                     f" localSubnetNames={_json_list(self.subnets.local)}"
+                     f" remoteSubnetNames={_json_list(self.subnets.remote)}"
+                     f" enableOnlyIPv6Peering={str(self.subnets.ipv6_only).lower()}")
         return f"az network vnet peering update {head} --set {sets} {tail}"
 
 
@@ -91,7 +98,29 @@ class Plan:
         """One line per link, for `vnettui peer` and the progress modal."""
         verbs = {Action.CREATE: "create", Action.REVIVE: "revive", Action.UPDATE: "update"}
         return [f"{verbs[link.action]} {link.name} on {link.vnet_name} -> {link.remote_vnet_name}"
-                f" ({flags_text(link.flags)})" for link in self.links]
+                f" ({flags_text(link.flags)}{_subnets_text(link.subnets)})"
+                for link in self.links]
+
+
+def subnet_options(subnets: SubnetSelection | None) -> list[str]:
+    """az's subnet peering options (`--peer-complete-vnet false --local-subnet-names ...`)."""
+    if subnets is None:
+        return []
+    opts = ["--peer-complete-vnet false",
+            f"--local-subnet-names {' '.join(subnets.local)}",
+            f"--remote-subnet-names {' '.join(subnets.remote)}"]
+    return opts + (["--enable-only-ipv6 true"] if subnets.ipv6_only else [])
+
+
+def _subnets_text(subnets: SubnetSelection | None) -> str:
+    if subnets is None:
+        return ""
+    text = f"; subnets {', '.join(subnets.local)} -> {', '.join(subnets.remote)}"
+    return text + (", IPv6 only" if subnets.ipv6_only else "")
+
+
+def _json_list(names: tuple[str, ...]) -> str:
+    return "'[" + ",".join(f'"{n}"' for n in names) + "]'"
 
 
 def flags_text(flags: PeeringFlags) -> str:
@@ -121,9 +150,11 @@ def plan_peering(inventory: Inventory, request: PeeringRequest) -> Plan:
     if kept is None or kept is not local_existing:
         links.append(PlannedLink(
             Action.REVIVE if local_existing else Action.CREATE, local.id, local.name,
-            request.local_name, remote.id, remote.name, request.local_flags))
+            request.local_name, remote.id, remote.name, request.local_flags,
+            request.subnets))
     if not request.one_side and (kept is None or kept is not remote_existing):
         links.append(PlannedLink(
             Action.REVIVE if remote_existing else Action.CREATE, remote.id, remote.name,
-            request.remote_name, local.id, local.name, request.remote_flags))
+            request.remote_name, local.id, local.name, request.remote_flags,
+            request.subnets.reversed() if request.subnets else None))
     return replace(base, links=tuple(links), local_name=local.name, remote_name=remote.name)

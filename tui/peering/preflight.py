@@ -9,9 +9,18 @@ import re
 import weakref
 from dataclasses import dataclass, field
 
-from tui.cidr import AddressIndex, analyse
+from tui.cidr import VNETS_OVERLAP, AddressIndex, analyse
 from tui.errors import RefusedError
-from tui.model import Inventory, Peering, PeeringFlags, PeeringState, ResourceId, VirtualNetwork
+from tui.model import (
+    Inventory,
+    Peering,
+    PeeringFlags,
+    PeeringState,
+    ResourceId,
+    SubnetSelection,
+    VirtualNetwork,
+)
+from tui.peering.subnets import subnet_note, subnet_problems, subnet_route
 
 MAX_NAME = 80
 
@@ -36,6 +45,9 @@ class PeeringRequest:
     local_flags: PeeringFlags = field(default_factory=PeeringFlags)
     remote_flags: PeeringFlags = field(default_factory=PeeringFlags)
     one_side: bool = False  # create only the link on the local VNet
+    # Subnet peering: only these subnets (names as seen from the local VNet); None peers
+    # the whole VNets. The remote link gets the same selection reversed.
+    subnets: SubnetSelection | None = None
 
 
 class Check(enum.StrEnum):
@@ -267,8 +279,16 @@ def preflight(inventory: Inventory, request: PeeringRequest) -> Preflight:
     notes: list[str] = []
     # Overlap, direct and with VNets already peered to either side (tui.cidr counts a peer
     # whatever its link's state [U: which states ARM counts]).
-    problems += [Problem(Check.OVERLAP, refusal.message + ".")
-                 for refusal in address_index(inventory).peering_refusals(local.id, remote.id)]
+    if request.subnets is None:
+        refusals = address_index(inventory).peering_refusals(local.id, remote.id)
+        problems += [Problem(Check.OVERLAP, refusal.message + ".") for refusal in refusals]
+        if any(r.code == VNETS_OVERLAP and r.via is None for r in refusals):
+            notes += subnet_way_forward(local, remote)
+    else:
+        # Subnet peering: the overlap rules apply to the chosen subnets' prefixes.
+        problems += [Problem(Check.OVERLAP, message) for message in
+                     subnet_problems(inventory, local, remote, request.subnets)]
+        notes.append(subnet_note(local, remote, request.subnets))
 
     local_existing = local.peering_to(remote.id)
     remote_existing = remote.peering_to(local.id)
@@ -325,6 +345,16 @@ def preflight(inventory: Inventory, request: PeeringRequest) -> Preflight:
                                      local_flags.allow_gateway_transit,
                                      replacing=remote_existing, field_=Field.REMOTE_FLAGS)
     return Preflight(tuple(problems), tuple(notes), tuple(revives))
+
+
+def subnet_way_forward(local: VirtualNetwork, remote: VirtualNetwork) -> list[str]:
+    """For two VNets that overlap: whether subnet peering could connect them, and how."""
+    route = subnet_route(local, remote)
+    if not route.possible:
+        return []
+    return [f"{route.describe(local.name, remote.name)}: `vnettui peer {local.name} "
+            f"{remote.name} --subnets {','.join(route.local)} --remote-subnets "
+            f"{','.join(route.remote)}` (or \"peer only these subnets\" in the form)."]
 
 
 def default_names(local: VirtualNetwork, remote: VirtualNetwork) -> tuple[str, str]:

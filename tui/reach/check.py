@@ -23,6 +23,7 @@ from tui.model import (
 from tui.reach.links import VNetNames, peering_link
 from tui.reach.nsg import Flow, evaluate_nsg, virtual_network_tag
 from tui.reach.routes import EffectiveRoute, contains, parse_ip, route_for
+from tui.reach.subnet_peering import excluded
 from tui.reach.verdict import Level, RuleMatch, Step, StepStatus, Verdict, flow_name
 
 PROTOCOLS = ("tcp", "udp", "icmp", "any")
@@ -165,6 +166,7 @@ class _Checker:
                                     f"{self.names.ref(src.vnet)}", src.vnet.id)
         else:
             self.peered(src.vnet, dst.vnet)
+            self.subnets_peered(src, dst)
         self.forward_route(src, dst, route)
         self.return_route(src, dst)
 
@@ -194,6 +196,26 @@ class _Checker:
             self.add(StepStatus.INFO, f"{names} {verb} VNet access "
                      "(allowVirtualNetworkAccess false): only an explicit NSG rule lets this "
                      "traffic through", link.blocked[0].id)
+
+    def subnets_peered(self, src: _End, dst: _End) -> None:
+        """Across a subnet peering both ends' subnets must be among the peered ones."""
+        assert src.vnet is not None
+        assert src.subnet is not None
+        assert dst.vnet is not None
+        there, back = src.vnet.peering_to(dst.vnet.id), dst.vnet.peering_to(src.vnet.id)
+        if there is None or (there.subnets is None and (back is None or back.subnets is None)):
+            return
+        left_out = excluded(src.subnet, src.label, dst.subnet, dst.label, there, back,
+                            self.names.ref(src.vnet), self.names.ref(dst.vnet))
+        if left_out is not None:
+            raise self.fail(left_out.text, left_out.resource_id, hint=left_out.hint)
+        selection = there.subnets or (back.subnets.reversed() if back and back.subnets
+                                      else None)
+        if selection is not None:
+            self.add(StepStatus.OK, f"{there.name} is a subnet peering: "
+                     f"{self.where(src)} and {self.where(dst)} are among its subnets "
+                     f"({', '.join(selection.local)} <-> {', '.join(selection.remote)})",
+                     there.id)
 
     def vnet_of(self, peering: Peering) -> VirtualNetwork:
         vnet = self.inv.vnet(peering.vnet_id)

@@ -20,6 +20,7 @@ from tui.model import (
     VirtualNetwork,
 )
 from tui.reach.routes import IPAddress, contains, parse_ip, peered_prefixes
+from tui.reach.subnet_peering import carries
 from tui.reach.verdict import Level, RuleMatch
 
 HOST_VIP = "168.63.129.16"  # Azure's host address: health probes, DNS; in the VirtualNetwork tag
@@ -58,7 +59,8 @@ def virtual_network_tag(inventory: Inventory, vnet: VirtualNetwork,
     """
     prefixes = list(vnet.address_prefixes)
     for peering in vnet.peerings:
-        if peering.state is not PeeringState.CONNECTED:
+        if peering.state is not PeeringState.CONNECTED or (
+                subnet is not None and not carries(peering, subnet)):
             continue
         back = inventory.reverse_of(peering)
         if peering.flags.allow_virtual_network_access and (

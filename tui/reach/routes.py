@@ -10,6 +10,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from tui.model import Inventory, Peering, PeeringState, ResourceId, Subnet
+from tui.reach.subnet_peering import carries
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -93,7 +94,8 @@ def effective_routes(inventory: Inventory, subnet: Subnet) -> list[EffectiveRout
             claimed.add(prefix)
         for peering in vnet.peerings:
             # A Connected link programs the peer's prefixes; Initiated/Disconnected ones don't.
-            if peering.state is PeeringState.CONNECTED:
+            # A subnet peering programs routes only into its own (local) subnets.
+            if peering.state is PeeringState.CONNECTED and carries(peering, subnet):
                 for prefix in peered_prefixes(inventory, peering):
                     routes.append(EffectiveRoute(prefix, "VNetPeering", peering=peering))
                     claimed.add(prefix)

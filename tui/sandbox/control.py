@@ -9,9 +9,10 @@ request: the store knows nothing of them.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from tui.sandbox import peerings, vnets
+from tui.sandbox import peerings, subnet_peering, vnets
 from tui.sandbox.builders import instance_view
 from tui.sandbox.store import SandboxStore, Tx
 
@@ -56,6 +57,16 @@ def set_address_space(store: SandboxStore, vnet_id: str, prefixes: list[str]) ->
         tx.put(vnet)
 
 
+def allow_subnet_peering(store: SandboxStore, subscription: str, allowed: bool = True) -> None:
+    """Register (or unregister) a subscription for subnet peering (the scenario flag)."""
+    with store.write() as tx:
+        current = [s for s in json.loads(tx.meta(subnet_peering.NOT_ALLOWLISTED_META) or "[]")
+                   if str(s).lower() != subscription.lower()]
+        if not allowed:
+            current.append(subscription)
+        tx.set_meta(subnet_peering.NOT_ALLOWLISTED_META, json.dumps(current))
+
+
 def delete_vnet(store: SandboxStore, vnet_id: str) -> None:
     """Remove a VNet and its links at once; links pointing at it go Disconnected."""
     with store.write() as tx:
@@ -73,6 +84,7 @@ def set_power_state(store: SandboxStore, vm_id: str, power: str) -> None:
 
 
 __all__ = [
+    "allow_subnet_peering",
     "delete_peering", "delete_vnet", "get", "peer", "put_peering", "set_address_space",
     "set_power_state",
 ]

@@ -13,7 +13,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tui.sandbox.addresses import has_gateway, overlaps, prefixes
+from tui.sandbox.addresses import (
+    exposed,
+    has_gateway,
+    is_subnet_peering,
+    overlaps,
+    prefixes,
+    subnet_prefixes,
+)
 from tui.sandbox.builders import PEERING_TYPE, stable_guid
 from tui.sandbox.errors import (
     ArmError,
@@ -24,6 +31,7 @@ from tui.sandbox.errors import (
     subscription_not_found,
 )
 from tui.sandbox.store import IdParts, Resource, Tx, key_of
+from tui.sandbox.subnet_peering import SUBNETS_OVERLAP, subnet_fields, wanted_copy
 
 FLAG_DEFAULTS = {
     # [U] the service default for an omitted flag; the Portal's defaults are the likeliest.
@@ -40,6 +48,7 @@ _VNET_ID = re.compile(
     re.IGNORECASE,
 )
 PEERING_INFO = "For more information please refer to https://aka.ms/VnetPeeringInfo"
+
 
 
 def get_peering(tx: Tx, peering_id: str) -> Resource:
@@ -91,10 +100,13 @@ def _space(props: dict[str, Any], key: str) -> list[str]:
 def refresh(tx: Tx, peering: Resource) -> None:
     """Recompute one peering's address-space fields and sync level and store it.
 
-    `remoteAddressSpace` is this link's programmed copy of the remote VNet's prefixes.
-    The link is LocalNotInSync when that copy is stale, RemoteNotInSync when the reverse
-    link's copy of our VNet is stale (the PowerShell SyncVirtualNetworkPeering test shows
-    exactly this pair), LocalAndRemoteNotInSync when both are.
+    `remoteAddressSpace` is this link's programmed copy of what the remote VNet exchanges
+    (its whole space, or a subnet peering's chosen subnets). The link is LocalNotInSync when
+    that copy is stale, RemoteNotInSync when the reverse link's copy of ours is stale (the
+    PowerShell SyncVirtualNetworkPeering test shows exactly this pair),
+    LocalAndRemoteNotInSync when both are. `localAddressSpace` is what the other side has
+    programmed of ours. The `...VirtualNetworkAddressSpace` fields are always the VNets'
+    whole current spaces.
     """
     props = peering.properties
     vnet = tx.get(IdParts.parse(peering.id).parent)
@@ -102,16 +114,19 @@ def refresh(tx: Tx, peering: Resource) -> None:
     reverse = reverse_of(tx, peering) if remote else None
     local_now = prefixes(vnet) if vnet else _space(props, "localVirtualNetworkAddressSpace")
     programmed = _space(props, "remoteAddressSpace")
-    remote_now = prefixes(remote) if remote else programmed
+    remote_now = prefixes(remote) if remote else _space(props,
+                                                        "remoteVirtualNetworkAddressSpace")
     props["localVirtualNetworkAddressSpace"] = {"addressPrefixes": local_now}
     props["remoteVirtualNetworkAddressSpace"] = {"addressPrefixes": remote_now}
     if reverse is not None:
         local_programmed = _space(reverse.properties, "remoteAddressSpace")
+        local_wanted = wanted_copy(tx, reverse, peering)
     else:
-        local_programmed = local_now
+        local_programmed = local_wanted = exposed(vnet, props) if vnet else local_now
     props["localAddressSpace"] = {"addressPrefixes": local_programmed}
-    local_stale = remote is not None and set(programmed) != set(remote_now)
-    remote_stale = reverse is not None and set(local_programmed) != set(local_now)
+    local_stale = remote is not None and set(programmed) != set(
+        wanted_copy(tx, peering, reverse))
+    remote_stale = reverse is not None and set(local_programmed) != set(local_wanted)
     props["peeringSyncLevel"] = (
         "LocalAndRemoteNotInSync" if local_stale and remote_stale
         else "LocalNotInSync" if local_stale
@@ -219,15 +234,33 @@ def put_peering(
                 f"references remote virtual network {remote.id}. Cannot add another peering "
                 "referencing the same remote virtual network.",
             )
-    clash = overlaps(prefixes(vnet), prefixes(remote))
-    if clash:
-        raise bad_request(
-            "VnetAddressSpacesOverlap",
-            f"Cannot create or update peering {peering_id}. Virtual networks {vnet.id} and "
-            f"{remote.id} cannot be peered because their address spaces overlap. "
-            f"Overlapping address prefixes: {', '.join(clash)}",
-        )
-    _refuse_overlap_with_peered(tx, peering_id, vnet, remote)
+    subnets = subnet_fields(tx, peering_id, vnet, remote, props_in, existing)
+    if subnets is None:
+        here, there = prefixes(vnet), prefixes(remote)
+        clash = overlaps(here, there)
+        if clash:
+            raise bad_request(
+                "VnetAddressSpacesOverlap",
+                f"Cannot create or update peering {peering_id}. Virtual networks {vnet.id} and "
+                f"{remote.id} cannot be peered because their address spaces overlap. "
+                f"Overlapping address prefixes: {', '.join(clash)}",
+            )
+    else:
+        here = subnet_prefixes(vnet, subnets["localSubnetNames"],
+                               subnets["enableOnlyIPv6Peering"])
+        there = subnet_prefixes(remote, subnets["remoteSubnetNames"],
+                                subnets["enableOnlyIPv6Peering"])
+        clash = overlaps(here, there)
+        if clash:
+            raise bad_request(
+                SUBNETS_OVERLAP,
+                f"Cannot create or update peering {peering_id}. The subnets chosen on virtual "
+                f"networks {vnet.id} ({', '.join(subnets['localSubnetNames'])}) and "
+                f"{remote.id} ({', '.join(subnets['remoteSubnetNames'])}) cannot be peered "
+                "because their address prefixes overlap. Overlapping address prefixes: "
+                f"{', '.join(clash)}",
+            )
+    _refuse_overlap_with_peered(tx, peering_id, ((vnet, here), (remote, there)))
     flags = {
         key: bool(props_in.get(key, existing.properties.get(key) if existing else default))
         for key, default in FLAG_DEFAULTS.items()
@@ -251,21 +284,24 @@ def put_peering(
     was_disconnected = (
         existing is not None and existing.properties.get("peeringState") == "Disconnected"
     )
-    if existing is None or sync or was_disconnected:
-        programmed = prefixes(remote)
-    else:
-        programmed = _space(existing.properties, "remoteAddressSpace")
+    extra: dict[str, Any] = {
+        "doNotVerifyRemoteGateways": bool(props_in.get("doNotVerifyRemoteGateways", False)),
+        "peerCompleteVnets": True,
+        "enableOnlyIPv6Peering": False,
+        **(subnets or {}),
+    }
     peering = peering_resource(
         peering_id, vnet, remote, flags,
         state=state,
-        programmed=programmed,
+        programmed=[],
         guid=existing.properties.get("resourceGuid") if existing else None,
-        extra={
-            "doNotVerifyRemoteGateways": bool(props_in.get("doNotVerifyRemoteGateways", False)),
-            "peerCompleteVnets": bool(props_in.get("peerCompleteVnets", True)),
-            "enableOnlyIPv6Peering": bool(props_in.get("enableOnlyIPv6Peering", False)),
-        },
+        extra=extra,
     )
+    if existing is None or sync or was_disconnected:
+        programmed = wanted_copy(tx, peering, reverse)
+    else:
+        programmed = _space(existing.properties, "remoteAddressSpace")
+    peering.properties["remoteAddressSpace"] = {"addressPrefixes": programmed}
     tx.put(peering)
     if reverse is not None:
         reverse.properties["peeringState"] = "Connected"
@@ -336,9 +372,14 @@ def connected_pair(
     )
 
 
-def _refuse_overlap_with_peered(tx: Tx, peering_id: str, vnet: Resource, remote: Resource) -> None:
-    """Neither side may overlap a VNet the other side is already peered with."""
-    for here, there in ((vnet, remote), (remote, vnet)):
+def _refuse_overlap_with_peered(
+    tx: Tx, peering_id: str, sides: tuple[tuple[Resource, list[str]], ...]
+) -> None:
+    """Neither side may overlap a VNet the other side is already peered with. Each side
+    counts with what it exchanges on this peering (`sides`: (VNet, prefixes)); a third VNet
+    with what it exchanges with the other side (its whole space, or a subnet peering's
+    programmed subnets)."""
+    for (here, here_space), (there, _) in (sides, sides[::-1]):
         for link in tx.children(there.id, PEERING_TYPE):
             if link.ref in (here.key, there.key):
                 continue
@@ -347,7 +388,9 @@ def _refuse_overlap_with_peered(tx: Tx, peering_id: str, vnet: Resource, remote:
             third = tx.get(link.ref)
             if third is None:
                 continue
-            clash = overlaps(prefixes(third), prefixes(here))
+            third_space = (_space(link.properties, "remoteAddressSpace")
+                           if is_subnet_peering(link.properties) else prefixes(third))
+            clash = overlaps(third_space, here_space)
             if clash:
                 raise bad_request(
                     "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet",

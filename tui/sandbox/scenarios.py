@@ -45,6 +45,14 @@ showcase — the default: az303 plus subscription "Contoso Platform"
       rg-spokes/spoke6-vnet 10.106.0.0/16, workload 10.106.1.0/24, web6 10.106.1.4 (port 80)
       rg-legacy/legacy-vnet 10.1.0.0/16 (overlaps AZ-303 Lab's vnet1, across subscriptions)
       rg-legacy/dr-vnet 10.102.0.0/16, northeurope (overlaps spoke2-vnet, same subscription)
+      rg-apps/works-factory-vnet 10.130.0.0/16: shared 10.130.0.0/24, ot 10.130.1.0/24 with
+          plc1 (10.130.1.4); rg-apps/works-analytics-vnet 10.130.0.0/16 (the same space):
+          shared 10.130.0.0/24, ingest 10.130.2.0/24 with ingest1 (10.130.2.4, port 80); both
+          named to sort after every other VNet in the explorer. Not peered:
+          whole-VNet peering is refused (VnetAddressSpacesOverlap); subnet peering of ot and
+          ingest is not, and then plc1 -> ingest1 :80 is reachable.
+    Subnet peering is allow-listed for Contoso Platform and not for AZ-303 Lab (the store's
+    meta `subnet_peering_not_registered`; az303 alone leaves it allowed everywhere).
     Cases (source -> destination : verdict, reason):
       vm1 -> vm2 :80   not reachable: vnet1 and vnet2 are not peered
       app5 -> api4 :80 not reachable: nsg-spoke4 DenyHttpInbound (priority 100)
@@ -91,6 +99,7 @@ by list-all with `statusOnly=true` or `$expand=instanceView`, and by GET with
 from __future__ import annotations
 
 import ipaddress
+import json
 import random
 import sqlite3
 from collections.abc import Callable
@@ -98,7 +107,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.sandbox import peerings, vnets
+from tui.sandbox import peerings, subnet_peering, vnets
 from tui.sandbox.builders import Estate, rg_id, security_rule
 from tui.sandbox.control import peer
 from tui.sandbox.store import (
@@ -273,6 +282,19 @@ def _showcase(tx: Tx) -> Summary:
     estate.vnet(sub, "rg-legacy", "legacy-vnet", ["10.1.0.0/16"], [("default", "10.1.0.0/24")])
     estate.vnet(sub, "rg-legacy", "dr-vnet", ["10.102.0.0/16"], [("default", "10.102.0.0/24")],
                 location="northeurope")
+    # Two VNets built from one template: the same space, so whole-VNet peering is refused;
+    # their `ot` and `ingest` subnets do not overlap, so subnet peering connects them.
+    estate.resource_group(sub, "rg-apps")
+    factory = estate.vnet(sub, "rg-apps", "works-factory-vnet", ["10.130.0.0/16"],
+                          [("shared", "10.130.0.0/24"), ("ot", "10.130.1.0/24")])
+    analytics = estate.vnet(sub, "rg-apps", "works-analytics-vnet", ["10.130.0.0/16"],
+                            [("shared", "10.130.0.0/24"), ("ingest", "10.130.2.0/24")])
+    plc = estate.nic(sub, "rg-apps", "plc1-nic", f"{factory}/subnets/ot", "10.130.1.4")
+    estate.vm(sub, "rg-apps", "plc1", plc, image="Ubuntu Server 22.04 LTS", size="Standard_B1s")
+    ingest = estate.nic(sub, "rg-apps", "ingest1-nic", f"{analytics}/subnets/ingest",
+                        "10.130.2.4")
+    estate.vm(sub, "rg-apps", "ingest1", ingest, image="Ubuntu Server 22.04 LTS",
+              size="Standard_B1s", tags={"listeningPorts": "80"})
     estate.network_watcher(sub)
     estate.network_watcher(sub, "northeurope")
     # Another tenant's subscription: not listed for the home tenant's token; reachable for
@@ -303,8 +325,10 @@ def _showcase(tx: Tx) -> Summary:
     vnets.put_vnet(tx, spoke2.id, {"properties": {
         "addressSpace": {"addressPrefixes": ["10.102.0.0/16", "10.112.0.0/16"]}}})
     _settle_vnet(tx, spoke2.id)
+    # Subnet peering: allowed in Contoso Platform, not registered in AZ-303 Lab.
+    tx.set_meta(subnet_peering.NOT_ALLOWLISTED_META, json.dumps([AZ303_SUBSCRIPTION]))
     return Summary(
-        "showcase", ["AZ-303 Lab", "Contoso Platform"], vnets=2 + 9, vms=2 + 8, peerings=8,
+        "showcase", ["AZ-303 Lab", "Contoso Platform"], vnets=2 + 11, vms=2 + 10, peerings=8,
         notes=[
             "AZ-303 Lab: vnet1 + vm1 (10.1.0.4), vnet2 + vm2 (10.2.0.4, IIS :80), no peerings",
             "Contoso Platform: hub-vnet with VPN gateway hub-vpngw and NVA nva1 (10.100.1.4)",
@@ -314,6 +338,9 @@ def _showcase(tx: Tx) -> Summary:
             "spoke5-to-spoke6 Initiated (no return peering)",
             "rt-spoke2: 10.101.0.0/16 -> VirtualAppliance 10.100.1.4, 10.104.0.0/16 -> None",
             "overlaps: legacy-vnet 10.1.0.0/16 vs vnet1; dr-vnet 10.102.0.0/16 vs spoke2-vnet",
+            "works-factory-vnet and works-analytics-vnet share 10.130.0.0/16: only subnet "
+            "peering (ot <-> ingest) connects plc1 (10.130.1.4) to ingest1 (10.130.2.4, :80)",
+            "subnet peering: allow-listed in Contoso Platform, not in AZ-303 Lab",
             "another tenant: Fabrikam Partner/partner-vnet 10.200.0.0/16 (unlisted; peering "
             "needs an auxiliary token)",
         ],
