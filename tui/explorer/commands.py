@@ -22,6 +22,8 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "conflicts": (("x", "overlaps"), "", "overlapping address spaces"),
     "topology": (("t", "topo", "network"), "", "the selected VNet's peering network"),
     "hub": (("spokes", "connect"), "", "connect spokes to the selected hub"),
+    "address": (("addr", "space"), "", "the selected VNet's address space"),
+    "syncall": (("sync-all",), "", "sync every link in view that is not in sync"),
     "disconnect": (("unhub",), "", "disconnect spokes from the selected hub"),
     "activity": (("a", "audit"), "", "every write sent or refused"),
     "refresh": (("r",), "", "re-read everything"),

@@ -31,6 +31,10 @@ KEYS: tuple[Key, ...] = (
         "Connectivity check from the selected VM"),
     Key("t", "topology", "topology", "vnettui.topology", "Analysis", False,
         "Topology: the selected VNet's whole peering network, live"),
+    Key("A", "address_space", "address space", "vnettui.address_space", "Peerings", False,
+        "Address space of the selected VNet: add or remove a prefix, then sync its links"),
+    Key("S", "sync_all", "sync all", "vnettui.sync_all", "Peerings", False,
+        "Sync every link in view that is not in sync (a preview first)"),
     Key("H", "connect_spokes", "connect spokes", "vnettui.connect_spokes", "Peerings", False,
         "Connect spokes to the selected hub, in one form"),
     Key("D", "disconnect_spokes", "disconnect spokes", "vnettui.disconnect_spokes",
@@ -76,7 +80,7 @@ TABLE_KEYS: tuple[tuple[str, str], ...] = (
 
 # Actions that write: dimmed, and refused with a notification, while writes are off.
 WRITE_ACTIONS = frozenset({"peer", "delete_peering", "sync", "edit_peering", "connect_spokes",
-                           "disconnect_spokes"})
+                           "disconnect_spokes", "address_space", "sync_all"})
 
 
 def bindings() -> list[Binding]:

@@ -8,7 +8,6 @@ running makes the next tick skip; nothing is ever cancelled by the clock.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 
 from textual import work
@@ -19,7 +18,7 @@ from tui.explorer import cache
 from tui.explorer.base import ExplorerBase
 from tui.explorer.scheduler import Due, PollScheduler
 from tui.explorer.state import ExplorerState
-from tui.model import Inventory, LoadError, Peering, Subscription, VirtualNetwork
+from tui.model import Inventory, LoadError, Subscription, VirtualNetwork
 from tui.settings import Settings
 from widgets.live import LiveModal
 
@@ -187,10 +186,11 @@ class LiveData(ExplorerBase):
         backend = await self.host.open_backend()
         gate = asyncio.Semaphore(POLL_CONCURRENCY)
 
-        async def read(vnet: VirtualNetwork) -> tuple[VirtualNetwork, list[Peering] | None]:
+        async def read(vnet: VirtualNetwork) -> tuple[VirtualNetwork, VirtualNetwork | None]:
+            # One GET of the VNet carries its links and its address space: both follow.
             async with gate:
                 try:
-                    return vnet, await backend.list_peerings(vnet.id)
+                    return vnet, await backend.get_vnet(vnet.id)
                 except ThrottledError:
                     raise
                 except VnettuiError as error:
@@ -207,11 +207,7 @@ class LiveData(ExplorerBase):
         if not self.alive():
             return
         known = {p.id.casefold() for v in targets for p in v.peerings}
-        fresh = {
-            vnet.id.casefold(): dataclasses.replace(vnet, peerings=tuple(peerings))
-            for vnet, peerings in results
-            if peerings is not None
-        }
+        fresh = {vnet.id.casefold(): again for vnet, again in results if again is not None}
         # A link that just appeared: its remote VNet is read next poll, once, so the way
         # back shows soon (not every remote of every link, every time).
         self.scheduler.read_soon(

@@ -17,10 +17,10 @@ from textual.containers import Container
 from textual.widgets import Footer
 
 from tui.errors import VnettuiError
+from tui.explorer.addresses import Addresses
 from tui.explorer.base import PANE_ORDER
 from tui.explorer.commands import Command, complete, parse
 from tui.explorer.keys import KEYS, TABLE_KEYS, WRITE_ACTIONS, bindings
-from tui.explorer.network import Network
 from tui.explorer.state import ALL_KEY
 from tui.explorer.writes import record_refusal
 from tui.model import VirtualNetwork
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 FILTER_LABELS = {"subs": "subscriptions", "vnets": "VNets", "vms": "VMs"}
 
 
-class ExplorerScreen(Network):
+class ExplorerScreen(Addresses):
     """Subscriptions | VNets | details (subnets, peerings, VMs) | VMs, kept live."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(bindings())
@@ -246,6 +246,8 @@ class ExplorerScreen(Network):
             self.check_from(*args)
         elif name == "quit":
             self.app.exit()
+        elif name in ("address", "syncall"):
+            await self.run_action("address_space" if name == "address" else "sync_all")
         elif name in ("hub", "disconnect"):
             await self.run_action("connect_spokes" if name == "hub" else "disconnect_spokes")
         else:
