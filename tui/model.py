@@ -128,6 +128,11 @@ class SubnetSelection:
         """The same selection seen from the other side's link."""
         return SubnetSelection(self.remote, self.local, self.ipv6_only)
 
+    def describe(self) -> str:
+        """`subnets ot -> ingest` (and `IPv6 only`)."""
+        text = f"subnets {', '.join(self.local)} -> {', '.join(self.remote)}"
+        return text + (", IPv6 only" if self.ipv6_only else "")
+
 
 @dataclass(frozen=True, slots=True)
 class Peering:

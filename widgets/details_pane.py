@@ -16,7 +16,6 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.model import Inventory, Peering, Subscription, VirtualNetwork
-from tui.peering.subnets import describe_link
 from widgets.resource_table import ResourceTable, TableRow
 from widgets.style import (
     BAD_STYLE,
@@ -83,7 +82,7 @@ def peering_rows(vnet: VirtualNetwork, inventory: Inventory) -> list[TableRow]:
         line4.append_text(flags_text(peering))
         if peering.subnets is not None:  # a subnet peering: only these subnets talk
             line4.append(" · ", style=DIM_STYLE)
-            line4.append_text(plain(describe_link(peering), WARN_STYLE))
+            line4.append_text(plain(peering.subnets.describe(), WARN_STYLE))
         if peering.provisioning_state.casefold() not in ("succeeded", ""):
             line4.append(f" · {peering.provisioning_state}", style=WARN_STYLE)
         cell = Text("\n").join([line1, line2, line3, line4])

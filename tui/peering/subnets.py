@@ -167,7 +167,4 @@ def subnet_note(local: VirtualNetwork, remote: VirtualNetwork,
 
 def describe_link(peering: Peering) -> str:
     """`subnets ot -> ingest` (and `IPv6 only`) for a subnet peering, "" for whole VNets."""
-    if peering.subnets is None:
-        return ""
-    text = f"subnets {', '.join(peering.subnets.local)} -> {', '.join(peering.subnets.remote)}"
-    return text + (", IPv6 only" if peering.subnets.ipv6_only else "")
+    return peering.subnets.describe() if peering.subnets is not None else ""
