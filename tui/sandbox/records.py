@@ -14,10 +14,28 @@ from typing import Any
 
 SUBSCRIPTION_TYPE = "Microsoft.Resources/subscriptions"
 RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups"
+VNET_TYPE = "Microsoft.Network/virtualNetworks"
+SUBNET_TYPE = "Microsoft.Network/virtualNetworks/subnets"
+PEERING_TYPE = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings"
+NIC_TYPE = "Microsoft.Network/networkInterfaces"
+NSG_TYPE = "Microsoft.Network/networkSecurityGroups"
+ROUTE_TABLE_TYPE = "Microsoft.Network/routeTables"
+GATEWAY_TYPE = "Microsoft.Network/virtualNetworkGateways"
+PUBLIC_IP_TYPE = "Microsoft.Network/publicIPAddresses"
+WATCHER_TYPE = "Microsoft.Network/networkWatchers"
+VM_TYPE = "Microsoft.Compute/virtualMachines"
 
 
 def key_of(resource_id: str) -> str:
     return resource_id.rstrip("/").lower()
+
+
+def rg_id(sub: str, rg: str) -> str:
+    return f"/subscriptions/{sub}/resourceGroups/{rg}"
+
+
+def net_id(sub: str, rg: str, kind: str, name: str) -> str:
+    return f"{rg_id(sub, rg)}/providers/Microsoft.Network/{kind}/{name}"
 
 
 def new_etag() -> str:
