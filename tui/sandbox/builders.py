@@ -3,6 +3,9 @@
 Scenarios and tests build their clouds with `Estate`, which keeps the cross-links ARM keeps
 (a subnet lists the IP configurations in it, an NSG the NICs and subnets it is attached to,
 a NIC its VM) so what the SDK reads back is internally consistent.
+
+The shared pieces of bodies are in `bodies`, the type names and id helpers in `records`;
+every name this module had is still importable from it.
 """
 
 from __future__ import annotations
@@ -11,19 +14,33 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.sandbox.store import RESOURCE_GROUP_TYPE, SUBSCRIPTION_TYPE, Resource, Tx
+from tui.sandbox.bodies import (
+    DEFAULT_RULES,
+    POWER_DISPLAY,
+    default_security_rules,
+    instance_view,
+    security_rule,
+    stable_guid,
+)
+from tui.sandbox.records import (
+    GATEWAY_TYPE,
+    NIC_TYPE,
+    NSG_TYPE,
+    PEERING_TYPE,
+    PUBLIC_IP_TYPE,
+    RESOURCE_GROUP_TYPE,
+    ROUTE_TABLE_TYPE,
+    SUBNET_TYPE,
+    SUBSCRIPTION_TYPE,
+    VM_TYPE,
+    VNET_TYPE,
+    WATCHER_TYPE,
+    Resource,
+    net_id,
+    rg_id,
+)
 from tui.sandbox.tenants import HOME_TENANT
-
-VNET_TYPE = "Microsoft.Network/virtualNetworks"
-SUBNET_TYPE = "Microsoft.Network/virtualNetworks/subnets"
-PEERING_TYPE = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings"
-NIC_TYPE = "Microsoft.Network/networkInterfaces"
-NSG_TYPE = "Microsoft.Network/networkSecurityGroups"
-ROUTE_TABLE_TYPE = "Microsoft.Network/routeTables"
-GATEWAY_TYPE = "Microsoft.Network/virtualNetworkGateways"
-PUBLIC_IP_TYPE = "Microsoft.Network/publicIPAddresses"
-WATCHER_TYPE = "Microsoft.Network/networkWatchers"
-VM_TYPE = "Microsoft.Compute/virtualMachines"
+from tui.sandbox.transaction import Tx
 
 SANDBOX_TENANT = HOME_TENANT
 
@@ -42,104 +59,10 @@ IMAGES: dict[str, dict[str, str]] = {
     },
 }
 
-DEFAULT_RULES: tuple[tuple[str, str, str, str, str, int, str], ...] = (
-    # name, description, source, destination, access, priority, direction
-    ("AllowVnetInBound", "Allow inbound traffic from all VMs in VNET",
-     "VirtualNetwork", "VirtualNetwork", "Allow", 65000, "Inbound"),
-    ("AllowAzureLoadBalancerInBound", "Allow inbound traffic from azure load balancer",
-     "AzureLoadBalancer", "*", "Allow", 65001, "Inbound"),
-    ("DenyAllInBound", "Deny all inbound traffic", "*", "*", "Deny", 65500, "Inbound"),
-    ("AllowVnetOutBound", "Allow outbound traffic from all VMs to all VMs in VNET",
-     "VirtualNetwork", "VirtualNetwork", "Allow", 65000, "Outbound"),
-    ("AllowInternetOutBound", "Allow outbound traffic from all VMs to Internet",
-     "*", "Internet", "Allow", 65001, "Outbound"),
-    ("DenyAllOutBound", "Deny all outbound traffic", "*", "*", "Deny", 65500, "Outbound"),
-)
-
-
-def stable_guid(*parts: str) -> str:
-    """A GUID derived from names, so a scenario is the same every time it is built.
-
-    The string `uuid.UUID(md5, version=4)` gives, formatted directly (a large estate makes
-    hundreds of thousands of them)."""
-    h = hashlib.md5("/".join(parts).encode()).hexdigest()
-    variant = "89ab"[int(h[16], 16) & 3]
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}"
-
-
-def rg_id(sub: str, rg: str) -> str:
-    return f"/subscriptions/{sub}/resourceGroups/{rg}"
-
-
-def net_id(sub: str, rg: str, kind: str, name: str) -> str:
-    return f"{rg_id(sub, rg)}/providers/Microsoft.Network/{kind}/{name}"
-
 
 def _mac(seed: str) -> str:
     digest = hashlib.md5(seed.encode()).hexdigest()[:10].upper()
     return "00-0D-" + "-".join(digest[i : i + 2] for i in range(0, 8, 2))
-
-
-def security_rule(
-    nsg_id: str,
-    name: str,
-    *,
-    priority: int,
-    direction: str,
-    access: str,
-    protocol: str = "Tcp",
-    source: str = "*",
-    destination: str = "*",
-    destination_port: str = "*",
-    source_port: str = "*",
-    description: str | None = None,
-) -> dict[str, Any]:
-    props: dict[str, Any] = {
-        "provisioningState": "Succeeded",
-        "protocol": protocol,
-        "sourcePortRange": source_port,
-        "destinationPortRange": destination_port,
-        "sourceAddressPrefix": source,
-        "destinationAddressPrefix": destination,
-        "access": access,
-        "priority": priority,
-        "direction": direction,
-        "sourcePortRanges": [],
-        "destinationPortRanges": [],
-        "sourceAddressPrefixes": [],
-        "destinationAddressPrefixes": [],
-    }
-    if description:
-        props["description"] = description
-    return {
-        "name": name,
-        "id": f"{nsg_id}/securityRules/{name}",
-        "type": "Microsoft.Network/networkSecurityGroups/securityRules",
-        "properties": props,
-    }
-
-
-def default_security_rules(nsg_id: str) -> list[dict[str, Any]]:
-    rules = []
-    for name, description, source, destination, access, priority, direction in DEFAULT_RULES:
-        rules.append({
-            "name": name,
-            "id": f"{nsg_id}/defaultSecurityRules/{name}",
-            "type": "Microsoft.Network/networkSecurityGroups/defaultSecurityRules",
-            "properties": {
-                "provisioningState": "Succeeded",
-                "description": description,
-                "protocol": "*",
-                "sourcePortRange": "*",
-                "destinationPortRange": "*",
-                "sourceAddressPrefix": source,
-                "destinationAddressPrefix": destination,
-                "access": access,
-                "priority": priority,
-                "direction": direction,
-            },
-        })
-    return rules
 
 
 @dataclass
@@ -503,28 +426,10 @@ class Estate:
         return vid
 
 
-POWER_DISPLAY = {
-    "running": "VM running",
-    "stopped": "VM stopped",
-    "deallocated": "VM deallocated",
-    "starting": "VM starting",
-    "stopping": "VM stopping",
-    "deallocating": "VM deallocating",
-}
 
-
-def instance_view(power: str) -> dict[str, Any]:
-    return {
-        "statuses": [
-            {
-                "code": "ProvisioningState/succeeded",
-                "level": "Info",
-                "displayStatus": "Provisioning succeeded",
-            },
-            {
-                "code": f"PowerState/{power}",
-                "level": "Info",
-                "displayStatus": POWER_DISPLAY.get(power, power),
-            },
-        ]
-    }
+__all__ = [
+    "DEFAULT_RULES", "GATEWAY_TYPE", "IMAGES", "NIC_TYPE", "NSG_TYPE", "PEERING_TYPE",
+    "POWER_DISPLAY", "PUBLIC_IP_TYPE", "ROUTE_TABLE_TYPE", "SANDBOX_TENANT", "SUBNET_TYPE",
+    "VM_TYPE", "VNET_TYPE", "WATCHER_TYPE", "Estate", "default_security_rules",
+    "instance_view", "net_id", "rg_id", "security_rule", "stable_guid",
+]

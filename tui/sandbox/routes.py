@@ -2,6 +2,9 @@
 
 Paths follow azure-facts.md section 4. Lists are paged with a small page size and a
 `nextLink` that carries every original query parameter (the SDK fetches it verbatim).
+
+What a request and an answer are is in `wire`, the refusals for a request's form in
+`refusals`; `HOST`, `Answer`, `Request` and `parse` are importable from here too.
 """
 
 from __future__ import annotations
@@ -10,10 +13,9 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from tui.sandbox import operations, peerings, vnets
 from tui.sandbox.builders import PEERING_TYPE, VM_TYPE, VNET_TYPE, instance_view
@@ -21,6 +23,13 @@ from tui.sandbox.errors import ArmError, bad_request, linked_authorization_faile
 from tui.sandbox.faults import FaultProfile
 from tui.sandbox.graph.endpoint import GraphState
 from tui.sandbox.graph.endpoint import answer as graph_answer
+from tui.sandbox.refusals import (
+    forbidden,
+    method_not_allowed,
+    no_route,
+    object_body,
+    preconditions,
+)
 from tui.sandbox.store import (
     SUBSCRIPTION_TYPE,
     IdParts,
@@ -28,12 +37,12 @@ from tui.sandbox.store import (
     SandboxStore,
     Tx,
 )
-from tui.sandbox.tenants import ANY_TENANT, HOME_TENANT, request_tenants
+from tui.sandbox.tenants import ANY_TENANT, HOME_TENANT
 from tui.sandbox.vms import vm_view
 from tui.sandbox.watcher import check as watcher_check
 from tui.sandbox.watcher import power_state
+from tui.sandbox.wire import HOST, Answer, Request, parse
 
-HOST = "https://management.azure.com"
 LOG = logging.getLogger(__name__)
 
 # VM power actions: (state while the operation runs, state when it settles).
@@ -56,58 +65,6 @@ LISTABLE = {
     "microsoft.compute/virtualmachines",
 }
 
-
-@dataclass
-class Answer:
-    status: int
-    body: Any = None  # JSON-able, or None for an empty body
-    headers: dict[str, str] = field(default_factory=dict)
-    raw: str | None = None  # the body as JSON text already (bulk lists)
-
-
-@dataclass(frozen=True)
-class Request:
-    method: str
-    host: str
-    path: str
-    query: dict[str, str]  # parameter names lower-cased
-    raw_query: list[tuple[str, str]]
-    body: Any
-    tenant: str = HOME_TENANT  # of the bearer token
-    aux_tenants: frozenset[str] = frozenset()  # of x-ms-authorization-auxiliary tokens
-    if_match: str | None = None
-    if_none_match: str | None = None
-
-    @property
-    def api_version(self) -> str:
-        return self.query.get("api-version", "")
-
-    def flag(self, name: str) -> bool:
-        return self.query.get(name.lower(), "").lower() == "true"
-
-
-def parse(
-    method: str, url: str, content: bytes | str | None, headers: Mapping[str, str] | None = None
-) -> Request:
-    parts = urlsplit(url)
-    raw_query = parse_qsl(parts.query, keep_blank_values=True)
-    body: Any = None
-    if content:
-        try:
-            body = json.loads(content)
-        except (ValueError, UnicodeDecodeError):
-            raise bad_request(
-                "InvalidRequestContent", "The request content was invalid and could not be "
-                "deserialized.",
-            ) from None
-    host = f"{parts.scheme}://{parts.netloc}" if parts.netloc else HOST
-    tenant, aux = request_tenants(headers or {})
-    lowered = {k.lower(): v for k, v in (headers or {}).items()}
-    return Request(
-        method.upper(), host, parts.path.rstrip("/") or "/",
-        {k.lower(): v for k, v in raw_query}, raw_query, body, tenant, aux,
-        lowered.get("if-match"), lowered.get("if-none-match"),
-    )
 
 
 class Router:
@@ -158,12 +115,12 @@ class Router:
         if low == ["providers", "microsoft.resourcegraph", "resources"]:
             return self._only(req, "POST", lambda: self._graph_query(req))
         if not low or low[0] != "subscriptions":
-            raise _no_route(req)
+            raise no_route(req)
         if len(segs) == 1:
             return self._only(req, "GET", lambda: self._list_subscriptions(req))
         sub = segs[1]
         if self.is_forbidden(sub):
-            raise _forbidden(req, sub)
+            raise forbidden(req, sub)
         self._check_tenant(req, sub)
         if len(segs) == 2:
             return self._only(req, "GET", lambda: self._get_plain(f"/subscriptions/{sub}"))
@@ -178,14 +135,14 @@ class Router:
             if len(segs) == 7 and low[4] == "locations":
                 kind, where = f"{low[3]}/{low[6]}", segs[5]
                 return self._only(req, "GET", lambda: self._list(req, kind, sub, None, where))
-            raise _no_route(req)
+            raise no_route(req)
         if low[2] != "resourcegroups" or len(segs) < 4:
-            raise _no_route(req)
+            raise no_route(req)
         rg = segs[3]
         if len(segs) == 4:
             return self._only(req, "GET", lambda: self._get_plain("/".join(["", *segs])))
         if low[4] != "providers" or len(segs) < 7:
-            raise _no_route(req)
+            raise no_route(req)
         kind = f"{low[5]}/{low[6]}"
         if len(segs) == 7:
             with self.store.read() as tx:
@@ -212,7 +169,7 @@ class Router:
             return self._only(req, "GET", lambda: self._instance_view(resource_id))
         if kind == "microsoft.compute/virtualmachines" and child in POWER and len(segs) == 9:
             return self._only(req, "POST", lambda: self._power(req, resource_id, child))
-        raise _no_route(req)
+        raise no_route(req)
 
     def _graph_query(self, req: Request) -> Answer:
         text, headers = graph_answer(
@@ -260,7 +217,7 @@ class Router:
     @staticmethod
     def _only(req: Request, method: str, action: Callable[[], Answer]) -> Answer:
         if req.method != method:
-            raise _method_not_allowed(req)
+            raise method_not_allowed(req)
         return action()
 
     # --- reads --------------------------------------------------------------------------
@@ -290,7 +247,7 @@ class Router:
         self, req: Request, kind: str, sub: str, rg: str | None, location: str | None = None
     ) -> Answer:
         if kind not in LISTABLE:
-            raise _no_route(req)
+            raise no_route(req)
         with self.store.read() as tx:
             if not tx.exists(f"/subscriptions/{sub}"):
                 raise ArmError(404, "SubscriptionNotFound",
@@ -404,7 +361,7 @@ class Router:
 
     def _connectivity(self, req: Request, watcher_id: str) -> Answer:
         """POST connectivityCheck: 202 + Location; the Location answers the result."""
-        body = _object_body(req)
+        body = object_body(req)
         with self.store.write() as tx:
             watcher = self._top_level(tx, "microsoft.network/networkwatchers", watcher_id)
             result = watcher_check(tx, body)
@@ -432,12 +389,12 @@ class Router:
             return self._put_vnet(req, resource_id)
         if kind == VNET_TYPE.lower() and req.method == "DELETE":
             return self._delete(req, resource_id, vnets.begin_delete_vnet)
-        raise _method_not_allowed(req)
+        raise method_not_allowed(req)
 
     def _put_vnet(self, req: Request, vnet_id: str) -> Answer:
-        body = _object_body(req)
+        body = object_body(req)
         with self.store.write() as tx:
-            _preconditions(req, tx.get(vnet_id))
+            preconditions(req, tx.get(vnet_id))
             vnet, created = vnets.put_vnet(tx, vnet_id, body)
             return self._accepted(req, tx, vnet, created)
 
@@ -447,9 +404,9 @@ class Router:
             with self.store.read() as tx:
                 return Answer(200, peerings.get_peering(tx, peering_id).body)
         if req.method == "PUT":
-            body = _object_body(req)
+            body = object_body(req)
             with self.store.write() as tx:
-                _preconditions(req, tx.get(peering_id))
+                preconditions(req, tx.get(peering_id))
                 peering, created = peerings.put_peering(
                     tx, peering_id, body, sync=req.flag("syncRemoteAddressSpace"),
                     check_linked=self._linked(req, peering_id),
@@ -457,7 +414,7 @@ class Router:
                 return self._accepted(req, tx, peering, created)
         if req.method == "DELETE":
             return self._delete(req, peering_id, peerings.begin_delete_peering)
-        raise _method_not_allowed(req)
+        raise method_not_allowed(req)
 
     # --- long-running writes ------------------------------------------------------------
     def _accepted(
@@ -485,7 +442,7 @@ class Router:
         self, req: Request, resource_id: str, begin: Callable[[Tx, str], Resource | None]
     ) -> Answer:
         with self.store.write() as tx:
-            _preconditions(req, tx.get(resource_id))
+            preconditions(req, tx.get(resource_id))
             doomed = begin(tx, resource_id)
             if doomed is None:
                 return Answer(204, None)
@@ -503,20 +460,6 @@ class Router:
         return Answer(202, None, headers)
 
 
-def _preconditions(req: Request, current: Resource | None) -> None:
-    """If-Match / If-None-Match, as ARM honours them for optimistic concurrency."""
-    if req.if_match is not None and req.if_match != "*" and (
-        current is None or current.etag != req.if_match
-    ):
-        raise ArmError(412, "PreconditionFailed",
-                       "The resource was changed since the ETag given in If-Match was read.")
-    if req.if_match == "*" and current is None:
-        raise ArmError(412, "PreconditionFailed", "If-Match: * but the resource does not exist.")
-    if req.if_none_match == "*" and current is not None:
-        raise ArmError(412, "PreconditionFailed",
-                       "If-None-Match: * but the resource already exists.")
-
-
 def _resource(key: str, text: str, resource_type: str) -> Resource:
     body = json.loads(text)
     return Resource(str(body.get("id") or key), resource_type, body)
@@ -524,12 +467,6 @@ def _resource(key: str, text: str, resource_type: str) -> Resource:
 
 def _wants_instance_view(req: Request) -> bool:
     return req.flag("statusOnly") or "instanceview" in req.query.get("$expand", "").lower()
-
-
-def _object_body(req: Request) -> dict[str, Any]:
-    if not isinstance(req.body, dict):
-        raise bad_request("InvalidRequestContent", "The request content must be a JSON object.")
-    return req.body
 
 
 def _region(tx: Tx, resource: Resource) -> str:
@@ -551,37 +488,6 @@ def _planned_failure(resource_id: str) -> dict[str, Any]:
                    "fail_writes).",
         "details": [],
     }
-
-
-def _no_route(req: Request) -> ArmError:
-    return ArmError(
-        404, "InvalidResourceType",
-        f"The sandbox does not serve {req.method} {req.path} (no such resource type here).",
-    )
-
-
-def _method_not_allowed(req: Request) -> ArmError:
-    return ArmError(405, "MethodNotAllowed",
-                    f"The sandbox does not support {req.method} on {req.path}.")
-
-
-def _forbidden(req: Request, sub: str) -> ArmError:
-    verb = "read" if req.method == "GET" else ("delete" if req.method == "DELETE" else "write")
-    segs = [s for s in req.path.split("/") if s]
-    lowered = [s.lower() for s in segs]
-    if "providers" in lowered:
-        at = lowered.index("providers")
-        kinds = [segs[at + 1], *segs[at + 2::2]]
-        action = "/".join([*kinds, verb])
-    else:
-        action = f"Microsoft.Resources/subscriptions/{verb}"
-    return ArmError(
-        403, "AuthorizationFailed",
-        "The client 'sandbox-user@sandbox.local' with object id "
-        "'5a4db0c5-0000-4000-8000-00000000abcd' does not have authorization to perform action "
-        f"'{action}' over scope '{req.path}' or the scope is invalid. If access was recently "
-        "granted, please refresh your credentials.",
-    )
 
 
 __all__ = ["HOST", "LISTABLE", "Answer", "Request", "Router", "parse"]

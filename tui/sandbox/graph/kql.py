@@ -21,11 +21,32 @@ parser over this grammar (anything outside it is refused, never guessed at):
 A query that starts with an operator reads the `resources` table, as Resource Graph's do.
 Errors carry Azure's detail codes: `ParserFailure` for text that is not KQL, and
 `UnsupportedOperator` ([U] the sandbox's own code) for KQL the sandbox does not answer.
+
+The tree the parser builds is in `syntax`, the tokenizer and `KqlError` in `tokens`; every
+name this module had is importable from it too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from tui.sandbox.graph.syntax import (
+    Call,
+    Compare,
+    Expr,
+    Extend,
+    Literal,
+    Logical,
+    Member,
+    Operator,
+    OrderBy,
+    Path,
+    Project,
+    ProjectAway,
+    Query,
+    Summarize,
+    Take,
+    Where,
+)
+from tui.sandbox.graph.tokens import KqlError, Token, tokenize
 
 TABLES = ("resources", "resourcecontainers")
 FUNCTIONS = frozenset({"tostring", "tolower", "toupper", "isempty", "isnotempty", "not"})
@@ -40,220 +61,6 @@ _WORD_OPERATORS = frozenset({
     "startswith_cs", "endswith", "endswith_cs", "matches", "between", "has_any", "has_all",
     "like", "notlike",
 })
-_SYMBOLS = (
-    "!in~", "!in", "in~", "==", "!=", "=~", "!~", "<=", ">=", "<>", "=", "<", ">", "(", ")",
-    "[", "]", ",", ".", "|", "+", "-", "*", "/", "%", ";", ":",
-)
-
-
-class KqlError(Exception):
-    """A query the sandbox refuses: `code` is the detail code, `token` what it stopped at."""
-
-    def __init__(self, code: str, message: str, token: str, line: int, column: int) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.token = token
-        self.line = line
-        self.column = column
-
-
-# --- the syntax tree ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class Literal:
-    value: str | int | float | bool
-
-
-@dataclass(frozen=True)
-class Path:
-    """A column and the steps into its dynamic value: `properties.addressSpace`, `tags['x']`."""
-
-    column: str
-    steps: tuple[str | int, ...]
-    line: int = 0
-    position: int = 0
-
-
-@dataclass(frozen=True)
-class Call:
-    name: str
-    args: tuple[Expr, ...]
-
-
-@dataclass(frozen=True)
-class Compare:
-    op: str
-    left: Expr
-    right: Expr
-
-
-@dataclass(frozen=True)
-class Member:
-    op: str
-    left: Expr
-    items: tuple[Literal, ...]
-
-
-@dataclass(frozen=True)
-class Logical:
-    op: str  # and | or
-    terms: tuple[Expr, ...]
-
-
-Expr = Literal | Path | Call | Compare | Member | Logical
-
-
-@dataclass(frozen=True)
-class Where:
-    condition: Expr
-
-
-@dataclass(frozen=True)
-class Project:
-    columns: tuple[tuple[str, Expr], ...]
-
-
-@dataclass(frozen=True)
-class ProjectAway:
-    names: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Extend:
-    columns: tuple[tuple[str, Expr], ...]
-
-
-@dataclass(frozen=True)
-class OrderBy:
-    keys: tuple[tuple[Expr, bool], ...]  # (expression, descending)
-
-
-@dataclass(frozen=True)
-class Take:
-    count: int
-
-
-@dataclass(frozen=True)
-class Summarize:
-    count_name: str
-    by: tuple[tuple[str, Expr], ...]
-
-
-Operator = Where | Project | ProjectAway | Extend | OrderBy | Take | Summarize
-
-
-@dataclass(frozen=True)
-class Query:
-    table: str
-    operators: tuple[Operator, ...]
-
-
-# --- tokens -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Token:
-    kind: str  # name | string | number | symbol | end
-    text: str
-    value: str | int | float
-    line: int
-    column: int
-
-
-def tokenize(text: str) -> list[Token]:
-    tokens: list[Token] = []
-    i, line, line_start = 0, 1, 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        col = i - line_start + 1
-        if c == "\n":
-            i, line, line_start = i + 1, line + 1, i + 1
-            continue
-        if c.isspace():
-            i += 1
-            continue
-        if text.startswith("//", i):
-            while i < n and text[i] != "\n":
-                i += 1
-            continue
-        if c in "'\"" or (c == "@" and i + 1 < n and text[i + 1] in "'\""):
-            i, value = _string(text, i, line, col)
-            tokens.append(Token("string", text[i - 1: i], value, line, col))
-            continue
-        if c.isdigit():
-            j = i
-            while j < n and (text[j].isdigit() or text[j] == "."):
-                j += 1
-            raw = text[i:j]
-            try:
-                number: int | float = float(raw) if "." in raw else int(raw)
-            except ValueError:
-                raise KqlError("ParserFailure", f"'{raw}' is not a number", raw, line,
-                               col) from None
-            tokens.append(Token("number", raw, number, line, col))
-            i = j
-            continue
-        if c.isalpha() or c == "_":
-            j = i
-            while j < n and (text[j].isalnum() or text[j] == "_" or (
-                text[j] == "-" and j + 1 < n and (text[j + 1].isalpha() or text[j + 1] == "_")
-            )):
-                j += 1
-            word = text[i:j]
-            if word == "in" and j < n and text[j] == "~":
-                tokens.append(Token("symbol", "in~", "in~", line, col))
-                i = j + 1
-                continue
-            tokens.append(Token("name", word, word, line, col))
-            i = j
-            continue
-        for symbol in _SYMBOLS:
-            if text.startswith(symbol, i) and not (
-                symbol in ("!in", "!in~") and i + len(symbol) < n
-                and (text[i + len(symbol)].isalnum() or text[i + len(symbol)] == "_")
-            ):
-                tokens.append(Token("symbol", symbol, symbol, line, col))
-                i += len(symbol)
-                break
-        else:
-            if c == "!":  # !contains, !has ...: KQL, but not answered here
-                j = i + 1
-                while j < n and (text[j].isalnum() or text[j] == "_"):
-                    j += 1
-                tokens.append(Token("name", text[i:j], text[i:j], line, col))
-                i = j
-                continue
-            raise KqlError("ParserFailure", f"unexpected character {c!r}", c, line, col)
-    tokens.append(Token("end", "", "", line, n - line_start + 1))
-    return tokens
-
-
-def _string(text: str, i: int, line: int, col: int) -> tuple[int, str]:
-    verbatim = text[i] == "@"
-    if verbatim:
-        i += 1
-    quote = text[i]
-    i += 1
-    out: list[str] = []
-    escapes = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"'}
-    while i < len(text):
-        c = text[i]
-        if c == quote:
-            if verbatim and text.startswith(quote * 2, i):
-                out.append(quote)
-                i += 2
-                continue
-            return i + 1, "".join(out)
-        if c == "\\" and not verbatim:
-            if i + 1 < len(text) and text[i + 1] in escapes:
-                out.append(escapes[text[i + 1]])
-                i += 2
-                continue
-            raise KqlError("ParserFailure", "unknown escape in a string literal", c, line, col)
-        if c == "\n":
-            break
-        out.append(c)
-        i += 1
-    raise KqlError("ParserFailure", "a string literal is not closed", quote, line, col)
 
 
 # --- the parser ---------------------------------------------------------------------------
@@ -561,8 +368,10 @@ def parse(text: str) -> Query:
     return _Parser(text).query()
 
 
+
 __all__ = [
     "COMPARISONS", "FUNCTIONS", "MEMBERSHIP", "OPERATORS", "TABLES", "Call", "Compare",
     "Expr", "Extend", "KqlError", "Literal", "Logical", "Member", "Operator", "OrderBy", "Path",
-    "Project", "ProjectAway", "Query", "Summarize", "Take", "Where", "parse", "tokenize",
+    "Project", "ProjectAway", "Query", "Summarize", "Take", "Token", "Where", "parse",
+    "tokenize",
 ]

@@ -1,0 +1,115 @@
+"""What the sandbox store holds, as the rest of the sandbox handles it: ARM ids and their
+parts, the names of the resource types the sandbox serves, resources and long-running
+operations.
+
+Apart from the store's SQL (`transaction`, `store`) and from the bodies `builders` writes,
+so that the vocabulary every layer shares is one small module at the bottom.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+SUBSCRIPTION_TYPE = "Microsoft.Resources/subscriptions"
+RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups"
+VNET_TYPE = "Microsoft.Network/virtualNetworks"
+SUBNET_TYPE = "Microsoft.Network/virtualNetworks/subnets"
+PEERING_TYPE = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings"
+NIC_TYPE = "Microsoft.Network/networkInterfaces"
+NSG_TYPE = "Microsoft.Network/networkSecurityGroups"
+ROUTE_TABLE_TYPE = "Microsoft.Network/routeTables"
+GATEWAY_TYPE = "Microsoft.Network/virtualNetworkGateways"
+PUBLIC_IP_TYPE = "Microsoft.Network/publicIPAddresses"
+WATCHER_TYPE = "Microsoft.Network/networkWatchers"
+VM_TYPE = "Microsoft.Compute/virtualMachines"
+
+
+def key_of(resource_id: str) -> str:
+    return resource_id.rstrip("/").lower()
+
+
+def rg_id(sub: str, rg: str) -> str:
+    return f"/subscriptions/{sub}/resourceGroups/{rg}"
+
+
+def net_id(sub: str, rg: str, kind: str, name: str) -> str:
+    return f"{rg_id(sub, rg)}/providers/Microsoft.Network/{kind}/{name}"
+
+
+def new_etag() -> str:
+    """A weak etag around a random version-4 GUID (formatted directly: cheap in bulk)."""
+    h = os.urandom(16).hex()
+    return f'W/"{h[:8]}-{h[8:12]}-4{h[13:16]}-{"89ab"[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"'
+
+
+@dataclass(frozen=True)
+class IdParts:
+    """What an ARM id says about itself: subscription, resource group, parent, name."""
+
+    subscription: str
+    resource_group: str
+    parent: str
+    name: str
+
+    @classmethod
+    def parse(cls, resource_id: str) -> IdParts:
+        segs = [s for s in resource_id.split("/") if s]
+        lower = [s.lower() for s in segs]
+        sub = segs[1] if len(segs) > 1 and lower[0] == "subscriptions" else ""
+        rg = segs[3] if len(segs) > 3 and lower[2] == "resourcegroups" else ""
+        name = segs[-1] if segs else ""
+        if len(segs) <= 2:
+            parent = ""
+        elif len(segs) <= 4:
+            parent = "/" + "/".join(segs[:2])
+        elif "providers" in lower and len(segs) - lower.index("providers") <= 3:
+            parent = "/" + "/".join(segs[:4])  # a top-level resource: its parent is the RG
+        else:
+            parent = "/" + "/".join(segs[:-2])
+        return cls(sub.lower(), rg.lower(), key_of(parent), name)
+
+
+@dataclass
+class Resource:
+    """One ARM resource as stored: its id, type and JSON body (which includes id/name)."""
+
+    id: str
+    type: str
+    body: dict[str, Any]
+    ref: str = ""
+    etag: str = field(default_factory=new_etag)
+
+    @property
+    def key(self) -> str:
+        return key_of(self.id)
+
+    @property
+    def name(self) -> str:
+        return IdParts.parse(self.id).name
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        props = self.body.setdefault("properties", {})
+        assert isinstance(props, dict)
+        return props
+
+    @property
+    def provisioning_state(self) -> str:
+        return str(self.properties.get("provisioningState") or "Succeeded")
+
+
+@dataclass(frozen=True)
+class Operation:
+    id: str
+    resource_key: str
+    kind: str
+    status: str
+    error: dict[str, Any] | None
+    region: str
+    namespace: str
+    subscription: str
+    created: float
+    due: float
+    result: dict[str, Any] | None = None
