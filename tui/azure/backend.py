@@ -436,7 +436,8 @@ class AzureBackend:
         """One query per kind across `subs`; the subscriptions the index does not answer
         for are read through ARM, each with its own result or reason."""
         await self._ready()
-        reader = GraphReader(self._resource_graph(), self.base_url, self.graph_pacer)
+        reader = GraphReader(self._resource_graph(), self.base_url, self.graph_pacer,
+                             self.sleep)
         groups = self.settings.management_groups
         try:
             found = await read_graph(reader, wanted, subs, groups)

@@ -9,8 +9,9 @@ quota headers of the answers before it (`graph_quota.QuotaPacer`).
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,8 @@ GRAPH_PATH = "/providers/Microsoft.ResourceGraph/resources"
 PAGE_ROWS = 1000  # Resource Graph's most per page
 MAX_SUBSCRIPTIONS = 10_000  # per query
 MAX_PAGES = 10_000  # a service that never stops sending $skipToken is a bug, not an estate
+RESENDS = 4  # tries of a query whose connection dropped
+_RESENT_CODES = frozenset({"ConnectionDropped", "ConnectionFailed"})
 
 Row = dict[str, Any]
 
@@ -85,10 +88,12 @@ def unavailable(error: VnettuiError) -> GraphUnavailable:
 class GraphReader:
     """Runs KQL queries through one `ResourceGraphClient`, paced by one `QuotaPacer`."""
 
-    def __init__(self, client: Any, base_url: str, pacer: QuotaPacer) -> None:
+    def __init__(self, client: Any, base_url: str, pacer: QuotaPacer,
+                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
         self.client = client
         self.url = f"{base_url.rstrip('/')}{GRAPH_PATH}?api-version={GRAPH_API_VERSION}"
         self.pacer = pacer
+        self.sleep = sleep  # between resends of a dropped query (the transport's clock)
         self.requests = 0
 
     async def pages(
@@ -115,7 +120,20 @@ class GraphReader:
 
     async def page(self, query: str, scope: Scope, token: str | None = None,
                    *, partial: bool = False) -> dict[str, Any]:
-        """One page: the POST, paced by the quota and parsed once."""
+        """One page. A query only reads, so one whose connection dropped is sent again
+        (azure-core resends no POST whose answer was lost)."""
+        for attempt in range(1, RESENDS + 1):
+            try:
+                return await self._page(query, scope, token, partial)
+            except TransientError as error:
+                if attempt == RESENDS or error.code not in _RESENT_CODES:
+                    raise
+                await self.sleep(0.5 * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
+    async def _page(self, query: str, scope: Scope, token: str | None,
+                    partial: bool) -> dict[str, Any]:
+        """The POST, paced by the quota and parsed once."""
         from azure.core.rest import HttpRequest
 
         options: dict[str, Any] = {"$top": PAGE_ROWS, "resultFormat": "objectArray",
