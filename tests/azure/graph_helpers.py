@@ -73,7 +73,7 @@ def backend_with(
     """An AzureBackend on the sandbox at `path`, as `open_backend` builds it, with the
     recorder among its policies and everything on `time` when given."""
     chosen = Settings(sandbox=True, sandbox_state=path, **settings)
-    profile = {"operation_seconds": 0, **(faults or {})}
+    profile = {"operation_seconds": 0, "graph_quota": 1000, **(faults or {})}
     options: dict[str, Any] = {"faults": profile}
     if log is not None:
         options["log"] = log
