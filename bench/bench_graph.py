@@ -63,7 +63,8 @@ def ours(path: Path, kinds: Collection[Kind], source: str) -> tuple[float, Inven
     with counting_requests() as log:
         wall, _cpu, inventory = measure_wall(lambda: asyncio.run(load()), repeat=1)
         sent = len(log)
-    assert inventory.source == source and not inventory.errors, inventory
+    assert inventory.source == source, inventory.source_note
+    assert not inventory.errors, inventory.errors
     return wall, inventory, sent
 
 

@@ -12,9 +12,8 @@ import pytest
 
 from tests.azure.graph_helpers import backend_with
 from tests.cli.inprocess import run_main
-from tui.azure import AzureBackend
+from tui.azure import AzureBackend, graph_inventory
 from tui.azure import graph as graph_module
-from tui.azure import graph_inventory
 from tui.errors import CloudError, InputError
 from tui.sandbox import SandboxTransport, routes
 from tui.sandbox.errors import ArmError
@@ -42,7 +41,7 @@ def notices(caplog: pytest.LogCaptureFixture) -> Callable[[], list[str]]:
     return lambda: [r.getMessage() for r in caplog.records if r.name == "vnettui.notices"]
 
 
-@pytest.mark.parametrize("cause, reason", [
+@pytest.mark.parametrize(("cause", "reason"), [
     ("refused", "Resource Graph refused the query"),
     ("unregistered", "the Resource Graph provider is not registered"),
     ("forbidden", "no permission to query Resource Graph"),
@@ -85,7 +84,7 @@ async def test_graph_alone_is_an_error_and_groups_need_graph(
         with pytest.raises(CloudError, match="--inventory graph: Resource Graph refused"):
             await backend.load_inventory()
     async with open_sandbox_backend(sandbox_path, management_groups=(HOME_TENANT,)) as backend:
-        with pytest.raises(InputError, match="--management-group .* not available"):
+        with pytest.raises(InputError, match=r"--management-group .* not available"):
             await backend.load_inventory()
     async with open_sandbox_backend(sandbox_path, inventory="arm",
                                     management_groups=(HOME_TENANT,)) as backend:
