@@ -27,6 +27,7 @@ from typing import Any
 
 from bench.counting import counting_requests
 from bench.framework import Row, measure_wall
+from tui.azure.backend import _import_sdk
 from tui.model import ALL_KINDS, Inventory, Kind
 
 SIZE = (1_000, 20_000, 40_000)  # subscriptions, VNets, VMs (issue 13)
@@ -111,6 +112,8 @@ def sequential(path: Path, kinds: Collection[Kind]) -> tuple[float, int, int]:
 def first_rows(path: Path) -> tuple[float, float, float]:
     """Seconds from the explorer's start to its first subscription rows, its first VNet
     rows, and the whole inventory in (no cache from an earlier start)."""
+    from textual.css.query import NoMatches
+
     from tui.app import VnetTuiApp
     from tui.settings import Settings
 
@@ -119,12 +122,19 @@ def first_rows(path: Path) -> tuple[float, float, float]:
     seen: dict[str, float] = {}
     started = time.perf_counter()
 
+    def rows(pane: str) -> int:
+        try:
+            count: int = getattr(app.explorer, pane).row_count
+        except NoMatches:  # not mounted yet
+            return 0
+        return count
+
     async def auto_pilot(pilot: Any) -> None:
         while app.explorer.loads < 1:
             now = time.perf_counter() - started
-            if "subs" not in seen and app.explorer.subs_pane.row_count:
+            if "subs" not in seen and rows("subs_pane"):
                 seen["subs"] = now
-            if "vnets" not in seen and app.explorer.vnets_pane.row_count:
+            if "vnets" not in seen and rows("vnets_pane"):
                 seen["vnets"] = now
             await pilot.pause(0.02)
         seen["loaded"] = time.perf_counter() - started
@@ -153,6 +163,7 @@ def run(size: tuple[int, int, int] | None = None) -> Iterator[Row]:
     with tempfile.TemporaryDirectory() as tmp, faults(graph_quota=quota):
         path = Path(tmp) / "tenant.db"
         reset(path, "estate", subscriptions=subscriptions, vnets=vnet_count, vms=vm_count)
+        _import_sdk()  # every side pays its imports once, before any is timed
         for label, kinds in (("VNets", frozenset({Kind.VNETS})), ("full inventory", ALL_KINDS)):
             graph_wall, graph, graph_sent = ours(path, kinds, "graph")
             arm_wall, arm, arm_sent = ours(path, kinds, "arm")

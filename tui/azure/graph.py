@@ -100,23 +100,36 @@ class GraphReader:
         self, query: str, scope: Scope, *, partial: bool = False,
     ) -> AsyncGenerator[list[Row], None]:
         """The rows of `query` over `scope`, a page at a time, every row exactly once
-        (pages follow `$skipToken`, which holds its place under concurrent writes)."""
+        (pages follow `$skipToken`, which holds its place under concurrent writes). The
+        next page is asked for before this one is handed over, so mapping a page overlaps
+        the wait for the next."""
         for part in scope.chunks():
             token: str | None = None
-            for _ in range(MAX_PAGES):
-                page = await self.page(query, part, token, partial=partial)
-                data = page.get("data")
-                if not isinstance(data, list):
-                    raise CloudError("Resource Graph answered without a `data` list of rows.",
-                                     code="InvalidResponse")
-                yield [row for row in data if isinstance(row, dict)]
-                next_token = page.get("$skipToken")
-                if not isinstance(next_token, str) or not next_token or next_token == token:
-                    if str(page.get("resultTruncated")).lower() == "true":
+            pending = asyncio.ensure_future(self.page(query, part, None, partial=partial))
+            try:
+                for _ in range(MAX_PAGES):
+                    page = await pending
+                    data = page.get("data")
+                    if not isinstance(data, list):
+                        raise CloudError("Resource Graph answered without a `data` list of "
+                                         "rows.", code="InvalidResponse")
+                    next_token = page.get("$skipToken")
+                    more = isinstance(next_token, str) and bool(next_token) \
+                        and next_token != token
+                    if more:
+                        token = next_token
+                        pending = asyncio.ensure_future(
+                            self.page(query, part, token, partial=partial))
+                    elif str(page.get("resultTruncated")).lower() == "true":
                         raise CloudError("Resource Graph cut the result short and gave no way "
                                          "to page through it.", code="ResultTruncated")
-                    break
-                token = next_token
+                    yield [row for row in data if isinstance(row, dict)]
+                    if not more:
+                        break
+            finally:
+                if not pending.done():
+                    pending.cancel()
+                    await asyncio.gather(pending, return_exceptions=True)
 
     async def page(self, query: str, scope: Scope, token: str | None = None,
                    *, partial: bool = False) -> dict[str, Any]:
