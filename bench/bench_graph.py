@@ -132,7 +132,7 @@ def first_rows(path: Path) -> tuple[float, float, float]:
     async def auto_pilot(pilot: Any) -> None:
         while app.explorer.loads < 1:
             now = time.perf_counter() - started
-            if "subs" not in seen and rows("subs_pane"):
+            if "subs" not in seen and rows("subs_pane") > 1:  # beyond "All subscriptions"
                 seen["subs"] = now
             if "vnets" not in seen and rows("vnets_pane"):
                 seen["vnets"] = now
