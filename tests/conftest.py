@@ -16,7 +16,10 @@ import pytest
 from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-FAST = {"operation_seconds": 0}  # writes settle at once in tests
+# Writes settle at once in tests, and Resource Graph's quota (15 queries per 5 s, which a
+# test reloading the inventory a few times would wait out for real) is out of the way;
+# the tests of the quota set their own.
+FAST = {"operation_seconds": 0, "graph_quota": 1000}
 
 # Property tests: a modest budget for every run (`make test` must stay within minutes on a
 # shared 2-core machine) and no per-example deadline, which a loaded machine would trip.

@@ -10,6 +10,7 @@ import argparse
 import importlib
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +21,7 @@ from tui.commands import MODULES
 from tui.config import interval_problem, load_config, merge, tenant_problem
 from tui.errors import InputError, VnettuiError
 from tui.resolve import checked
-from tui.settings import Settings, state_dir
+from tui.settings import INVENTORY_SOURCES, Settings, state_dir
 
 EXIT_OK, EXIT_NEGATIVE, EXIT_INPUT, EXIT_CLOUD = 0, 1, 2, 3
 
@@ -60,6 +61,20 @@ def _interval(text: str) -> float:
     return value
 
 
+_GROUP_ID = re.compile(r"[A-Za-z0-9_().-]{1,90}")
+
+
+def management_group_problem(group: str) -> str | None:
+    """Why a management group id cannot be one (Azure: up to 90 letters, digits, `-`,
+    `_`, `(`, `)` and `.`), or None."""
+    if not group:
+        return "it is empty"
+    if not _GROUP_ID.fullmatch(group) or group.endswith("."):
+        return ("a management group id has up to 90 letters, digits, '-', '_', '(', ')' "
+                "and '.' (not at the end)")
+    return None
+
+
 def global_options(suppress: bool) -> argparse.ArgumentParser:
     """The GLOBAL options, accepted before or after the subcommand.
 
@@ -75,6 +90,12 @@ def global_options(suppress: bool) -> argparse.ArgumentParser:
                    help="sandbox file (default: $VNETTUI_SANDBOX_STATE or the XDG state dir)")
     g.add_argument("--subscription", action="append", metavar="ID_OR_NAME", default=default,
                    help="only this subscription (repeatable)")
+    g.add_argument("--management-group", action="append", metavar="ID", default=default,
+                   help="only the subscriptions under this management group (repeatable; "
+                        "needs Resource Graph)")
+    g.add_argument("--inventory", choices=INVENTORY_SOURCES, default=default,
+                   help="read the inventory through Resource Graph (graph), ARM per "
+                        "subscription (arm), or graph when it can be used (auto, default)")
     g.add_argument("--read-only", action="store_true", default=default or False,
                    help="never send a write")
     # auth, cloud and interval default to None so the config file can fill them in
@@ -113,12 +134,18 @@ def settings_from(args: argparse.Namespace) -> Settings:
              if getattr(args, name, None) is not None}
     for ref in args.subscription or ():
         checked(ref, "--subscription")
+    groups = tuple(dict.fromkeys(g.strip() for g in args.management_group or ()))
+    for group in groups:
+        if problem := management_group_problem(group):
+            raise InputError(f"--management-group {group!r}: {problem}")
     if args.tenant is not None and (problem := tenant_problem(args.tenant)):
         raise InputError(f"--tenant: {problem}")
     cli = Settings(
         sandbox=bool(args.sandbox),
         sandbox_state=args.sandbox_state,
         subscriptions=tuple(args.subscription or ()),
+        inventory=args.inventory or "auto",
+        management_groups=groups,
         read_only=bool(args.read_only),
         auth=args.auth or "default",
         tenant=args.tenant,

@@ -355,6 +355,11 @@ class Inventory:
     errors: tuple[LoadError, ...] = ()
     loaded_at: datetime | None = None
     kinds: frozenset[Kind] = ALL_KINDS
+    # Where the data came from: "graph" (Resource Graph's index, which may lag ARM by
+    # seconds to minutes) or "arm" (read from ARM itself); `source_note` says why ARM was
+    # used when Resource Graph was wanted but not available, else "".
+    source: str = "arm"
+    source_note: str = ""
 
     @cached_property
     def _index(self) -> dict[ResourceId, object]:
@@ -399,7 +404,8 @@ class Inventory:
         counts = ", ".join(f"{name}={len(getattr(self, name))}" for name in (
             "subscriptions", "vnets", "vms", "nsgs", "route_tables", "errors"))
         kinds = sorted(k.value for k in self.kinds)
-        return f"Inventory({counts}, kinds={kinds}, loaded_at={self.loaded_at})"
+        return (f"Inventory({counts}, kinds={kinds}, source={self.source}, "
+                f"loaded_at={self.loaded_at})")
 
     def _get(self, kind: type[_T], item_id: str | None) -> _T | None:
         item = self._index.get(rid(item_id)) if item_id else None

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+INVENTORY_SOURCES = ("auto", "graph", "arm")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -29,6 +31,11 @@ class Settings:
     production_subscriptions: tuple[str, ...] = ()
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys
     token_cache: str = "auto"  # auto | encrypted | off (tui.azure.auth)
+    # Where the inventory is read (README "Large tenants"): auto = Resource Graph when the
+    # caller may query it, else ARM per subscription; graph = Resource Graph or an error;
+    # arm = ARM per subscription.
+    inventory: str = "auto"
+    management_groups: tuple[str, ...] = ()  # scope of the Resource Graph queries
     extra: dict[str, str] = field(default_factory=dict)
 
     def sandbox_path(self) -> Path:

@@ -79,7 +79,7 @@ async def test_paging_reads_every_page(
     make_sandbox: Callable[..., Path], open_sandbox_backend: Callable[..., AzureBackend]
 ) -> None:
     path = make_sandbox("estate", subscriptions=2, vnets=120, seed=7)
-    async with open_sandbox_backend(path) as backend:
+    async with open_sandbox_backend(path, inventory="arm") as backend:
         inventory = await backend.load_inventory()
         assert inventory.errors == ()
         for sub in inventory.subscriptions:
@@ -93,9 +93,10 @@ async def test_one_item_pages_give_the_same_inventory(
 ) -> None:
     """Every list (subscriptions, VNets, NICs, NSGs, route tables, VMs) follows nextLink."""
     path = make_sandbox("showcase")
-    async with open_sandbox_backend(path) as backend:
+    async with open_sandbox_backend(path, inventory="arm") as backend:
         whole = await backend.load_inventory()
-    async with open_sandbox_backend(path, transport_options={"page_size": 1}) as backend:
+    async with open_sandbox_backend(path, transport_options={"page_size": 1},
+                                    inventory="arm") as backend:
         paged = await backend.load_inventory()
     assert _shape(paged) == _shape(whole)
     assert len(whole.subscriptions) > 1
@@ -103,16 +104,18 @@ async def test_one_item_pages_give_the_same_inventory(
     assert len(whole.nsgs) > 1
 
 
+@pytest.mark.parametrize("source", ["arm", "graph"])
 async def test_forbidden_subscription_becomes_a_load_error(
-    make_sandbox: Callable[..., Path], open_sandbox_backend: Callable[..., AzureBackend]
+    source: str, make_sandbox: Callable[..., Path],
+    open_sandbox_backend: Callable[..., AzureBackend],
 ) -> None:
     path = make_sandbox("showcase")
-    async with open_sandbox_backend(path) as backend:
+    async with open_sandbox_backend(path, inventory=source) as backend:
         clean = await backend.load_inventory()
     victim = next(s for s in clean.subscriptions if s.name != "AZ-303 Lab")
     progress: dict[str, LoadError | None] = {}
     async with open_sandbox_backend(
-        path, faults={"forbidden_subscriptions": [victim.id]}
+        path, faults={"forbidden_subscriptions": [victim.id]}, inventory=source,
     ) as backend:
         inventory = await backend.load_inventory(lambda s, e: progress.__setitem__(s.id, e))
     (error,) = inventory.errors
@@ -136,15 +139,17 @@ async def test_forbidden_subscription_becomes_a_load_error(
     ],
     ids=["429", "503", "500", "dropped"],
 )
+@pytest.mark.parametrize("source", ["arm", "graph"])
 async def test_throttling_and_server_errors_are_retried(
-    faults: dict[str, Any], sandbox_path: Path,
+    source: str, faults: dict[str, Any], sandbox_path: Path,
     open_sandbox_backend: Callable[..., AzureBackend],
 ) -> None:
-    async with open_sandbox_backend(sandbox_path) as backend:
+    async with open_sandbox_backend(sandbox_path, inventory=source) as backend:
         clean = await backend.load_inventory()
-    async with open_sandbox_backend(sandbox_path, faults=faults) as backend:
+    async with open_sandbox_backend(sandbox_path, faults=faults, inventory=source) as backend:
         flaky = await backend.load_inventory()
     assert flaky.errors == ()
+    assert flaky.source == source
     assert _shape(flaky) == _shape(clean)
 
 
@@ -198,7 +203,7 @@ async def test_subscriptions_load_concurrently_but_bounded(
 
     path = make_sandbox("estate", subscriptions=MAX_CONCURRENT_SUBSCRIPTIONS + 4, vnets=40,
                         seed=3)
-    settings = Settings(sandbox=True, sandbox_state=path)
+    settings = Settings(sandbox=True, sandbox_state=path, inventory="arm")  # the fan-out
     for kinds in ({Kind.VNETS}, set(Kind)):
         transport = Watching(path, faults={"operation_seconds": 0, "latency_ms": 5})
         connection = replace(make_connection(settings), transport_factory=lambda t=transport: t)

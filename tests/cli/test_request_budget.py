@@ -100,7 +100,7 @@ def test_a_bare_name_lists_vnets_but_nothing_else(vnettui: Vnettui, requests: Se
     assert not set(kinds) & INVENTORY_LISTS
 
 
-@pytest.mark.parametrize(("args", "reads"), [
+LISTINGS = [
     (("list", "subscriptions", "--json"), {"GET subscriptions"}),
     (("list", "vnets", "--json"), {"GET subscriptions", "GET virtualNetworks"}),
     (("list", "peerings"), {"GET subscriptions", "GET virtualNetworks"}),
@@ -108,12 +108,31 @@ def test_a_bare_name_lists_vnets_but_nothing_else(vnettui: Vnettui, requests: Se
     (("free", "--prefix-length", "24"), {"GET subscriptions", "GET virtualNetworks"}),
     (("list", "vms", "--json"),
      {"GET subscriptions", "GET virtualMachines", "GET networkInterfaces"}),
-])
+]
+
+
+@pytest.mark.parametrize(("args", "reads"), LISTINGS)
 def test_each_listing_reads_only_the_kinds_it_shows(
     vnettui: Vnettui, requests: SentRequests, args: tuple[str, ...], reads: set[str]
 ) -> None:
-    code, out, err = vnettui(*args)
+    code, out, err = vnettui("--inventory", "arm", *args)
     assert code in (0, 1), err  # conflicts exits 1: the estate has overlaps
     assert set(requests.by_kind()) == reads
+    if "--json" in args:
+        assert json.loads(out)
+
+
+@pytest.mark.parametrize(("args", "reads"), LISTINGS)
+def test_through_resource_graph_each_listing_sends_a_query_per_kind(
+    vnettui: Vnettui, requests: SentRequests, args: tuple[str, ...], reads: set[str]
+) -> None:
+    """The subscription list from ARM, then which subscriptions the index answers for,
+    then one query per kind shown (VMs: VMs and NICs): never a list per subscription."""
+    code, out, err = vnettui(*args)
+    assert code in (0, 1), err
+    kinds = requests.by_kind()
+    lists = len(reads) - 1
+    assert set(kinds) == {"GET subscriptions"} | ({"POST resources"} if lists else set()), kinds
+    assert kinds["POST resources"] == (1 + lists if lists else 0)
     if "--json" in args:
         assert json.loads(out)

@@ -16,9 +16,13 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from tui import notices
 from tui.azure import mappers, targets, watcher
 from tui.azure.connection import Connection
 from tui.azure.error_map import azure_errors, translate
+from tui.azure.graph import GraphReader, GraphUnavailable, unavailable
+from tui.azure.graph_inventory import read_graph
+from tui.azure.graph_quota import QuotaPacer
 from tui.azure.inventory import SubscriptionContents, load_error, read_subscription
 from tui.azure.paging import (
     COMPUTE_API_VERSION,
@@ -29,7 +33,7 @@ from tui.azure.paging import (
     resource_url,
     vnet_path,
 )
-from tui.errors import CloudError, InputError
+from tui.errors import CloudError, InputError, NotFoundError, VnettuiError
 from tui.model import (
     ALL_KINDS,
     Inventory,
@@ -51,6 +55,7 @@ if TYPE_CHECKING:
     from azure.mgmt.network.aio import NetworkManagementClient
     from azure.mgmt.network.models import VirtualNetworkPeering
     from azure.mgmt.resource.subscriptions.aio import SubscriptionClient
+    from azure.mgmt.resourcegraph.aio import ResourceGraphClient
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +69,7 @@ SDK_MODULES = (
     "azure.mgmt.network.aio",
     "azure.mgmt.network.models",
     "azure.mgmt.compute.aio",
+    "azure.mgmt.resourcegraph.aio",
 )
 
 
@@ -131,6 +137,31 @@ def _peering_model(body: dict[str, Any]) -> VirtualNetworkPeering:
     return VirtualNetworkPeering(body)
 
 
+def _groups_need_graph(reason: str | None) -> str:
+    why = f" ({reason})" if reason else ""
+    return (f"--management-group scopes the Resource Graph queries, and Resource Graph is not "
+            f"available{why}; use --subscription instead.")
+
+
+def _inventory(
+    subs: Sequence[Subscription], results: Sequence[SubscriptionContents | LoadError],
+    kinds: frozenset[Kind], source: str, note: str,
+) -> Inventory:
+    contents = [r for r in results if isinstance(r, SubscriptionContents)]
+    return Inventory(
+        subscriptions=tuple(subs),
+        vnets=tuple(v for c in contents for v in c.vnets),
+        vms=tuple(vm for c in contents for vm in c.vms),
+        nsgs=tuple(n for c in contents for n in c.nsgs),
+        route_tables=tuple(t for c in contents for t in c.route_tables),
+        errors=tuple(r for r in results if isinstance(r, LoadError)),
+        loaded_at=datetime.now(UTC),
+        kinds=kinds,
+        source=source,
+        source_note=note,
+    )
+
+
 class AzureBackend:
     """Reads inventory and manages peerings. Use as `async with open_backend(s) as b:`."""
 
@@ -138,6 +169,14 @@ class AzureBackend:
         self.settings = settings
         self.connection = connection
         self._subscription_client: SubscriptionClient | None = None
+        self._graph_client: ResourceGraphClient | None = None
+        # One quota for every Resource Graph query of this backend (tests give theirs a
+        # clock and a sleep of their own).
+        self.graph_pacer = QuotaPacer()
+        # Why Resource Graph cannot be used, once a query said so: later loads go straight
+        # to ARM, and the person is told once.
+        self.graph_refused: str | None = None
+        self.graph_requests = 0  # Resource Graph queries sent (the bench reads it)
         self._network: dict[str, NetworkManagementClient] = {}
         self._compute: dict[str, ComputeManagementClient] = {}
         # Clients that add a remote tenant's token (x-ms-authorization-auxiliary), keyed
@@ -170,6 +209,9 @@ class AzureBackend:
         ]
         if self._subscription_client is not None:
             clients.append(self._subscription_client)
+        if self._graph_client is not None:
+            clients.append(self._graph_client)
+        self._graph_client = None
         self._network.clear()
         self._aux_network.clear()
         self._compute.clear()
@@ -225,6 +267,15 @@ class AzureBackend:
                 self.connection.credential, **self._client_kwargs()
             )
         return self._subscription_client
+
+    def _resource_graph(self) -> ResourceGraphClient:
+        if self._graph_client is None:
+            from azure.mgmt.resourcegraph.aio import ResourceGraphClient
+
+            self._graph_client = ResourceGraphClient(
+                self.connection.credential, **self._client_kwargs()
+            )
+        return self._graph_client
 
     def network(self, subscription_id: str) -> NetworkManagementClient:
         key = subscription_id.lower()
@@ -350,33 +401,98 @@ class AzureBackend:
         """The resources of `kinds` in `subscriptions` (default: every readable one).
 
         What a command needs, and no more: `list vms` reads VMs but no VNets, `conflicts`
-        VNets alone. A subscription that cannot be read becomes a `LoadError` in
-        `Inventory.errors`; only the subscription list itself failing raises.
+        VNets alone. Read through Resource Graph or ARM as `settings.inventory` says
+        (`Inventory.source` tells which). A subscription that cannot be read becomes a
+        `LoadError` in `Inventory.errors`; only the subscription list itself failing
+        raises (and, with `--inventory graph` or management groups, Resource Graph).
         """
         wanted = frozenset(kinds)
         subs = list(subscriptions) if subscriptions is not None else (
             await self.list_subscriptions())
+        mode = self.settings.inventory
+        groups = self.settings.management_groups
+        if mode == "arm" or (mode == "auto" and self.graph_refused is not None):
+            if groups:
+                raise InputError(_groups_need_graph(self.graph_refused))
+            return await self._load_arm(wanted, subs, on_progress, self.graph_refused or "")
+        try:
+            return await self._load_graph(wanted, subs, on_progress)
+        except GraphUnavailable as error:
+            if mode == "graph":
+                raise CloudError(f"--inventory graph: {error.message}", code=error.code,
+                                 status=error.status) from None
+            if groups:
+                raise InputError(_groups_need_graph(error.message)) from None
+            self.graph_refused = error.message
+            notices.tell(f"Resource Graph is not available ({error.message}); reading each "
+                         "subscription through ARM instead.")
+            return await self._load_arm(wanted, subs, on_progress, error.message)
+
+    async def _load_arm(
+        self, wanted: frozenset[Kind], subs: list[Subscription],
+        on_progress: ProgressCallback | None, note: str,
+    ) -> Inventory:
+        """The ARM fan-out: every subscription's lists, read concurrently."""
         results: dict[str, SubscriptionContents | LoadError] = {}
         async for sub, result in self.iter_subscriptions(wanted, subs):
             results[sub.id] = result
             if on_progress is not None:
                 on_progress(sub, result if isinstance(result, LoadError) else None)
-        ordered = [results[s.id] for s in subs]
-        contents = [r for r in ordered if isinstance(r, SubscriptionContents)]
-        return Inventory(
-            subscriptions=tuple(subs),
-            vnets=tuple(v for c in contents for v in c.vnets),
-            vms=tuple(vm for c in contents for vm in c.vms),
-            nsgs=tuple(n for c in contents for n in c.nsgs),
-            route_tables=tuple(t for c in contents for t in c.route_tables),
-            errors=tuple(r for r in ordered if isinstance(r, LoadError)),
-            loaded_at=datetime.now(UTC),
-            kinds=wanted,
-        )
+        return _inventory(subs, [results[s.id] for s in subs], wanted, "arm", note)
+
+    async def _load_graph(
+        self, wanted: frozenset[Kind], subs: list[Subscription],
+        on_progress: ProgressCallback | None,
+    ) -> Inventory:
+        """One query per kind across `subs`; the subscriptions the index does not answer
+        for are read through ARM, each with its own result or reason."""
+        await self._ready()
+        reader = GraphReader(self._resource_graph(), self.base_url, self.graph_pacer,
+                             self.sleep)
+        groups = self.settings.management_groups
+        try:
+            found = await read_graph(reader, wanted, subs, groups)
+        except VnettuiError as error:
+            raise unavailable(error) from None
+        finally:
+            self.graph_requests += reader.requests
+        results: dict[str, SubscriptionContents | LoadError] = dict(found.contents)
+        if on_progress is not None:
+            for sub in found.seen:
+                on_progress(sub, None)
+        async for sub, result in self.iter_subscriptions(wanted, found.unseen):
+            results[sub.id.lower()] = result
+            if on_progress is not None:
+                on_progress(sub, result if isinstance(result, LoadError) else None)
+        chosen = [s for s in subs if s.id.lower() in results]
+        return _inventory(chosen, [results[s.id.lower()] for s in chosen], wanted, "graph", "")
 
     async def load_inventory(self, on_progress: ProgressCallback | None = None) -> Inventory:
         """Everything readable: every kind in every subscription (the explorer's load)."""
         return await self.load(ALL_KINDS, on_progress=on_progress)
+
+    async def refresh_vnets(self, inventory: Inventory, vnet_ids: Iterable[str]) -> Inventory:
+        """`inventory` with these VNets re-read from ARM, one GET each: ARM wins.
+
+        For whatever a write depends on when the inventory came from Resource Graph, whose
+        index lags ARM: a link made a moment ago, a VNet just deleted (dropped here). A
+        VNet that cannot be read raises, so no preflight runs on what was not re-read.
+        """
+        await self._ready()
+        ids = list(dict.fromkeys(rid(i) for i in vnet_ids))
+
+        async def one(vnet_id: ResourceId) -> VirtualNetwork | None:
+            try:
+                return await self.get_vnet(vnet_id)
+            except NotFoundError:
+                return None
+
+        fresh = dict(zip(ids, await asyncio.gather(*(one(i) for i in ids)), strict=True))
+        vnets: list[VirtualNetwork | None] = [
+            fresh.get(v.id, v) for v in inventory.vnets]
+        held = {v.id for v in inventory.vnets}
+        vnets += [v for i, v in fresh.items() if i not in held]
+        return replace(inventory, vnets=tuple(v for v in vnets if v is not None))
 
     # Reading only the VNets a command names (see `targets`).
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from tui.azure.graph_quota import parse_hms
 from tui.errors import (
     AuthError,
     CloudError,
@@ -90,7 +91,8 @@ def sentence(text: str | None, fallback: str) -> str:
 
 
 def retry_after_seconds(headers: Any) -> float | None:
-    """Seconds to wait from `Retry-After` (seconds or HTTP date) or `x-ms-retry-after-ms`."""
+    """Seconds to wait from `Retry-After` (seconds or HTTP date) or `x-ms-retry-after-ms`,
+    else Resource Graph's `x-ms-user-quota-resets-after` (hh:mm:ss) on a 429."""
     if not headers:
         return None
     try:
@@ -98,10 +100,11 @@ def retry_after_seconds(headers: Any) -> float | None:
         if millis:
             return max(0.0, float(millis) / 1000)
         value = headers.get("Retry-After")
+        quota_reset = headers.get("x-ms-user-quota-resets-after")
     except (AttributeError, ValueError, TypeError):
         return None
     if not value:
-        return None
+        return parse_hms(quota_reset)
     try:
         return max(0.0, float(value))
     except ValueError:

@@ -136,7 +136,7 @@ async def read_subscription(
             tasks = {kind: group.create_task(_as_tuple(reads[kind]())) for kind in Kind
                      if kind in kinds}
     except BaseExceptionGroup as group_error:
-        raise _first_error(group_error) from None
+        raise first_error(group_error) from None
 
     def got(kind: Kind) -> tuple[Any, ...]:
         task = tasks.get(kind)
@@ -167,11 +167,11 @@ async def _optional(reading: Awaitable[list[Json]]) -> list[Json]:
         return []
 
 
-def _first_error(group_error: BaseExceptionGroup[BaseException]) -> BaseException:
+def first_error(group_error: BaseExceptionGroup[BaseException]) -> BaseException:
     """The project error inside a TaskGroup failure, else the first exception."""
     for exc in group_error.exceptions:
         if isinstance(exc, BaseExceptionGroup):
-            return _first_error(exc)
+            return first_error(exc)
         if isinstance(exc, VnettuiError):
             return exc
     return group_error.exceptions[0]

@@ -102,6 +102,8 @@ class LiveData(ExplorerBase):
         self.refresh_live_modal()
         if initial and self.state.vnet_key is None and self.vnets_pane.row_count:
             self.vnets_pane.move_cursor(row=0)
+        if inventory.source_note:  # Resource Graph could not be used: said once
+            self.notify(inventory.source_note, title="Inventory", markup=False, timeout=8)
         if inventory.errors:
             failed = ", ".join(
                 f"{self.state.subscription_name(e.subscription_id)} ({e.code})"
