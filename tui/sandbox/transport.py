@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from azure.core.credentials import AccessToken, AccessTokenInfo
-from azure.core.exceptions import ServiceResponseError
+from azure.core.exceptions import ServiceResponseError, ServiceResponseTimeoutError
 from azure.core.pipeline.transport import AsyncHttpTransport
 from azure.core.rest import AsyncHttpResponse, HttpRequest
 from azure.core.utils import case_insensitive_dict
@@ -210,6 +210,11 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
                         raise self._unusable(error) from error
             if answer.status == -1:
                 raise ServiceResponseError("Connection dropped by the sandbox (fault profile).")
+            if answer.status == -2:
+                await asyncio.sleep(self.faults.hang_seconds)
+                raise ServiceResponseTimeoutError(
+                    f"No answer from the sandbox within {self.faults.hang_seconds:g} s "
+                    "(fault profile: hang_every); the read timed out.")
             status = answer.status
             return _response(request, answer)
         finally:
@@ -221,6 +226,8 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
         faults = self.faults
         if faults.drop_every and count % faults.drop_every == 0:
             return routes.Answer(-1)
+        if faults.hang_every and count % faults.hang_every == 0:
+            return routes.Answer(-2)
         if faults.throttle_every and count % faults.throttle_every == 0:
             error = ArmError(429, "TooManyRequests",
                              "The request is being throttled (sandbox fault profile).")
