@@ -111,6 +111,9 @@ def test_commands_refuse_another_sqlite_database_and_leave_it_untouched(
     code, _, err = cli(path, "list", "vnets")  # type: ignore[operator]
     assert code == 2
     assert "not a vnettui sandbox" in err
+    # `sandbox reset` refuses such a file (above), so the message must not send one there.
+    assert "sandbox reset" not in err
+    assert "choose another with --sandbox-state" in err
     assert path.read_bytes() == before
 
 

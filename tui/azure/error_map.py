@@ -195,11 +195,14 @@ def translate(exc: BaseException) -> VnettuiError:
                           code=type(exc).__name__)
     if isinstance(exc, sqlite3.Error):
         # Only the sandbox's in-process transport reads SQLite: its file is unusable.
-        return InputError(
-            f"{_sandbox_file_problem(str(exc))}; start it over with `vnettui sandbox reset` or "
-            "choose another with --sandbox-state.",
-            code="SandboxFileUnusable",
-        )
+        from tui.sandbox.store import NotASandboxError
+
+        # `sandbox reset` refuses another application's database, so it is no way out there.
+        fix = ("choose another with --sandbox-state" if isinstance(exc, NotASandboxError)
+               else "start it over with `vnettui sandbox reset` or choose another with "
+                    "--sandbox-state")
+        return InputError(f"{_sandbox_file_problem(str(exc))}; {fix}.",
+                          code="SandboxFileUnusable")
     if isinstance(exc, OSError | TimeoutError):
         return TransientError(
             sentence(f"Network problem: {exc}", "Network problem."), code="ConnectionFailed"
