@@ -143,6 +143,9 @@ def test_sandbox_files_each_get_the_way_out_that_works() -> None:
     damaged = sqlite3.DatabaseError("file is not a database")
     damaged.sqlite_errorcode = sqlite3.SQLITE_NOTADB  # type: ignore[attr-defined]
     assert "`vnettui sandbox reset`" in unusable(damaged).message
+    looped = sqlite3.DatabaseError("file is not a database")
+    looped.__cause__ = looped  # the transport re-raises a SandboxFileError "from" itself
+    assert unusable(looped).code == "SandboxFileUnusable"
     foreign = translate(NotASandboxError("notes.db is an SQLite database but not a vnettui "
                                          "sandbox; it was left untouched"))
     assert "reset" not in foreign.message

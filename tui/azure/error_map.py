@@ -229,12 +229,14 @@ def translate(exc: BaseException) -> VnettuiError:
 
 def _is_locked(exc: BaseException) -> bool:
     """SQLite's BUSY or LOCKED, on the error or on what it was raised from."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        code = getattr(seen, "sqlite_errorcode", None)
+    seen: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and cause not in seen:  # a chain may loop back on itself
+        code = getattr(cause, "sqlite_errorcode", None)
         if code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
             return True
-        seen = seen.__cause__
+        seen.append(cause)
+        cause = cause.__cause__
     return False
 
 
