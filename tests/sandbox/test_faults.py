@@ -172,3 +172,10 @@ async def test_a_hung_request_fails_as_a_read_timeout(az303: Path) -> None:
     faults = {"hang_every": 2, "hang_seconds": 0.05, "operation_seconds": 0}
     async with network_client(az303, faults=faults) as client:
         assert len([v async for v in client.virtual_networks.list_all()]) == 2
+
+
+def test_slow_paths_add_latency_to_those_requests_only() -> None:
+    profile = FaultProfile.from_mapping(
+        {"latency_ms": 10, "slow_paths": ["2AND1"], "slow_ms": 300})
+    assert profile.delay_of("https://x/virtualNetworkPeerings/2and1?api-version=1") == 0.31
+    assert profile.delay_of("https://x/virtualNetworkPeerings/1and2?api-version=1") == 0.01

@@ -21,6 +21,11 @@ MAX_GRAPH_LAG_SECONDS = 3600.0  # store.HISTORY_SECONDS keeps that much history
 @dataclass(frozen=True)
 class FaultProfile:
     latency_ms: float = 0.0  # added to every request
+    # Added to requests whose path contains one of `slow_paths`: one side of a two-sided
+    # write answers later than the other, as on a real cloud (the fault suite kills `peer`
+    # between the two answers).
+    slow_paths: tuple[str, ...] = ()
+    slow_ms: float = 0.0
     throttle_every: int = 0  # every Nth request answers 429 with Retry-After: 1
     error_every: int = 0  # every Nth request answers `error_status`
     error_status: int = 503
@@ -48,7 +53,7 @@ class FaultProfile:
             )
         values: dict[str, Any] = {}
         for name, value in data.items():
-            if name in ("forbidden_subscriptions", "fail_writes", "fail_deletes"):
+            if name in ("forbidden_subscriptions", "fail_writes", "fail_deletes", "slow_paths"):
                 if isinstance(value, str):
                     value = [value]
                 if not isinstance(value, list | tuple) or not all(
@@ -57,7 +62,7 @@ class FaultProfile:
                     raise ValueError(f"fault profile {name} must be a list of strings")
                 values[name] = tuple(value)
             elif name in ("latency_ms", "operation_seconds", "graph_quota_seconds",
-                          "graph_lag_seconds", "hang_seconds"):
+                          "graph_lag_seconds", "hang_seconds", "slow_ms"):
                 if isinstance(value, bool) or not isinstance(value, int | float) or not (
                     0 <= value < math.inf
                 ):
@@ -99,6 +104,12 @@ class FaultProfile:
         if isinstance(faults, FaultProfile):
             return faults
         return cls.from_mapping(faults)
+
+    def delay_of(self, path: str) -> float:
+        """Seconds to wait before answering a request for `path`."""
+        extra = self.slow_ms if any(s and s.lower() in path.lower() for s in self.slow_paths) \
+            else 0.0
+        return (self.latency_ms + extra) / 1000
 
     def fails_write(self, resource_id: str, *, delete: bool = False) -> bool:
         """Whether the profile fails this write (a DELETE also by `fail_deletes`, so a

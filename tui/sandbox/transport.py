@@ -194,8 +194,9 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
         await asyncio.sleep(max(0.0, min(float(duration), self.faults.operation_seconds)))
 
     async def send(self, request: HttpRequest, **kwargs: Any) -> SandboxResponse:
-        if self.faults.latency_ms:
-            await asyncio.sleep(self.faults.latency_ms / 1000)
+        delay = self.faults.delay_of(str(request.url))
+        if delay:
+            await asyncio.sleep(delay)
         started = time.perf_counter()
         status = 0
         try:
