@@ -178,6 +178,7 @@ def _cell(scenario: Scenario, command: Command, runs: list[Run], workspace: Work
     problems = [*consistency, *extra_problems]
     if not clear:
         problems.append("message unclear: " + " | ".join(problem_line(r)[:120] for r in runs))
+    note = note.replace(f"{workspace.root}/", "")  # the cell's temporary directory
     return Cell(
         scenario.key, command.key, completed, exit_text, not consistency, clear,
         sum(r.seconds for r in runs), note, tracebacks, silent,
@@ -255,7 +256,10 @@ def _kill_cell(scenario: Scenario, command: Command, workspace: Workspace,
 
 
 def _last(run: Run) -> str:
+    """The run's last word on stdout (for a listing, how many rows it printed)."""
     lines = [line.strip() for line in run.stdout.splitlines() if line.strip()]
+    if run.argv[:1] == ("list",):
+        return f"{max(0, len(lines) - 1)} rows"
     return lines[-1] if lines else ""
 
 

@@ -101,20 +101,25 @@ def has_traceback(run: Run) -> bool:
     return any(marker in run.text for marker in _TRACE)
 
 
+def _names_a_problem(line: str) -> bool:
+    """vnettui's error line (`vnettui: ...`) or an outcome line with its code."""
+    return line.startswith("vnettui: ") or _CODE.search(line) is not None
+
+
 def message_clear(run: Run, command: Command) -> bool:
     """No traceback; a failure names its problem on stderr in a line of its own."""
     if has_traceback(run) or any(len(line) > MAX_LINE for line in run.text.splitlines()):
         return False
     if run.code in command.success:
         return True
-    return any(_CODE.search(line) for line in run.stderr.splitlines())
+    return any(_names_a_problem(line) for line in run.stderr.splitlines())
 
 
 def problem_line(run: Run) -> str:
-    """The line that names the problem (the first with a code), else the last on stderr."""
+    """The line that names the problem, else the last on stderr."""
     lines = [line.strip() for line in run.stderr.splitlines() if line.strip()]
-    coded = [line for line in lines if _CODE.search(line)]
-    return (coded or lines or [""])[0]
+    named = [line for line in lines if _names_a_problem(line)]
+    return (named or lines or [""])[0]
 
 
 def codes(run: Run) -> set[str]:

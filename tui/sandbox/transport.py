@@ -173,14 +173,14 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
             try:
                 store = SandboxStore(self.path)
                 ensure(store)
+            except SandboxFileError:
+                raise  # it names the file already, and keeps what it was raised from
             except (sqlite3.Error, OSError) as error:
                 raise self._unusable(error) from error
             self._store = store
         return self._store
 
     def _unusable(self, error: Exception) -> SandboxFileError:
-        if isinstance(error, SandboxFileError):
-            return error  # it names the file already
         return SandboxFileError(f"The sandbox file {self.path} cannot be used: {error}")
 
     async def close(self) -> None:
@@ -207,6 +207,8 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
                 if answer is None:
                     try:
                         answer = self._answer(request)
+                    except SandboxFileError:
+                        raise  # "from" itself would lose SQLite's error (busy, damaged...)
                     except sqlite3.Error as error:
                         raise self._unusable(error) from error
             if answer.status == -1:
