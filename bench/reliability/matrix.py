@@ -124,22 +124,20 @@ def scenarios(*, lock_seconds: float) -> list[Scenario]:
     return rows
 
 
-# The CI size: one or two commands per scenario, chosen so every kind of fault and every
-# command is covered at least once, in about 30 s on a shared 2-core machine.
+# The CI size: each kind of fault once, on the command it tells most about, so every
+# command but one runs at least once (`sync` only refused: it shares peer's code path), in
+# about 30 s on a shared 2-core machine. `make reliability` runs the whole table.
 CI_CELLS: tuple[tuple[str, str], ...] = (
     ("throttle every 2nd", LIST),
-    ("503 every 4th", CHECK),
+    ("hang every 5th, 1 s timeout", CHECK),
     ("drop every 4th", PEER),
-    ("hang every 5th, 1 s timeout", CONFLICTS),
     ("forbidden: AZ-303 Lab", PEER),
-    ("write fails on side A", UNPEER),
     ("side B and the rollback fail", PEER),
     ("--read-only", SYNC),
     ("kill -9: side A created", PEER),
-    ("kill -9: side B created", PEER),
-    ("two writers racing", PEER),
-    ("state file corrupt", LIST),
-    ("state file foreign", SYNC),
+    ("two writers racing", UNPEER),
+    ("state file corrupt", CONFLICTS),
+    ("state file foreign", UNPEER),
     ("state file locked 1.5 s", PEER),
 )
 CI_LOCK_SECONDS = 1.5

@@ -14,6 +14,8 @@ from bench.reliability.table import format_text, totals
 
 # Scenarios the product must ride out, not only report: the command does its job.
 MUST_COMPLETE = ("throttle", "503", "drop", "hang", "kill -9", "racing", "locked")
+MUST_REFUSE = {"--read-only": "2", "state file foreign": "2", "state file corrupt": "2",
+               "forbidden: AZ-303 Lab": "3"}
 
 
 @pytest.mark.slow
@@ -30,6 +32,5 @@ def test_the_ci_fault_table_holds_every_invariant(env: dict[str, str]) -> None:
                   if not c.completed and c.scenario.startswith(MUST_COMPLETE)]
     assert not unfinished, "\n".join([*unfinished, table])
     # The refusals ran and were refused (the audit check above then means something).
-    refused = {c.scenario: c.exit for c in done}
-    assert refused["--read-only"] == "2"
-    assert refused["state file foreign"] == "2"
+    exits = {c.scenario: c.exit for c in done}
+    assert {k: exits[k] for k in MUST_REFUSE} == MUST_REFUSE, table
