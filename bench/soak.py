@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ MOVE_EVERY = 3.0  # the cursor moves this often
 LIGHT_FAULTS = {"latency_ms": 15, "throttle_every": 40, "error_every": 53, "drop_every": 71,
                 "operation_seconds": 0.5}
 MAX_GROWTH = 0.10
+# SOAK_TRACEMALLOC=1: also trace Python's allocations and print where they grew most
+# between the end of the warm-up and the end (slower; for finding a leak, not measuring).
+TRACE = os.environ.get("SOAK_TRACEMALLOC", "") not in ("", "0")
 KEYS = ("down", "down", "up", "tab", "shift+tab", "down", "up", "up")
 
 
@@ -50,6 +54,7 @@ class Soak:
     exit_code: int | None = None
     log_problems: list[str] = field(default_factory=list)
     requests: dict[str, Any] = field(default_factory=dict)
+    grew: list[str] = field(default_factory=list)  # with SOAK_TRACEMALLOC, the top growth
 
     def window(self, start: float, end: float) -> int:
         """Median RSS of the samples taken between `start` and `end` seconds."""
@@ -74,7 +79,8 @@ class Soak:
 
     @property
     def ok(self) -> bool:
-        return self.exit_code == 0 and not self.log_problems and self.growth < MAX_GROWTH
+        return (self.exit_code == 0 and not self.log_problems and self.growth < MAX_GROWTH
+                and len(self.samples) >= 4)
 
     def describe(self) -> str:
         peak = max(kib for _, kib in self.samples)
@@ -91,6 +97,9 @@ class Soak:
             f"  exit code {self.exit_code}; exceptions in the log: {len(self.log_problems)}",
         ]
         lines += [f"    {line}" for line in self.log_problems[:5]]
+        if self.grew:
+            lines.append("  grew most (tracemalloc, after the warm-up):")
+            lines += [f"    {line}" for line in self.grew]
         lines.append(f"  {'PASS' if self.ok else 'FAIL'}")
         return "\n".join(lines)
 
@@ -113,6 +122,8 @@ def run(seconds: float = SECONDS) -> Soak:
     from tui.settings import Settings, state_dir
 
     soak = Soak(seconds)
+    if TRACE:
+        tracemalloc.start(8)
     with tempfile.TemporaryDirectory(prefix="vnettui-soak-") as tmp:
         root = Path(tmp)
         os.environ.update({
@@ -140,16 +151,19 @@ def run(seconds: float = SECONDS) -> Soak:
 
         async def pilot(driver: Any) -> None:
             app = driver.app
-            start = time.monotonic()
             while not app.explorer.state.inventory.vnets:
                 await driver.pause(0.1)
+            start = time.monotonic()  # the soak's time starts with the data on screen
             store = SandboxStore(sandbox)
             next_sample = next_change = next_move = 0.0
+            warm: Any = None
             try:
                 while (now := time.monotonic() - start) < seconds:
                     if now >= next_sample:
                         soak.samples.append((now, rss_kib()))
                         next_sample += SAMPLE_EVERY
+                        if TRACE and warm is None and now >= soak.warm_up:
+                            warm = tracemalloc.take_snapshot()
                     if now >= next_change:
                         await asyncio.to_thread(flip, store)
                         next_change += CHANGE_EVERY
@@ -159,6 +173,13 @@ def run(seconds: float = SECONDS) -> Soak:
                         next_move += MOVE_EVERY
                     await driver.pause(0.5)
                 soak.samples.append((time.monotonic() - start, rss_kib()))
+                if warm is not None:
+                    diff = tracemalloc.take_snapshot().compare_to(warm, "traceback")
+                    for stat in diff[:8]:
+                        frames = " <- ".join(f"{Path(f.filename).name}:{f.lineno}"
+                                             for f in list(stat.traceback)[::-1][:6])
+                        soak.grew.append(f"{stat.size_diff / 1024:+.0f} KiB "
+                                         f"{stat.count_diff:+d} blocks: {frames}")
             finally:
                 store.close()
                 app.exit()

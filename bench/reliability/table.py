@@ -19,7 +19,8 @@ def rows(cells: list[Cell], note_width: int) -> list[tuple[str, ...]]:
     out = []
     for cell in cells:
         note = cell.note if len(cell.note) <= note_width else cell.note[:note_width - 1] + "…"
-        out.append((cell.scenario, cell.command, _yes(cell.completed), cell.exit,
+        # "no" in lower case: a refusal is the right end for many cells; NO marks a failure.
+        out.append((cell.scenario, cell.command, "yes" if cell.completed else "no", cell.exit,
                     _yes(cell.consistent), _yes(cell.clear), f"{cell.seconds:.1f}", note))
     return out
 

@@ -14,7 +14,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
-from textual.widgets import Footer
 
 from tui.explorer.analysis import Analysis
 from tui.explorer.base import PANE_ORDER
@@ -28,6 +27,7 @@ from widgets.check_screen import CheckScreen
 from widgets.command_bar import CommandBar
 from widgets.details_pane import DetailsPane
 from widgets.filter_bar import FilterBar
+from widgets.footer import Footer
 from widgets.header import StatusHeader
 from widgets.help_screen import HelpEntry, HelpScreen
 from widgets.palette import JumpTarget
