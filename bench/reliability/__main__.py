@@ -17,7 +17,7 @@ from bench.reliability.verdict import Cell
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.reliability")
     parser.add_argument("--size", choices=("ci", "full"), default="full")
-    parser.add_argument("--jobs", type=int, default=2, help="cells run at once (default 2)")
+    parser.add_argument("--jobs", type=int, default=3, help="cells run at once (default 3)")
     parser.add_argument("--markdown", action="store_true", help="a Markdown table")
     parser.add_argument("--only", metavar="WORD", help="only scenarios containing WORD")
     args = parser.parse_args(argv)
