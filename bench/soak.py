@@ -90,6 +90,9 @@ class Soak:
             f"  RSS {self.baseline / 1024:.1f} MiB after a {self.warm_up:.0f} s warm-up -> "
             f"{self.final / 1024:.1f} MiB at the end ({self.growth:+.1%}; limit "
             f"+{MAX_GROWTH:.0%}); peak {peak / 1024:.1f} MiB; {len(self.samples)} samples",
+            "  RSS along the way: " + ", ".join(
+                f"{self.window(at - SAMPLE_EVERY, at + SAMPLE_EVERY) / 1024:.1f} MiB at "
+                f"{at:.0f} s" for at in (self.seconds * q for q in (0.25, 0.5, 0.75))),
             f"  {self.requests.get('total', 0)} requests "
             f"({self.requests.get('perMinute') or 0:.0f}/min; statuses "
             f"{self.requests.get('statuses', {})}), {self.changes} peering changes made "
