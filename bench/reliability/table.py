@@ -16,7 +16,7 @@ def _yes(value: bool) -> str:
 
 
 def rows(cells: list[Cell], note_width: int) -> list[tuple[str, ...]]:
-    out = []
+    out: list[tuple[str, ...]] = []
     for cell in cells:
         note = cell.note if len(cell.note) <= note_width else cell.note[:note_width - 1] + "…"
         # "no" in lower case: a refusal is the right end for many cells; NO marks a failure.

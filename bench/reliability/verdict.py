@@ -49,7 +49,7 @@ class Run:
     def text(self) -> str:
         return self.stdout + self.stderr
 
-    def last_claim(self) -> list[tuple[str, str, str | None, str | None]] | None:
+    def last_claim(self) -> list[Clause] | None:
         """The last "Now ..." line (stderr first: a failure's outcome goes there) as
         (vnet, remote, link or None, state or None) clauses; None when there is none."""
         for stream in (self.stderr, self.stdout):
@@ -59,8 +59,11 @@ class Run:
         return None
 
 
-def _clauses(text: str) -> list[tuple[str, str, str | None, str | None]] | None:
-    out = []
+Clause = tuple[str, str, str | None, str | None]  # vnet, remote, link or None, state
+
+
+def _clauses(text: str) -> list[Clause] | None:
+    out: list[Clause] = []
     for part in text.split("; "):
         match = _CLAUSE.match(part)
         if match is None:
