@@ -69,6 +69,11 @@ class ExplorerScreen(Analysis):
     def on_resize(self) -> None:
         self.update_header()
 
+    def on_descendant_focus(self) -> None:
+        # The breadcrumbs follow the focus at once, not on the age timer's next tick: a
+        # dialog opened within that second would freeze a stale trail behind it.
+        self.update_header()
+
     # --- selection ---------------------------------------------------------------------
 
     @on(ResourceTable.RowHighlighted, "#subs")
