@@ -32,11 +32,11 @@ async def test_moving_between_panes_does_not_keep_old_footer_keys(
             await pilot.press("tab")
         await wait_until(pilot, lambda: app.screen.query(FooterKey), "the footer's keys")
         before = live_footer_keys()
-        for _ in range(20):
+        for _ in range(10):
             await pilot.press("tab")
             await pilot.pause()
         await wait_until(pilot, lambda: app.screen.query(FooterKey), "the footer's keys")
         after = live_footer_keys()
         shown = len(app.screen.query(FooterKey))
-    # A recompose may still be on its way out: allow one footer's worth, never twenty.
+    # A recompose may still be on its way out: allow one footer's worth, never ten.
     assert after <= before + shown, (before, after, shown)
