@@ -137,12 +137,12 @@ def kill_at(workspace: Workspace, command: Command, profile: Mapping[str, Any],
 
 # --- judging -----------------------------------------------------------------------------
 
-def _audit_problems(runs: Iterable[Run], workspace: Workspace, command: Command) -> int:
+def audit_problems(runs: Iterable[Run], workspace: Workspace, command: Command) -> int:
     refused = sum(1 for run in runs if command.writes and codes(run) & REFUSAL_CODES)
     return max(0, refused - refusals_audited(workspace.audit))
 
 
-def _state_problems(command: Command, runs: list[Run], before: state.Links,
+def state_problems(command: Command, runs: list[Run], before: state.Links,
                     after: state.Links) -> tuple[list[str], bool]:
     """Why the state is not what the runs said, and whether a half peering went unsaid."""
     problems: list[str] = []
@@ -183,7 +183,7 @@ def _cell(scenario: Scenario, command: Command, runs: list[Run], workspace: Work
         scenario.key, command.key, completed, exit_text, not consistency, clear,
         sum(r.seconds for r in runs), note, tracebacks, silent,
         scenario.kind == "read-only" and writes_sent(workspace.log) > 0,
-        _audit_problems(runs, workspace, command), problems,
+        audit_problems(runs, workspace, command), problems,
     )
 
 
@@ -220,7 +220,7 @@ def run_cell(scenario: Scenario, command: Command, root: Path) -> Cell:
         flags = ("--read-only",) if scenario.kind == "read-only" else ()
         runs = [workspace.run(command, profile, *flags)]
     after = state.read_links(workspace.sandbox)
-    consistency, silent = _state_problems(command, runs, before, after)
+    consistency, silent = state_problems(command, runs, before, after)
     if scenario.kind == "race":
         completed = goal_holds(command, after) and any(r.code == 0 for r in runs)
         note = "; ".join(f"{_exit(r.code)}: {problem_line(r) or _last(r)}" for r in runs)
@@ -244,7 +244,7 @@ def _kill_cell(scenario: Scenario, command: Command, workspace: Workspace,
     left = state.read_links(workspace.sandbox)
     again = workspace.run(command, {})
     after = state.read_links(workspace.sandbox)
-    consistency, silent = _state_problems(command, [again], left, after)
+    consistency, silent = state_problems(command, [again], left, after)
     extra = [] if reached else [f"ended (exit {killed.code}) before the kill point"]
     again.seconds += killed.seconds  # the row's time: both runs
     return _cell(
