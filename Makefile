@@ -1,4 +1,4 @@
-# make sandbox | test | lint | bench | screenshots — each sets up .venv first, and that
+# make sandbox | test | lint | bench | reliability | screenshots — each sets up .venv first, and that
 # step does nothing when pyproject.toml and constraints.txt have not changed.
 PYTHON ?= python3
 VENV   := .venv
@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: setup sandbox test lint bench screenshots clean fuzz
+.PHONY: setup sandbox test lint bench reliability screenshots clean fuzz
 
 setup: $(STAMP)
 
@@ -30,8 +30,14 @@ test: lint
 fuzz: $(STAMP)
 	KEYMASH_EXAMPLES=$${KEYMASH_EXAMPLES:-150} $(BIN)/pytest -q tests/tui/test_keymash.py
 
+# The benchmarks' table, then the explorer soak (SOAK_SECONDS, default 600).
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.soak
+
+# The fault suite's whole table (make test runs its CI size, tests/reliability/).
+reliability: $(STAMP)
+	$(BIN)/python -m bench.reliability
 
 screenshots: $(STAMP)
 	$(BIN)/python -m screenshots.make

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from azure.core.exceptions import (
     ResourceNotFoundError,
     ServiceRequestError,
     ServiceResponseError,
+    ServiceResponseTimeoutError,
 )
 from azure.mgmt.core.exceptions import ARMErrorFormat
 
@@ -114,6 +116,40 @@ def test_failures_before_any_answer() -> None:
     unreachable = translate(ServiceRequestError("Cannot connect to host management.azure.com"))
     assert isinstance(unreachable, TransientError)
     assert unreachable.code == "ConnectionFailed"
+    # A hang cut by the read timeout says so, not "dropped" (the fault suite's hang rows).
+    timed_out = translate(ServiceResponseTimeoutError("Read timed out"))
+    assert isinstance(timed_out, TransientError)
+    assert (timed_out.code, "did not answer in time" in timed_out.message) == ("Timeout", True)
+
+
+def test_sandbox_files_each_get_the_way_out_that_works() -> None:
+    """Reset mends a damaged file; a locked one needs waiting, never a reset (which would
+    throw the sandbox away); another application's database needs another path."""
+    from tui.sandbox.store import NotASandboxError, SandboxFileError
+
+    def unusable(cause: sqlite3.Error) -> VnettuiError:
+        try:
+            raise SandboxFileError(f"The sandbox file s.db cannot be used: {cause}") from cause
+        except SandboxFileError as error:
+            return translate(error)
+
+    locked = sqlite3.OperationalError("database is locked")
+    locked.sqlite_errorcode = sqlite3.SQLITE_BUSY  # type: ignore[attr-defined]
+    busy = unusable(locked)
+    assert isinstance(busy, TransientError)
+    assert busy.code == "SandboxFileBusy"
+    assert "another process holds its lock" in busy.message
+    assert "reset" not in busy.message
+    damaged = sqlite3.DatabaseError("file is not a database")
+    damaged.sqlite_errorcode = sqlite3.SQLITE_NOTADB  # type: ignore[attr-defined]
+    assert "`vnettui sandbox reset`" in unusable(damaged).message
+    looped = sqlite3.DatabaseError("file is not a database")
+    looped.__cause__ = looped  # the transport re-raises a SandboxFileError "from" itself
+    assert unusable(looped).code == "SandboxFileUnusable"
+    foreign = translate(NotASandboxError("notes.db is an SQLite database but not a vnettui "
+                                         "sandbox; it was left untouched"))
+    assert "reset" not in foreign.message
+    assert foreign.exit_code == 2
 
 
 def test_context_manager_raises_project_errors_only() -> None:

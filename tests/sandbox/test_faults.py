@@ -1,5 +1,5 @@
-"""The fault profile: throttling, server errors, dropped connections, forbidden
-subscriptions and failing writes, seen through the real SDK's retry and polling."""
+"""The fault profile: throttling, server errors, dropped connections, hung requests,
+forbidden subscriptions and failing writes, seen through the real SDK's retry and polling."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from azure.core.exceptions import HttpResponseError, ServiceResponseError
+from azure.core.exceptions import (
+    HttpResponseError,
+    ServiceResponseError,
+    ServiceResponseTimeoutError,
+)
 from azure.core.rest import HttpRequest
 
 from tests.sandbox.conftest import (
@@ -144,3 +148,34 @@ def test_the_history_reaches_as_far_back_as_the_longest_lag() -> None:
     profile = FaultProfile.from_mapping({"graph_quota": 3, "graph_lag_seconds": 60})
     assert (profile.graph_quota, profile.graph_quota_seconds, profile.graph_lag_seconds) == (
         3, 5.0, 60.0)
+
+
+async def test_fail_deletes_fails_only_the_delete(az303: Path) -> None:
+    """A rollback can fail after the PUT it undoes went through."""
+    faults = {"fail_deletes": ["1and2"], "operation_seconds": 0}
+    async with network_client(az303, faults=faults) as client:
+        await link(client, RG, "vnet1", "1and2", VNET2)
+        poller = await client.virtual_network_peerings.begin_delete(RG, "vnet1", "1and2")
+        with pytest.raises(HttpResponseError):
+            await poller.result()
+        assert (await client.virtual_network_peerings.get(RG, "vnet1", "1and2")).name == "1and2"
+
+
+async def test_a_hung_request_fails_as_a_read_timeout(az303: Path) -> None:
+    """`hang_every`: no answer, then the SDK transport's own timeout error; the SDK's retry
+    policy retries it like any read timeout, so the call still succeeds."""
+    transport = SandboxTransport(az303, faults={"hang_every": 1, "hang_seconds": 0.05})
+    request = HttpRequest("GET", f"https://management.azure.com{LIST}")
+    with pytest.raises(ServiceResponseTimeoutError, match="read timed out"):
+        await transport.send(request)
+    await transport.close()
+    faults = {"hang_every": 2, "hang_seconds": 0.05, "operation_seconds": 0}
+    async with network_client(az303, faults=faults) as client:
+        assert len([v async for v in client.virtual_networks.list_all()]) == 2
+
+
+def test_slow_paths_add_latency_to_those_requests_only() -> None:
+    profile = FaultProfile.from_mapping(
+        {"latency_ms": 10, "slow_paths": ["2AND1"], "slow_ms": 300})
+    assert profile.delay_of("https://x/virtualNetworkPeerings/2and1?api-version=1") == 0.31
+    assert profile.delay_of("https://x/virtualNetworkPeerings/1and2?api-version=1") == 0.01

@@ -111,6 +111,9 @@ def test_commands_refuse_another_sqlite_database_and_leave_it_untouched(
     code, _, err = cli(path, "list", "vnets")  # type: ignore[operator]
     assert code == 2
     assert "not a vnettui sandbox" in err
+    # `sandbox reset` refuses such a file (above), so the message must not send one there.
+    assert "sandbox reset" not in err
+    assert "choose another with --sandbox-state" in err
     assert path.read_bytes() == before
 
 
@@ -159,3 +162,25 @@ def test_a_sandbox_from_a_newer_vnettui_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SandboxFileError, match="newer"):
         reset(path, "az303")
     assert _aside(path) == []
+
+
+async def test_the_transport_keeps_sqlites_own_error_as_the_cause(tmp_path: Path) -> None:
+    """What SQLite said (damaged, busy...) stays reachable, so the client can tell a locked
+    file (wait) from a damaged one (reset); a SandboxFileError raised "from" itself hid it
+    and sent the person to `sandbox reset` for a file that was only locked."""
+    from azure.core.rest import HttpRequest
+
+    from tui.sandbox import SandboxTransport
+
+    path = tmp_path / "sandbox.db"
+    path.write_bytes(b"not a database, just text that is long enough to be read as a header")
+    transport = SandboxTransport(path, faults={"operation_seconds": 0})
+    request = HttpRequest("GET", "https://management.azure.com/subscriptions?api-version=1")
+    for _ in range(2):  # opening the file, and a request after it failed once
+        with pytest.raises(SandboxFileError) as caught:
+            await transport.send(request)
+        cause = caught.value.__cause__
+        assert isinstance(cause, sqlite3.DatabaseError)
+        assert cause is not caught.value
+        assert cause.sqlite_errorcode & 0xFF == sqlite3.SQLITE_NOTADB
+    await transport.close()

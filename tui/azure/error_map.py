@@ -180,6 +180,11 @@ def translate(exc: BaseException) -> VnettuiError:
         if not code:
             code = _status_code_name(status)
         return classify(status, code, sentence(message, fallback), retry_after=retry_after)
+    if isinstance(exc, azex.ServiceResponseTimeoutError):
+        return TransientError(
+            "Azure Resource Manager did not answer in time (the read timed out); try again.",
+            code="Timeout",
+        )
     if isinstance(exc, azex.ServiceResponseError):
         return TransientError(
             "The connection to Azure dropped before an answer arrived; try again.",
@@ -198,11 +203,22 @@ def translate(exc: BaseException) -> VnettuiError:
                           code=type(exc).__name__)
     if isinstance(exc, sqlite3.Error):
         # Only the sandbox's in-process transport reads SQLite: its file is unusable.
-        return InputError(
-            f"{_sandbox_file_problem(str(exc))}; start it over with `vnettui sandbox reset` or "
-            "choose another with --sandbox-state.",
-            code="SandboxFileUnusable",
-        )
+        from tui.sandbox.store import NotASandboxError
+
+        if _is_locked(exc):
+            # Another process holds the file's lock (the store waited 30 s for it): resetting
+            # would not help and would lose the sandbox; waiting will.
+            return TransientError(
+                f"{_sandbox_file_problem(str(exc))}: another process holds its lock; try "
+                "again when it has finished.",
+                code="SandboxFileBusy",
+            )
+        # `sandbox reset` refuses another application's database, so it is no way out there.
+        fix = ("choose another with --sandbox-state" if isinstance(exc, NotASandboxError)
+               else "start it over with `vnettui sandbox reset` or choose another with "
+                    "--sandbox-state")
+        return InputError(f"{_sandbox_file_problem(str(exc))}; {fix}.",
+                          code="SandboxFileUnusable")
     if isinstance(exc, OSError | TimeoutError):
         return TransientError(
             sentence(f"Network problem: {exc}", "Network problem."), code="ConnectionFailed"
@@ -212,6 +228,19 @@ def translate(exc: BaseException) -> VnettuiError:
         f"Unexpected error while talking to Azure ({type(exc).__name__}); see the log.",
         code="UnexpectedError",
     )
+
+
+def _is_locked(exc: BaseException) -> bool:
+    """SQLite's BUSY or LOCKED, on the error or on what it was raised from."""
+    seen: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and cause not in seen:  # a chain may loop back on itself
+        code = getattr(cause, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return True
+        seen.append(cause)
+        cause = cause.__cause__
+    return False
 
 
 _SANDBOX_FILE = re.compile(r"^The sandbox file (.+?) cannot be used: (.*)$", re.S)

@@ -14,7 +14,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
-from textual.widgets import Footer
 
 from tui.errors import VnettuiError
 from tui.explorer.addresses import Addresses
@@ -28,6 +27,7 @@ from tui.settings import Settings
 from widgets.command_bar import CommandBar
 from widgets.details_pane import DetailsPane
 from widgets.filter_bar import FilterBar
+from widgets.footer import Footer
 from widgets.header import StatusHeader
 from widgets.palette import JumpTarget
 from widgets.resource_table import ResourceTable

@@ -1,5 +1,5 @@
-"""The fault profile: latency, throttling, errors, dropped connections, forbidden
-subscriptions and failing writes, so clients can be tested against a misbehaving cloud.
+"""The fault profile: latency, throttling, errors, dropped connections, hung requests,
+forbidden subscriptions and failing writes, so clients can be tested against a misbehaving cloud.
 
 Set by the `faults=` argument of `SandboxTransport` or, when that is absent, by the JSON
 object in `$VNETTUI_SANDBOX_FAULTS`. Every key is optional.
@@ -21,12 +21,22 @@ MAX_GRAPH_LAG_SECONDS = 3600.0  # store.HISTORY_SECONDS keeps that much history
 @dataclass(frozen=True)
 class FaultProfile:
     latency_ms: float = 0.0  # added to every request
+    # Added to requests whose path contains one of `slow_paths`: one side of a two-sided
+    # write answers later than the other, as on a real cloud (the fault suite kills `peer`
+    # between the two answers).
+    slow_paths: tuple[str, ...] = ()
+    slow_ms: float = 0.0
     throttle_every: int = 0  # every Nth request answers 429 with Retry-After: 1
     error_every: int = 0  # every Nth request answers `error_status`
     error_status: int = 503
     drop_every: int = 0  # every Nth request fails as a dropped connection
+    # Every Nth request gets no answer: after `hang_seconds` it fails as the SDK's own
+    # transport fails when its read timeout expires (ServiceResponseTimeoutError).
+    hang_every: int = 0
+    hang_seconds: float = 2.0
     forbidden_subscriptions: tuple[str, ...] = ()  # ids or display names -> 403
     fail_writes: tuple[str, ...] = ()  # id substrings whose PUT/DELETE operation ends Failed
+    fail_deletes: tuple[str, ...] = ()  # id substrings whose DELETE (only) ends Failed
     operation_seconds: float = 1.0  # how long a write stays in progress
     graph_quota: int = 15  # Resource Graph queries allowed per window (then 429)
     graph_quota_seconds: float = 5.0  # the quota's window
@@ -43,7 +53,7 @@ class FaultProfile:
             )
         values: dict[str, Any] = {}
         for name, value in data.items():
-            if name in ("forbidden_subscriptions", "fail_writes"):
+            if name in ("forbidden_subscriptions", "fail_writes", "fail_deletes", "slow_paths"):
                 if isinstance(value, str):
                     value = [value]
                 if not isinstance(value, list | tuple) or not all(
@@ -52,7 +62,7 @@ class FaultProfile:
                     raise ValueError(f"fault profile {name} must be a list of strings")
                 values[name] = tuple(value)
             elif name in ("latency_ms", "operation_seconds", "graph_quota_seconds",
-                          "graph_lag_seconds"):
+                          "graph_lag_seconds", "hang_seconds", "slow_ms"):
                 if isinstance(value, bool) or not isinstance(value, int | float) or not (
                     0 <= value < math.inf
                 ):
@@ -95,6 +105,15 @@ class FaultProfile:
             return faults
         return cls.from_mapping(faults)
 
-    def fails_write(self, resource_id: str) -> bool:
+    def delay_of(self, path: str) -> float:
+        """Seconds to wait before answering a request for `path`."""
+        extra = self.slow_ms if any(s and s.lower() in path.lower() for s in self.slow_paths) \
+            else 0.0
+        return (self.latency_ms + extra) / 1000
+
+    def fails_write(self, resource_id: str, *, delete: bool = False) -> bool:
+        """Whether the profile fails this write (a DELETE also by `fail_deletes`, so a
+        rollback can fail after the PUT it undoes went through)."""
         lowered = resource_id.lower()
-        return any(s.lower() in lowered for s in self.fail_writes if s)
+        wanted = self.fail_writes + self.fail_deletes if delete else self.fail_writes
+        return any(s.lower() in lowered for s in wanted if s)

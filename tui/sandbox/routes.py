@@ -447,7 +447,7 @@ class Router:
             if doomed is None:
                 return Answer(204, None)
             error = None
-            if self.faults.fails_write(doomed.id):
+            if self.faults.fails_write(doomed.id, delete=True):
                 error = _planned_failure(doomed.id)
                 tx.conn.execute("ROLLBACK")
                 tx.conn.execute("BEGIN IMMEDIATE")
@@ -485,7 +485,7 @@ def _planned_failure(resource_id: str) -> dict[str, Any]:
     return {
         "code": "InternalServerError",
         "message": f"An error occurred while writing {resource_id} (sandbox fault profile: "
-                   "fail_writes).",
+                   "fail_writes or fail_deletes).",
         "details": [],
     }
 

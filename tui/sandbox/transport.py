@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from azure.core.credentials import AccessToken, AccessTokenInfo
-from azure.core.exceptions import ServiceResponseError
+from azure.core.exceptions import ServiceResponseError, ServiceResponseTimeoutError
 from azure.core.pipeline.transport import AsyncHttpTransport
 from azure.core.rest import AsyncHttpResponse, HttpRequest
 from azure.core.utils import case_insensitive_dict
@@ -173,14 +173,14 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
             try:
                 store = SandboxStore(self.path)
                 ensure(store)
+            except SandboxFileError:
+                raise  # it names the file already, and keeps what it was raised from
             except (sqlite3.Error, OSError) as error:
                 raise self._unusable(error) from error
             self._store = store
         return self._store
 
     def _unusable(self, error: Exception) -> SandboxFileError:
-        if isinstance(error, SandboxFileError):
-            return error  # it names the file already
         return SandboxFileError(f"The sandbox file {self.path} cannot be used: {error}")
 
     async def close(self) -> None:
@@ -194,8 +194,9 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
         await asyncio.sleep(max(0.0, min(float(duration), self.faults.operation_seconds)))
 
     async def send(self, request: HttpRequest, **kwargs: Any) -> SandboxResponse:
-        if self.faults.latency_ms:
-            await asyncio.sleep(self.faults.latency_ms / 1000)
+        delay = self.faults.delay_of(str(request.url))
+        if delay:
+            await asyncio.sleep(delay)
         started = time.perf_counter()
         status = 0
         try:
@@ -206,10 +207,17 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
                 if answer is None:
                     try:
                         answer = self._answer(request)
+                    except SandboxFileError:
+                        raise  # "from" itself would lose SQLite's error (busy, damaged...)
                     except sqlite3.Error as error:
                         raise self._unusable(error) from error
             if answer.status == -1:
                 raise ServiceResponseError("Connection dropped by the sandbox (fault profile).")
+            if answer.status == -2:
+                await asyncio.sleep(self.faults.hang_seconds)
+                raise ServiceResponseTimeoutError(
+                    f"No answer from the sandbox within {self.faults.hang_seconds:g} s "
+                    "(fault profile: hang_every); the read timed out.")
             status = answer.status
             return _response(request, answer)
         finally:
@@ -221,6 +229,8 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
         faults = self.faults
         if faults.drop_every and count % faults.drop_every == 0:
             return routes.Answer(-1)
+        if faults.hang_every and count % faults.hang_every == 0:
+            return routes.Answer(-2)
         if faults.throttle_every and count % faults.throttle_every == 0:
             error = ArmError(429, "TooManyRequests",
                              "The request is being throttled (sandbox fault profile).")
