@@ -154,6 +154,9 @@ async def test_no_credential_explains_each_fix_and_s_opens_the_sandbox(
     async with app.run_test(size=(120, 36), message_hook=recorder) as pilot:
         await wait_until(pilot, showing(app, SignInScreen),
                          "the sign-in screen")
+        # The explanation may land a frame after the screen: wait for it, not a moment.
+        await wait_until(pilot, lambda: "AZURE_CLIENT_ID" in shown(app.screen),
+                         "the explanation with every fix")
         text = shown(app.screen)
         assert "Could not sign in to Azure (NoCredential)" in text
         for fix in ("az login", "AZURE_CLIENT_ID", "--auth device-code", "Azure CLI not found"):

@@ -230,7 +230,8 @@ class ExplorerBase(Screen[None]):
             age = age_text(self.clock() - state.loaded_at)
             if state.cached_age is not None:  # the last run's, until the load ends
                 age = age.replace("updated", "cached", 1)
-        if inv.source == "graph":  # seeded from Resource Graph; what is on screen is re-read
+        if inv.source == "graph" and not self.settings.sandbox:
+            # Seeded from Resource Graph's index; what is on screen is re-read from ARM.
             source += " · Resource Graph"
         return HeaderInfo(
             source=source,
