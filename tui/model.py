@@ -356,8 +356,9 @@ class Inventory:
     loaded_at: datetime | None = None
     kinds: frozenset[Kind] = ALL_KINDS
     # Where the data came from: "graph" (Resource Graph's index, which may lag ARM by
-    # seconds to minutes) or "arm" (read from ARM itself); `source_note` says why ARM was
-    # used when Resource Graph was wanted but not available, else "".
+    # seconds to minutes) or "arm" (read from ARM itself). `source_note` says why ARM was
+    # used when Resource Graph was wanted but not available, on the one load that found
+    # it out (the backend then goes straight to ARM, quietly), else "".
     source: str = "arm"
     source_note: str = ""
 

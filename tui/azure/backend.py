@@ -414,7 +414,8 @@ class AzureBackend:
         if mode == "arm" or (mode == "auto" and self.graph_refused is not None):
             if groups:
                 raise InputError(_groups_need_graph(self.graph_refused))
-            return await self._load_arm(wanted, subs, on_progress, self.graph_refused or "")
+            # Said with the load that found it out; later loads are plain ARM loads.
+            return await self._load_arm(wanted, subs, on_progress, "")
         try:
             return await self._load_graph(wanted, subs, on_progress)
         except GraphUnavailable as error:
