@@ -8,9 +8,9 @@ if any, still need a sync.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from tui.address.plan import AddressPlan
 from tui.address.sync_all import MAX_CONCURRENT_SYNCS, SyncAllResult, pairs_to_sync, sync_pairs
@@ -18,9 +18,7 @@ from tui.errors import RefusedError, VnettuiError
 from tui.model import Inventory, ResourceId, VirtualNetwork
 from tui.peering.backend import PeeringBackend
 from tui.peering.progress import ProgressCallback, ProgressEvent, Stage, _emit
-from tui.peering.retry import RetryPolicy, is_retryable, pause_of
-
-_T = TypeVar("_T")
+from tui.peering.retry import RetryPolicy, with_retry
 
 # What the PUT answers when the VNet changed after it was read (If-Match); `tui.azure`
 # answers the same code when the space it finds is not the one the change was planned on.
@@ -95,7 +93,7 @@ async def apply_address_change(
     label = f"{plan.vnet_name}'s address space"
     _emit(on_progress, ProgressEvent(Stage.SENDING, f"update {label}: {', '.join(plan.after)}"))
     try:
-        vnet = await _retrying(
+        vnet = await with_retry(
             backend, lambda: backend.update_address_space(change.vnet_id, plan.before,
                                                           plan.after),
             label, retry, on_progress)
@@ -118,25 +116,3 @@ async def apply_address_change(
     synced = await sync_pairs(backend, wanted.pairs, on_progress, retry=retry, bound=bound)
     return AddressOutcome(plan, vnet, None, synced)
 
-
-async def _retrying(
-    backend: object,
-    call: Callable[[], Awaitable[_T]],
-    what: str,
-    policy: RetryPolicy,
-    on_progress: ProgressCallback | None,
-) -> _T:
-    """`call`, sent again after a pause on ARM's busy answers (as the peering writes are)."""
-    attempt = 1
-    while True:
-        try:
-            return await call()
-        except VnettuiError as error:
-            if not is_retryable(error) or attempt >= policy.attempts:
-                raise
-            wait = policy.delay(attempt, error)
-            _emit(on_progress, ProgressEvent(Stage.RETRYING, (
-                f"{what}: {error.code or 'busy'}; trying again in {wait:g}s "
-                f"(attempt {attempt + 1} of {policy.attempts})")))
-            await pause_of(backend, policy.sleep)(wait)
-            attempt += 1

@@ -13,7 +13,7 @@ from tui.peering.backend import PeeringBackend
 from tui.peering.pair import PairState, read_plan_pair, state_text
 from tui.peering.plan import Action, Plan, PlannedLink
 from tui.peering.progress import ProgressCallback, ProgressEvent, Stage, _emit
-from tui.peering.retry import PollPolicy, RetryPolicy, _with_retry, pause_of
+from tui.peering.retry import PollPolicy, RetryPolicy, pause_of, with_retry
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ async def _put(backend: PeeringBackend, link: PlannedLink, policy: RetryPolicy,
                on_progress: ProgressCallback | None) -> LinkResult:
     _emit(on_progress, ProgressEvent(Stage.SENDING, f"{link.action.value} {link.label}", link))
     try:
-        peering = await _with_retry(
+        peering = await with_retry(
             backend,
             lambda: backend.put_peering(link.vnet_id, link.name, link.remote_vnet_id, link.flags,
                                         **({"subnets": link.subnets} if link.subnets else {})),

@@ -14,7 +14,7 @@ from tui.model import Peering
 from tui.peering.backend import PeeringBackend
 from tui.peering.pair import PairState
 from tui.peering.progress import ProgressCallback, ProgressEvent, Stage, _emit
-from tui.peering.retry import RetryPolicy, _with_retry
+from tui.peering.retry import RetryPolicy, with_retry
 
 Write = Callable[[Peering], Callable[[], Awaitable[Peering | None]]]
 Failures = list[tuple[Peering, VnettuiError]]
@@ -39,7 +39,7 @@ async def on_each_link(
         label = f"{peering.name} on {peering.vnet_id.name}"
         _emit(on_progress, ProgressEvent(starting[0], f"{starting[1]} {label}", peering=peering))
         try:
-            done = await _with_retry(backend, write(peering), label, retry, on_progress)
+            done = await with_retry(backend, write(peering), label, retry, on_progress)
         except VnettuiError as error:
             errors.append((peering, error))
             _emit(on_progress, ProgressEvent(Stage.FAILED, f"{label}: {error}", peering=peering))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from tui.errors import ThrottledError, TransientError, VnettuiError
-from tui.model import Peering
-from tui.peering.backend import PeeringBackend
 from tui.peering.plan import PlannedLink
 from tui.peering.progress import ProgressCallback, ProgressEvent, Stage, _emit
+
+_T = TypeVar("_T")
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -63,14 +64,16 @@ class PollPolicy:
     sleep: Sleep | None = None  # see pause_of
 
 
-async def _with_retry(
-    backend: PeeringBackend,
-    call: Callable[[], Awaitable[Peering | None]],
+async def with_retry(
+    backend: object,
+    call: Callable[[], Awaitable[_T]],
     what: str,
     policy: RetryPolicy,
     on_progress: ProgressCallback | None,
     link: PlannedLink | None = None,
-) -> Peering | None:
+) -> _T:
+    """`call`, sent again after a pause on ARM's busy answers, each pause said as progress:
+    every write of vnettui (peerings, syncs, address spaces) goes through here."""
     attempt = 1
     while True:
         try:
