@@ -21,37 +21,25 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Static
 
 from tui.peering import ApplyResult, BulkPlan, Decision, ProgressEvent, Stage
 from tui.peering.delete import DeletePlan
+from widgets.outcome_dialog import OutcomeDialog
 from widgets.peering_progress import event_line
 
 
-class BulkProgressScreen(ModalScreen[None]):
+class BulkProgressScreen(OutcomeDialog):
     """A row per pair: what it is doing now, then how it ended."""
 
-    LIVE = True  # a `widgets.live.LiveModal`: the explorer polls `watched_vnets` behind it
-
     DEFAULT_CSS = """
-    BulkProgressScreen { align: center middle; }
-    BulkProgressScreen #dialog {
-        width: 110; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
+    BulkProgressScreen #dialog { width: 110; padding: 0 1; }
     BulkProgressScreen #rows { height: auto; max-height: 16; margin: 1 0 0 0; }
     BulkProgressScreen #rows-text { text-wrap: nowrap; text-overflow: ellipsis; }
     BulkProgressScreen #question { margin: 1 0 0 0; color: $warning; }
-    BulkProgressScreen #summary { margin: 1 0 0 0; height: auto; max-height: 12;
-                                  overflow-y: auto; }
-    BulkProgressScreen #summary.-failed { color: $error; }
-    BulkProgressScreen .buttons { height: auto; align-horizontal: right; margin: 1 0 0 0; }
-    BulkProgressScreen .buttons Button { margin: 0 0 0 2; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -63,11 +51,7 @@ class BulkProgressScreen(ModalScreen[None]):
         self.title_text = title
         self.labels = list(labels)
         self.rows: list[Text] = [Text("· waiting", style="dim") for _ in labels]
-        self.watched_vnets: tuple[str, ...] = ()
-        self.finished = False
-        self.ok: bool | None = None
         self._turn = asyncio.Lock()
-        self._decision: asyncio.Future[Decision] | None = None
 
     @classmethod
     def for_plan(cls, plan: BulkPlan) -> BulkProgressScreen:
@@ -91,22 +75,18 @@ class BulkProgressScreen(ModalScreen[None]):
         return screen
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog") as dialog:
+        with Vertical(id="dialog", classes="dialog") as dialog:
             dialog.border_title = self.title_text
             with VerticalScroll(id="rows"):
                 yield Static(self._rows_text(), id="rows-text")
             yield Static("", id="question", markup=False)
-            with Horizontal(id="choice", classes="buttons"):
-                yield Button("Roll back", id="roll-back", variant="warning", compact=True)
-                yield Button("Retry", id="retry", variant="primary", compact=True)
-                yield Button("Keep as is", id="keep", compact=True)
+            yield self.choice_buttons()
             yield Static("", id="summary", markup=False)
-            with Horizontal(id="close-row", classes="buttons"):
-                yield Button("Close", id="close", compact=True)
+            yield self.close_row()
 
     def on_mount(self) -> None:
-        for part in ("#question", "#choice", "#summary", "#close-row"):
-            self.query_one(part).display = False
+        super().on_mount()
+        self.query_one("#question").display = False
 
     def _rows_text(self) -> Text:
         width = max((len(label) for label in self.labels), default=0)
@@ -130,54 +110,13 @@ class BulkProgressScreen(ModalScreen[None]):
     async def ask(self, index: int, result: ApplyResult) -> Decision:
         """Pair `index` half failed: what exists now, and three buttons."""
         async with self._turn:
-            self._decision = asyncio.get_running_loop().create_future()
             question = self.query_one("#question", Static)
             question.update(f"{self.labels[index]}: {result.describe()}\n\nOnly one side "
                             "exists, so no traffic flows. Roll back, retry the failed side, or "
                             "keep what exists?")
             question.display = True
-            self.query_one("#choice").display = True
-            self.query_one("#roll-back", Button).focus()
             try:
-                return await self._decision
+                return await self._await_decision()
             finally:
-                self._decision = None
                 if self.is_mounted:
                     question.display = False
-                    self.query_one("#choice").display = False
-
-    def finish(self, summary: str, ok: bool) -> None:
-        """The end: every pair's result in words, and a Close button."""
-        self.finished = True
-        self.ok = ok
-        box = self.query_one("#summary", Static)
-        box.update(summary)
-        box.set_class(not ok, "-failed")
-        box.display = True
-        self.query_one("#close-row").display = True
-        self.query_one("#close", Button).focus()
-
-    # -- buttons --------------------------------------------------------------------------
-
-    def _decide(self, decision: Decision) -> None:
-        if self._decision is not None and not self._decision.done():
-            self._decision.set_result(decision)
-
-    @on(Button.Pressed, "#roll-back")
-    def _roll_back(self) -> None:
-        self._decide(Decision.ROLL_BACK)
-
-    @on(Button.Pressed, "#retry")
-    def _retry(self) -> None:
-        self._decide(Decision.RETRY)
-
-    @on(Button.Pressed, "#keep")
-    def _keep(self) -> None:
-        self._decide(Decision.KEEP)
-
-    @on(Button.Pressed, "#close")
-    def action_close(self) -> None:
-        if not self.finished:
-            self.app.bell()  # nothing may be left half done without the person seeing it
-            return
-        self.dismiss(None)

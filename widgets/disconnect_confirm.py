@@ -15,28 +15,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.model import Inventory, Peering, VirtualNetwork
 from tui.peering import DisconnectRequest, disconnect_lines, plan_disconnect
+from widgets.dialog import DialogScreen
 from widgets.style import DIM_STYLE, state_text
 from widgets.tick_list import TickList
 
 
-class DisconnectSpokesConfirm(ModalScreen[DisconnectRequest | None]):
+class DisconnectSpokesConfirm(DialogScreen[DisconnectRequest | None]):
     """The hub's links to tick, and the list of what goes, confirmed once."""
 
     DEFAULT_CSS = """
-    DisconnectSpokesConfirm { align: center middle; }
-    DisconnectSpokesConfirm #dialog {
-        width: 100; max-width: 100%; height: auto; max-height: 100%;
-        border: round $error; background: $surface; padding: 0 1;
-    }
+    DisconnectSpokesConfirm #dialog { width: 100; padding: 0 1; }
     DisconnectSpokesConfirm #links { height: auto; max-height: 10; margin: 1 0 0 0; }
     DisconnectSpokesConfirm #doomed-box { height: auto; max-height: 8; margin: 1 0 0 0; }
-    DisconnectSpokesConfirm #buttons { height: auto; align-horizontal: right; margin: 1 0 0 0; }
-    DisconnectSpokesConfirm #buttons Button { margin: 0 0 0 2; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -52,7 +46,7 @@ class DisconnectSpokesConfirm(ModalScreen[DisconnectRequest | None]):
         self._start = {p.id.casefold() for p in ticked}
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog") as dialog:
+        with Vertical(id="dialog", classes="dialog -danger") as dialog:
             dialog.border_title = f"Disconnect spokes from {self.hub.name}"
             yield TickList(id="links")
             with VerticalScroll(id="doomed-box"):

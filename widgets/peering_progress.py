@@ -21,14 +21,12 @@ finished; until then (and through the choice) it stays.
 
 from __future__ import annotations
 
-import asyncio
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from tui.model import Inventory, PeeringState
@@ -41,7 +39,7 @@ from tui.peering import (
     describe_request,
     title_of,
 )
-from widgets.dialog import DialogScreen
+from widgets.outcome_dialog import OutcomeDialog
 
 _MARKS = {
     Stage.SENDING: ("◐ ", "blue"),
@@ -72,21 +70,13 @@ def event_line(event: ProgressEvent) -> Text:
     return line
 
 
-class PeeringProgress(DialogScreen[None]):
+class PeeringProgress(OutcomeDialog):
     """A log of what is being sent and how the links settle."""
-
-    # The explorer behind keeps polling the links' VNets: when this closes, it is current.
-    LIVE = True
 
     DEFAULT_CSS = """
     PeeringProgress #dialog { width: 96; max-height: 90%; }
     PeeringProgress #plan { color: $text-muted; }
     PeeringProgress #log { height: auto; max-height: 14; margin: 1 0 0 0; }
-    PeeringProgress #summary { margin: 1 0 0 0; }
-    PeeringProgress #summary.-failed { color: $error; }
-    PeeringProgress #choice { height: auto; align-horizontal: right; margin: 1 0 0 0; }
-    PeeringProgress #choice Button { margin: 0 0 0 2; }
-    PeeringProgress #close-row { height: auto; align-horizontal: right; margin: 1 0 0 0; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -95,13 +85,9 @@ class PeeringProgress(DialogScreen[None]):
 
     def __init__(self, title: str, plan_lines: list[str]) -> None:
         super().__init__()
-        self.watched_vnets: tuple[str, ...] = ()
         self.title_text = title
         self.plan_lines = plan_lines
         self.lines: list[Text] = []
-        self.finished = False
-        self.ok: bool | None = None
-        self._decision: asyncio.Future[Decision] | None = None
 
     @classmethod
     def for_request(cls, inventory: Inventory, request: Request) -> PeeringProgress:
@@ -115,17 +101,8 @@ class PeeringProgress(DialogScreen[None]):
             with VerticalScroll(id="log"):
                 yield Static("", id="log-text")
             yield Static("", id="summary", markup=False)
-            with Horizontal(id="choice"):
-                yield Button("Roll back", id="roll-back", variant="warning", compact=True)
-                yield Button("Retry", id="retry", variant="primary", compact=True)
-                yield Button("Keep as is", id="keep", compact=True)
-            with Horizontal(id="close-row"):
-                yield Button("Close", id="close", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#choice").display = False
-        self.query_one("#close-row").display = False
-        self.query_one("#summary").display = False
+            yield self.choice_buttons()
+            yield self.close_row()
 
     # -- what the app calls ---------------------------------------------------------------
 
@@ -138,7 +115,6 @@ class PeeringProgress(DialogScreen[None]):
 
     async def ask(self, result: ApplyResult) -> Decision:
         """The half-failure choice: shows what exists now and waits for a button."""
-        self._decision = asyncio.get_running_loop().create_future()
         created = ", ".join(f"{p.name} on {p.vnet_id.name}" for p in result.orphans)
         failed = ", ".join(r.link.label for r in result.failed)
         self.query_one("#roll-back", Button).label = (
@@ -146,52 +122,4 @@ class PeeringProgress(DialogScreen[None]):
         self.query_one("#retry", Button).label = f"Retry {failed}"
         self._show_summary(result.describe() + "\n\nOnly one side exists, so no traffic flows. "
                            "Roll back, retry the failed side, or keep what exists?", False)
-        self.query_one("#choice").display = True
-        self.query_one("#roll-back", Button).focus()
-        try:
-            return await self._decision
-        finally:
-            self._decision = None
-            if self.is_mounted:
-                self.query_one("#choice").display = False
-
-    def finish(self, summary: str, ok: bool) -> None:
-        """The end: the final states in words, and a Close button."""
-        self.finished = True
-        self.ok = ok
-        self._show_summary(summary, ok)
-        self.query_one("#close-row").display = True
-        self.query_one("#close", Button).focus()
-
-    # -- internals ----------------------------------------------------------------------
-
-    def _show_summary(self, text: str, ok: bool) -> None:
-        summary = self.query_one("#summary", Static)
-        summary.update(text)
-        summary.set_class(not ok, "-failed")
-        summary.display = True
-
-    def _decide(self, decision: Decision) -> None:
-        if self._decision is not None and not self._decision.done():
-            self._decision.set_result(decision)
-
-    @on(Button.Pressed, "#roll-back")
-    def _roll_back(self) -> None:
-        self._decide(Decision.ROLL_BACK)
-
-    @on(Button.Pressed, "#retry")
-    def _retry(self) -> None:
-        self._decide(Decision.RETRY)
-
-    @on(Button.Pressed, "#keep")
-    def _keep(self) -> None:
-        self._decide(Decision.KEEP)
-
-    @on(Button.Pressed, "#close")
-    def action_close(self) -> None:
-        if not self.finished:
-            # Stays until the work is done (and a half failure decided): nothing may be left
-            # half done without the person seeing it.
-            self.app.bell()
-            return
-        self.dismiss(None)
+        return await self._await_decision()
