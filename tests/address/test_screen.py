@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, Static
 
 from tests.address.world import peered
 from tests.peering.harness import NOTHING, Harness
+from tests.tui.waiting import wait_for_layout
 from tui.address import AddressChange
 from widgets.address_space_screen import AddressSpaceScreen
 
@@ -83,9 +84,8 @@ async def test_nothing_to_apply_and_escape_cancels() -> None:
 
 
 async def _typed(pilot: Pilot[Any]) -> None:
-    pilot.app.screen.query_one("#new-prefix", Input).cursor_blink = False
     await pilot.press(*"10.50.1.0/24")
-    await pilot.pause()
+    await wait_for_layout(pilot)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])

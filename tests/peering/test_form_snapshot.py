@@ -5,18 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from tests.peering.builders import az303
 from tests.peering.harness import Harness
+from tests.tui.waiting import wait_for_layout
 from widgets.peering_form import PeeringForm
 
 
 async def _fill(pilot: Pilot[Any]) -> None:
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
     await pilot.press(*"vnet2", "tab", *"1and2", "tab", *"2and1")
-    await pilot.pause()
+    await wait_for_layout(pilot)
 
 
 def test_form_snapshot(snap_compare: Any) -> None:

@@ -26,8 +26,12 @@ async def wait_until(
 async def wait_for_layout(pilot: Pilot[object], within: float = 30.0) -> None:
     """Let the app run until no worker runs and every widget's size and scroll have stayed
     the same over consecutive frames: on a loaded machine a pane's final height can land a
-    frame after its content, which a screenshot must not catch half way."""
+    frame after its content, which a screenshot must not catch half way. Blinking cursors
+    are held on: a blink timer firing on a slow run must not change a picture."""
     app = pilot.app
+    for widget in app.screen.walk_children():
+        if getattr(widget, "cursor_blink", False):
+            widget.cursor_blink = False  # type: ignore[attr-defined]
 
     def shape() -> tuple[object, ...]:
         return tuple(
