@@ -100,7 +100,7 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
         height: auto; max-height: 6; margin: 1 0 0 13; border: none; padding: 0;
         background: $boost;
     }
-    PeeringForm .side { width: 1fr; height: auto; }
+    PeeringForm .side { width: 1fr; height: auto; margin: 0 1 0 0; }
     PeeringForm .head { text-style: bold; padding: 1 0 0 0; }
     PeeringForm .name-label { width: 11; }
     PeeringForm .name { width: 1fr; margin: 0 2 0 0; }
