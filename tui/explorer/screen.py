@@ -314,6 +314,8 @@ class ExplorerScreen(Addresses):
         entries.append(HelpEntry("General", "ctrl+p", "Command palette: any action, any VNet"))
         entries.append(HelpEntry("Check screen", "n", "Probe with Network Watcher"))
         entries.append(HelpEntry("Check screen", "p", "Peer the two VNets it names"))
+        entries.append(HelpEntry("Conflicts", "p", "Peer the row's VNet by subnets with the "
+                                 "one it overlaps (the form pre-filled)"))
         entries.append(HelpEntry("Conflicts", "f", "Free ranges of a prefix length"))
         return entries
 
