@@ -56,7 +56,8 @@ class BulkProgressScreen(OutcomeDialog):
     @classmethod
     def for_plan(cls, plan: BulkPlan) -> BulkProgressScreen:
         title = (f"Connecting {len(plan.to_send)} spokes to {plan.hub.name}" if plan.hub
-                 else f"Peering {len(plan.to_send)} pairs")
+                 else f"Peering {len(plan.to_send)} pair"
+                 + ("s" if len(plan.to_send) != 1 else ""))
         screen = cls(title, [p.remote.name if plan.hub else p.label for p in plan.pairs])
         for n, pair in enumerate(plan.pairs):
             if pair.skipped:

@@ -1,6 +1,9 @@
-"""`x`: VNets whose address spaces overlap, in groups; enter jumps to one; f finds free space.
+"""`x`: VNets whose address spaces overlap, in groups; enter jumps to one; f finds free space;
+p opens the peering form for the row's VNet and the VNet it overlaps, pre-filled for subnet
+peering, when some of their subnets overlap nothing on the other side.
 
-The app computes the groups and the free ranges; this screen only shows them.
+The app computes the groups, the subnet-peering routes and the free ranges; this screen
+only shows them.
 """
 
 from __future__ import annotations
@@ -30,6 +33,16 @@ class ConflictEntry:
     resource_group: str
     prefixes: tuple[str, ...]
     overlap: str  # "10.1.0.0/16 with legacy-app"
+    route: str = ""  # what subnet peering could do for it and the VNet it overlaps
+    subnet_peer: str | None = None  # that VNet's lower-cased id, when subnet peering can
+
+
+@dataclass(frozen=True)
+class SubnetPeerChoice:
+    """`p` on a row: open the peering form from `local` to `remote`, by subnets."""
+
+    local: str
+    remote: str
 
 
 def conflict_rows(entries: Sequence[ConflictEntry]) -> list[TableRow]:
@@ -67,8 +80,9 @@ def parse_free_query(text: str) -> tuple[int, tuple[str, ...], str | None] | str
     return int(words[0]), within, peerable
 
 
-class ConflictsScreen(DialogScreen[str | None]):
-    """Dismisses with the lower-cased id of the VNet to jump to, or None."""
+class ConflictsScreen(DialogScreen[str | SubnetPeerChoice | None]):
+    """Dismisses with the lower-cased id of the VNet to jump to, the pair to peer by
+    subnets, or None."""
 
     DEFAULT_CSS = """
     ConflictsScreen #conflicts-body { width: 90%; max-width: 110; max-height: 90%; padding: 0 1; }
@@ -77,10 +91,12 @@ class ConflictsScreen(DialogScreen[str | None]):
     ConflictsScreen #free-label { padding: 1 0 0 0; }
     ConflictsScreen #free-length { width: 10; }
     ConflictsScreen #free-result, ConflictsScreen #conflicts-empty { height: auto; }
+    ConflictsScreen #route { height: auto; padding: 1 0 0 0; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="vnettui.conflicts_close"),
+        Binding("p", "peer_subnets", "Peer by subnets", id="vnettui.conflicts_peer"),
         Binding("f", "free", "Suggest a free range", id="vnettui.conflicts_free"),
     ]
 
@@ -105,7 +121,7 @@ class ConflictsScreen(DialogScreen[str | None]):
             body.border_title = (
                 f"Overlapping address spaces: {groups} group" + ("s" if groups != 1 else "")
             )
-            body.border_subtitle = "enter jumps to the VNet · f suggests a free range · esc"
+            body.border_subtitle = ("enter jumps · p peers by subnets · f free range · esc")
             table = ResourceTable(
                 (("#", "group"), ("VNet", "name"), ("Subscription", "sub"),
                  ("Resource group", "rg"), ("Address space", "space"), ("Overlap", "overlap")),
@@ -116,6 +132,7 @@ class ConflictsScreen(DialogScreen[str | None]):
                 Text("No address spaces overlap.", style=OK_STYLE) if not self._entries else "",
                 id="conflicts-empty",
             )
+            yield Static("", id="route")
             with Horizontal(id="free-row"):
                 yield Label("Free range of size /", id="free-label")
                 yield Input("24", id="free-length",
@@ -127,6 +144,29 @@ class ConflictsScreen(DialogScreen[str | None]):
         table.show_rows(conflict_rows(self._entries), flash=False)
         table.focus()
         self.query_one("#free-row").display = False
+
+    def _entry(self, key: str | None) -> ConflictEntry | None:
+        return next((e for e in self._entries if f"{e.group}:{e.vnet_key}" == key), None)
+
+    def on_resource_table_row_highlighted(self, event: ResourceTable.RowHighlighted) -> None:
+        """Under the table: what subnet peering could do for the row under the cursor."""
+        event.stop()
+        entry = self._entry(event.key)
+        text = Text()
+        if entry is not None and entry.route:
+            text.append(entry.route, style=OK_STYLE if entry.subnet_peer else DIM_STYLE)
+            if entry.subnet_peer:
+                text.append(" · p opens the form, pre-filled", style="bold")
+        self.query_one("#route", Static).update(text)
+
+    def action_peer_subnets(self) -> None:
+        entry = self._entry(self.query_one("#conflicts-table", ResourceTable).selected_key)
+        if entry is None or entry.subnet_peer is None:
+            self.notify(entry.route if entry is not None and entry.route else
+                        "Subnet peering cannot connect this VNet to the ones it overlaps.",
+                        severity="warning", markup=False)
+            return
+        self.dismiss(SubnetPeerChoice(entry.vnet_key, entry.subnet_peer))
 
     def on_resource_table_row_selected(self, event: ResourceTable.RowSelected) -> None:
         event.stop()

@@ -172,7 +172,8 @@ async def test_editing_a_subnet_peering_changes_its_lists_and_says_to_sync() -> 
         assert "The chosen subnets overlap" in _text(app, "#problems")
         app.screen.query_one("#local-subnets", SelectionList).deselect("shared")
         await pilot.pause()
-        assert "analytics's link 'a2f' will then need a sync" in _text(app, "#notes")
+        assert ("analytics's link 'a2f' gets the same lists (as `peer --subnets` writes "
+                "both) and will then need a sync") in _text(app, "#notes")
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert isinstance(app.result, EditRequest)

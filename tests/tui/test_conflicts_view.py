@@ -64,3 +64,53 @@ async def test_conflicts_view_groups_jumps_and_suggests_free_ranges(
         mark = app.explorer.vnets_pane.cells_of(app.explorer.details.vnet.id.casefold())
         assert mark is not None
         assert mark[0].plain.startswith("⚠")
+
+
+async def test_p_on_an_overlapping_pair_opens_the_form_pre_filled_for_subnet_peering(
+    make_app: Callable[..., VnetTuiApp],
+) -> None:
+    """The works-* pair shares 10.130.0.0/16; only ot and ingest overlap nothing across."""
+    from widgets.peering_form import PeeringForm
+
+    app = make_app("showcase")
+    async with running(app) as (pilot, _):
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConflictsScreen), "the view")
+        screen = app.screen
+        table = screen.query_one("#conflicts-table", ResourceTable)
+        factory = next(k for k in table.keys if k.endswith("/works-factory-vnet"))
+        table.select_key(factory)
+        route = screen.query_one("#route")
+        await wait_until(pilot, lambda: "p opens the form" in str(route.render()), "the route")
+        assert "works-factory-vnet's ot with works-analytics-vnet's ingest" in str(
+            route.render())
+        await pilot.press("p")
+        await wait_until(pilot, lambda: isinstance(app.screen, PeeringForm), "the form")
+        form = app.screen
+        assert isinstance(form, PeeringForm)
+        assert form.local.name == "works-factory-vnet"
+        assert form.remote is not None
+        assert form.remote.name == "works-analytics-vnet"
+        selection = form.selection()
+        assert selection is not None
+        assert (selection.local, selection.remote) == (("ot",), ("ingest",))
+        await wait_until(pilot, lambda: form.plan is not None and form.plan.ok, "checks pass")
+
+        # A pair subnet peering cannot help: p says why and stays.
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, PeeringForm), "closed")
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConflictsScreen), "again")
+        table = app.screen.query_one("#conflicts-table", ResourceTable)
+        table.select_key(next(k for k in table.keys if k.endswith("/vnet1")))
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictsScreen)
+
+        # P in the explorer does the same for the selected VNet.
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConflictsScreen), "closed")
+        assert app.explorer.jump_to_vnet(factory.split(":", 1)[1])
+        await pilot.press("P")
+        await wait_until(pilot, lambda: isinstance(app.screen, PeeringForm), "the form by P")
+        assert app.screen.selection() is not None  # type: ignore[attr-defined]

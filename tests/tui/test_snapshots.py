@@ -36,6 +36,7 @@ SCREENS = {
     "edit": ["3", "e"],
     "delete": ["3", "d"],
     "conflicts": ["x"],
+    "mesh": ["M", *"spoke3", "down", "space"],
     "free-ranges": ["x", "f", "backspace", "backspace", *"24", "enter"],
     "check": ["4", "c", *"vm2", "enter"],
     "help": ["question_mark"],

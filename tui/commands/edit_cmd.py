@@ -1,7 +1,10 @@
 """`vnettui edit VNET PEERING` (the explorer's `e`) and `vnettui show RESOURCE` (its `i`).
 
 `edit` changes a link's four settings with the same gateway checks, production prompt,
-read-only refusal and audit as `peer`; a setting not given keeps its value. `show` prints
+read-only refusal and audit as `peer`; a setting not given keeps its value. On a subnet
+peering `--subnets`/`--remote-subnets`/`--ipv6-only` change the subnet lists: both links get
+them (as `peer --subnets` writes both), then the stale side is synced (`--no-sync` leaves
+that to `vnettui sync`, which the command names). `show` prints
 one VNet, peering (`VNET/PEERING`) or VM as Azure Resource Manager returns it.
 """
 
@@ -19,6 +22,7 @@ from tui.commands.peer_cmd import (
     _confirm,
     _finish,
     _inventory,
+    _names,
     _print_event,
     _remote_of,
     refuse_on_gaps,
@@ -26,8 +30,9 @@ from tui.commands.peer_cmd import (
 )
 from tui.config import add_production_argument
 from tui.errors import InputError
-from tui.peering import EditRequest, PeeringBackend, ensure_writable, plan_edit
-from tui.peering.edit import edit_peering
+from tui.model import Peering, SubnetSelection
+from tui.peering import EditRequest, PeeringBackend, ensure_writable, plan_edit, sync_peering
+from tui.peering.edit import changes_subnets, edit_peering
 from tui.resolve import find_peering, find_vnet
 from tui.settings import Settings
 
@@ -51,6 +56,15 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
                          ("remote-gateways", "use the remote VNet's gateway")):
         edit.add_argument(f"--{option}", action=argparse.BooleanOptionalAction, default=None,
                           help=f"{word} (unchanged when not given)")
+    edit.add_argument("--subnets", metavar="A,B", type=_names,
+                      help="subnet peering: peer these subnets of VNET instead")
+    edit.add_argument("--remote-subnets", metavar="C", type=_names,
+                      help="subnet peering: peer these subnets of the remote VNet instead")
+    edit.add_argument("--ipv6-only", action=argparse.BooleanOptionalAction, default=None,
+                      help="subnet peering: exchange only IPv6 prefixes (unchanged when not "
+                           "given)")
+    edit.add_argument("--no-sync", action="store_true",
+                      help="after new subnet lists, leave the sync to `vnettui sync`")
     add_production_argument(edit)
     edit.set_defaults(handler=run_edit)
     show = subparsers.add_parser(
@@ -74,28 +88,58 @@ async def _edit(args: argparse.Namespace, settings: Settings, refusals: Refusals
 
     changes = {field: value for option, field in FLAGS.items()
                if (value := getattr(args, option)) is not None}
-    if not changes:
-        raise InputError("edit: say what to change, e.g. --forwarded-traffic or "
-                         "--no-gateway-transit")
+    asks_subnets = any(getattr(args, o) is not None
+                       for o in ("subnets", "remote_subnets", "ipv6_only"))
+    if not changes and not asks_subnets:
+        raise InputError("edit: say what to change, e.g. --forwarded-traffic, "
+                         "--no-gateway-transit or --subnets app,web")
     async with open_backend(settings) as backend:
         inventory = await _inventory(backend, [args.vnet], _remote_of(args))
         vnet = find_vnet(inventory, args.vnet)
         peering = find_peering(inventory, args.peering, vnet)
         refusals.ids = [str(peering.id)]
+        remote = inventory.vnet(peering.remote_vnet_id)
+        subnets = _selection(args, peering) if asks_subnets else None
+        # New lists write the link back too, and the sync may PUT either side.
+        both = changes_subnets(peering, subnets) and remote is not None
+        targets = [vnet, remote] if both and remote is not None else [vnet]
+        if both:
+            refusals.ids.append(str(peering.remote_vnet_id))
         what = f"edit {peering.name} on {vnet.name}"
-        refuse_read_only(settings, inventory, [vnet], what)
-        refuse_on_gaps(inventory, [vnet, inventory.vnet(peering.remote_vnet_id)], what)
-        plan = plan_edit(inventory, EditRequest(peering.id,
-                                                dataclasses.replace(peering.flags, **changes)))
+        refuse_read_only(settings, inventory, targets, what)
+        refuse_on_gaps(inventory, [vnet, remote], what)
+        plan = plan_edit(inventory, EditRequest(
+            peering.id, dataclasses.replace(peering.flags, **changes), subnets))
         if not plan.preflight.ok:
             raise plan.preflight.refusal()
         for note in plan.preflight.notes:
             print(f"note: {note}")
-        _confirm(args, settings, inventory, [vnet])
+        _confirm(args, settings, inventory, targets)
         typed: PeeringBackend = backend
         result = await edit_peering(typed, plan, _print_event)
-    return _finish(result.ok, result.describe(), [r.error for r in result.failed],
-                   bool(result.succeeded))
+        if not result.ok or not changes_subnets(peering, subnets):
+            return _finish(result.ok, result.describe(), [r.error for r in result.failed],
+                           bool(result.succeeded))
+        print(result.describe())
+        if len(plan.links) < 2:
+            return 0  # no link back yet: the note said when it gets the lists
+        if args.no_sync:
+            print(f"Not synced (--no-sync): run `vnettui sync {vnet.name} {peering.name}` "
+                  "to sync the stale side.")
+            return 0
+        print("The subnet lists changed what each side exchanges: syncing.")
+        synced = await sync_peering(typed, peering.id, _print_event)
+    return _finish(synced.ok, synced.describe(), [e for _, e in synced.errors],
+                   bool(synced.synced) or bool(result.succeeded))
+
+
+def _selection(args: argparse.Namespace, peering: Peering) -> SubnetSelection:
+    """The subnet lists asked for; a list not given keeps the link's own."""
+    have = peering.subnets or SubnetSelection((), ())
+    return SubnetSelection(
+        args.subnets if args.subnets is not None else have.local,
+        args.remote_subnets if args.remote_subnets is not None else have.remote,
+        args.ipv6_only if args.ipv6_only is not None else have.ipv6_only)
 
 
 def run_show(args: argparse.Namespace, settings: Settings) -> int:

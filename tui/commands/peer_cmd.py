@@ -5,13 +5,16 @@ Same preflight, same plan, same apply and roll back as the form (`tui.peering`).
 that resolves to nothing) exits 2 before anything is sent; a cloud failure exits 3 and
 says exactly which links exist now. When only one side of a new peering could be created,
 the created link is rolled back (deleted), as the TUI does by default, and the command
-says so.
+says so. Asked for again, a pair already Connected both ways exits 0 ("already connected,
+nothing to do") when its links match the request, and 2 naming each setting that differs
+(with the `vnettui edit` that changes it); `--json` says which.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -34,6 +37,8 @@ from tui.peering import (
     sync_peering,
     write_gaps,
 )
+from tui.peering.create import CreateOutcome
+from tui.peering.existing import ExistingPeering, existing_peering
 from tui.resolve import find_peering, find_vnet
 from tui.settings import Settings
 
@@ -71,6 +76,8 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     peer.add_argument("--ipv6-only", action="store_true",
                       help="subnet peering: exchange only the IPv6 prefixes of dual-stack "
                            "subnets")
+    peer.add_argument("--json", action="store_true",
+                      help="print the result as JSON (progress goes to stderr)")
     add_production_argument(peer)
     peer.set_defaults(handler=run_peer)
 
@@ -118,6 +125,10 @@ def subnets_from(args: argparse.Namespace) -> SubnetSelection | None:
 
 def _print_event(event: ProgressEvent) -> None:
     print(f"  {_MARKS.get(event.stage, '·')} {event.message}", flush=True)
+
+
+def _event_to_stderr(event: ProgressEvent) -> None:
+    print(f"  {_MARKS.get(event.stage, '·')} {event.message}", file=sys.stderr, flush=True)
 
 
 def request_from(args: argparse.Namespace, local: VirtualNetwork,
@@ -240,20 +251,68 @@ async def _peer(args: argparse.Namespace, settings: Settings, refusals: Refusals
         refuse_read_only(settings, inventory, [local] if args.one_side else [local, remote],
                          what)
         refuse_on_gaps(inventory, [local, remote], what)
-        plan = plan_peering(inventory, request_from(args, local, remote))
+        request = request_from(args, local, remote)
+        existing = existing_peering(inventory, request, names_given=(
+            args.name is not None, args.remote_name is not None))
+        if existing is not None:
+            return _already(existing, args.json)
+        plan = plan_peering(inventory, request)
+        say = _Say(args.json)
         for note in plan.preflight.notes:
-            print(f"note: {note}")
+            say(f"note: {note}")
         if not plan.ok:
             raise plan.preflight.refusal()
         _confirm(args, settings, inventory, [local] if args.one_side else [local, remote])
-        print(f"Peering {local.name} with {remote.name}:")
+        say(f"Peering {local.name} with {remote.name}:")
         for line in plan.describe():
-            print(f"  {line}")
+            say(f"  {line}")
         typed: PeeringBackend = backend
-        outcome = await create_peering(typed, plan, _print_event)
+        outcome = await create_peering(typed, plan,
+                                       _event_to_stderr if args.json else _print_event)
     result = outcome.result
-    return _finish(outcome.ok, outcome.describe(), [r.error for r in result.failed],
-                   bool(result.succeeded))
+    if args.json:
+        _print_json("peered" if outcome.ok else "failed", outcome.describe(),
+                    _links(outcome))
+    return _finish(outcome.ok, "" if args.json else outcome.describe(),
+                   [r.error for r in result.failed], bool(result.succeeded))
+
+
+class _Say:
+    """Lines for a person: stdout, or stderr when stdout carries JSON."""
+
+    def __init__(self, json_out: bool) -> None:
+        self.file = sys.stderr if json_out else sys.stdout
+
+    def __call__(self, text: str) -> None:
+        print(text, file=self.file, flush=True)
+
+
+def _links(outcome: CreateOutcome) -> list[Any]:
+    from tui.commands.list_cmd import peering_json
+
+    return [peering_json(p) for p in outcome.now.links()]
+
+
+def _print_json(result: str, message: str, links: list[Any], **extra: Any) -> None:
+    print(json.dumps({"result": result, "message": message, "links": links, **extra},
+                     separators=(",", ":")))
+
+
+def _already(existing: ExistingPeering, json_out: bool) -> int:
+    """A pair Connected both ways: nothing to do (0), or refused naming what differs (2)."""
+    from tui.commands.list_cmd import peering_json
+
+    text = existing.describe()
+    if json_out:
+        _print_json("alreadyConnected" if existing.same else "settingsDiffer", text,
+                    [peering_json(e.link) for e in existing.links],
+                    differences=existing.differences,
+                    edits=[e.edit for e in existing.links if e.edit])
+    if existing.same:
+        if not json_out:
+            print(text)
+        return 0
+    raise RefusedError(text, code="PeeringSettingsDiffer")
 
 
 def run_unpeer(args: argparse.Namespace, settings: Settings) -> int:
@@ -325,7 +384,9 @@ def _finish(
     """Print the outcome and choose the exit code: 0 done; 2 when every failure was a
     refusal and nothing was written (nothing was sent); 3 for a cloud failure."""
     if ok:
-        print(text)
+        if text:
+            print(text)
         return 0
-    print(text, file=sys.stderr)
+    if text:
+        print(text, file=sys.stderr)
     return 2 if all_refused(errors) and not anything_done else 3

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from tui import reach
     from widgets.activity_screen import ActivityScreen
     from widgets.check_screen import CheckRequest, CheckResult, CheckScreen
-    from widgets.conflicts_screen import ConflictEntry, ConflictsScreen
+    from widgets.conflicts_screen import ConflictEntry, ConflictsScreen, SubnetPeerChoice
 
 # The checks, the audit reader and their screens load when first asked for.
 
@@ -190,27 +190,78 @@ class Analysis(Writes):
             self.app.push_screen(ConflictsScreen(entries), callback=self.conflict_chosen)
 
     def conflict_entries(self) -> list[ConflictEntry]:
+        from tui.peering.subnets import subnet_route
         from widgets.conflicts_screen import ConflictEntry
 
         state = self.state
         entries = []
         for number, group in enumerate(state.address_index.groups, start=1):
             for vnet in group.vnets:
+                partners = [o.other(vnet.id) for o in group.overlaps if vnet.id in o.ids]
                 others = [
                     f"{', '.join(o.overlapping_ranges)} with {o.other(vnet.id).name}"
                     for o in group.overlaps
                     if vnet.id in o.ids
                 ]
+                # The first VNet it overlaps that subnet peering can connect it to; a few
+                # tried at most (a big estate's groups are large).
+                routes = [(p, subnet_route(vnet, p)) for p in partners[:5]]
+                peer, route = next(((p, r) for p, r in routes if r.possible),
+                                   routes[0] if routes else (None, None))
                 entries.append(ConflictEntry(
                     number, vnet.id.casefold(), vnet.name,
                     state.subscription_name(vnet.subscription_id),
                     vnet.resource_group, vnet.address_prefixes, "; ".join(others),
+                    route.describe(vnet.name, peer.name) if route and peer else "",
+                    peer.id.casefold() if route and peer and route.possible else None,
                 ))
         return entries
 
-    def conflict_chosen(self, key: str | None) -> None:
-        if key:
-            self.jump_to_vnet(key)
+    def conflict_chosen(self, choice: str | SubnetPeerChoice | None) -> None:
+        if isinstance(choice, str):
+            self.jump_to_vnet(choice)
+        elif choice is not None:
+            self.peer_by_subnets(choice.local, choice.remote)
+
+    def action_peer_subnets(self) -> None:
+        """P: the selected VNet and one it overlaps, in the peering form by subnets."""
+        vnet = self.state.selected_vnet
+        if vnet is None:
+            self.notify("Select a VNet that overlaps another (x lists them).", markup=False)
+            return
+        from tui.peering.subnets import subnet_route
+
+        partners = [o.other(vnet.id) for o in self.state.address_index.overlapping(vnet.id)]
+        if not partners:
+            self.notify(f"{vnet.name} overlaps no loaded VNet: p peers it whole.",
+                        markup=False)
+            return
+        routes = [(p, subnet_route(vnet, p)) for p in partners]
+        peer, route = next(((p, r) for p, r in routes if r.possible), routes[0])
+        if not route.possible:
+            self.notify(f"{vnet.name} and {peer.name}: {route.describe(vnet.name, peer.name)}.",
+                        severity="warning", markup=False)
+            return
+        self.peer_by_subnets(vnet.id.casefold(), peer.id.casefold())
+
+    def peer_by_subnets(self, local_key: str, remote_key: str) -> None:
+        """The peering form from `local_key` to `remote_key`, "peer only these subnets"
+        ticked with the subnets that overlap nothing on the other side."""
+        inventory = self.state.inventory
+        local, remote = inventory.vnet(local_key), inventory.vnet(remote_key)
+        if local is None or remote is None or not self.jump_to_vnet(local_key, remember=True):
+            self.notify("That VNet is no longer loaded; press r.", markup=False)
+            return
+        if self.refuse_if_read_only("peer", local.id):
+            return
+        from tui.peering.subnets import subnet_route
+        from widgets.peering_form import PeeringForm
+
+        self.app.push_screen(
+            PeeringForm(inventory, local, remote, confirm=self.state.confirmation,
+                        subnets=subnet_route(local, remote).selection()),
+            self.peering_chosen,
+        )
 
     def free_range(self, screen: ConflictsScreen, prefix_length: int,
                    within: tuple[str, ...] = (), peerable: str | None = None) -> None:

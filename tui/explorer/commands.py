@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "conflicts": (("x", "overlaps"), "", "overlapping address spaces"),
     "topology": (("t", "topo", "network"), "", "the selected VNet's peering network"),
     "hub": (("spokes", "connect"), "", "connect spokes to the selected hub"),
+    "mesh": ((), "[VNET...]", "peer VNets with each other (these, or the selected one)"),
     "address": (("addr", "space"), "", "the selected VNet's address space"),
     "syncall": (("sync-all",), "", "sync every link in view that is not in sync"),
     "disconnect": (("unhub",), "", "disconnect spokes from the selected hub"),
@@ -59,7 +60,7 @@ def parse(line: str) -> Command | str:
             return f"{args[2]!r} is not a port (1 to 65535)."
     elif name == "filter" and not args:
         return "filter needs the text to look for: filter spoke"
-    elif name not in ("subs", "peer", "filter") and args:
+    elif name not in ("subs", "peer", "filter", "mesh") and args:
         return f"{name} takes no arguments."
     return Command(name, args)
 
@@ -76,7 +77,8 @@ def complete(line: str, vnets: Sequence[str], vms: Sequence[str], subs: Sequence
         hits = [c for c in COMMANDS if c.startswith(words[0].casefold())]
         return f":{hits[0]}" if words[0] and hits else None
     name = ALIASES.get(words[0].casefold(), words[0].casefold())
-    choices = {"subs": subs, "peer": vnets, "check": vms, "filter": vnets}.get(name, ())
+    choices = {"subs": subs, "peer": vnets, "check": vms, "filter": vnets,
+               "mesh": vnets}.get(name, ())
     partial = words[-1].casefold()
     if not partial:
         return None

@@ -25,6 +25,8 @@ KEYS: tuple[Key, ...] = (
         "Delete the selected peering"),
     Key("s", "sync", "sync", "vnettui.sync", "Peerings", True,
         "Sync the selected peering's address space"),
+    Key("P", "peer_subnets", "peer by subnets", "vnettui.peer_subnets", "Peerings", False,
+        "Peer the selected VNet by subnets with one it overlaps (the form pre-filled)"),
     Key("e", "edit_peering", "edit", "vnettui.edit", "Peerings", False,
         "Edit the selected peering's settings"),
     Key("c", "check", "check", "vnettui.check", "Analysis", True,
@@ -37,6 +39,8 @@ KEYS: tuple[Key, ...] = (
         "Sync every link in view that is not in sync (a preview first)"),
     Key("H", "connect_spokes", "connect spokes", "vnettui.connect_spokes", "Peerings", False,
         "Connect spokes to the selected hub, in one form"),
+    Key("M", "mesh", "mesh", "vnettui.mesh", "Peerings", False,
+        "Mesh: peer a set of VNets with each other, in one form"),
     Key("D", "disconnect_spokes", "disconnect spokes", "vnettui.disconnect_spokes",
         "Peerings", False, "Disconnect spokes from the selected hub (both sides)"),
     Key("x", "conflicts", "conflicts", "vnettui.conflicts", "Analysis", True,
@@ -79,8 +83,9 @@ TABLE_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 # Actions that write: dimmed, and refused with a notification, while writes are off.
-WRITE_ACTIONS = frozenset({"peer", "delete_peering", "sync", "edit_peering", "connect_spokes",
-                           "disconnect_spokes", "address_space", "sync_all"})
+WRITE_ACTIONS = frozenset({"peer", "peer_subnets", "delete_peering", "sync", "edit_peering",
+                           "connect_spokes", "disconnect_spokes", "mesh", "address_space",
+                           "sync_all"})
 
 
 def bindings() -> list[Binding]:

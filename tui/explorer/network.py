@@ -1,5 +1,6 @@
-"""The whole network: the topology screen (t) and hub-and-spoke in one move (H connects
-spokes to the selected hub, D disconnects them), with the usual checks, progress and audit.
+"""The whole network: the topology screen (t) and many peerings in one move (H connects
+spokes to the selected hub, D disconnects them, M peers a set of VNets with each other),
+with the usual checks, progress and audit.
 
 The topology screen and the bulk progress are live modals: polling goes on behind them and
 their content follows each re-read (`refresh_network_modal`).
@@ -15,12 +16,15 @@ from tui.explorer.analysis import Analysis
 from tui.model import ResourceId
 
 if TYPE_CHECKING:
-    from tui.peering import DisconnectRequest, HubRequest
+    from collections.abc import Sequence
+
+    from tui.model import VirtualNetwork
+    from tui.peering import DisconnectRequest, HubRequest, MeshRequest
     from widgets.topology_screen import TopologyResult
 
 
 class Network(Analysis):
-    """t, H and D."""
+    """t, H, D and M."""
 
     def action_topology(self) -> None:
         vnet = self.state.selected_vnet
@@ -86,6 +90,16 @@ class Network(Analysis):
 
         self.app.push_screen(HubForm(self.state.inventory, hub), self.bulk_chosen)
 
+    def action_mesh(self, vnets: Sequence[VirtualNetwork] = ()) -> None:
+        """The mesh form, the selected VNet (or `vnets`, from `:mesh a b c`) ticked."""
+        if self.refuse_if_read_only("peer VNets as a mesh"):
+            return
+        from widgets.mesh_form import MeshForm
+
+        selected = self.state.selected_vnet
+        ticked = list(vnets) or ([selected] if selected is not None else [])
+        self.app.push_screen(MeshForm(self.state.inventory, ticked), self.bulk_chosen)
+
     def action_disconnect_spokes(self) -> None:
         hub = self.state.selected_vnet
         if hub is None or not hub.peerings:
@@ -98,12 +112,14 @@ class Network(Analysis):
         self.app.push_screen(DisconnectSpokesConfirm(self.state.inventory, hub),
                              self.bulk_chosen)
 
-    def bulk_chosen(self, request: HubRequest | DisconnectRequest | None) -> None:
+    def bulk_chosen(self, request: HubRequest | MeshRequest | DisconnectRequest | None
+                    ) -> None:
         if request is not None:
             self.perform_bulk(request)
 
     @work(group="peering", exit_on_error=False, description="change the spokes")
-    async def perform_bulk(self, request: HubRequest | DisconnectRequest) -> None:
+    async def perform_bulk(self, request: HubRequest | MeshRequest | DisconnectRequest
+                           ) -> None:
         from tui.peering import DisconnectRequest, perform_bulk, plan_disconnect, plan_hub_request
         from widgets.bulk_progress import BulkProgressScreen
 

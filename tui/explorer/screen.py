@@ -248,6 +248,13 @@ class ExplorerScreen(Addresses):
             self.app.exit()
         elif name in ("address", "syncall"):
             await self.run_action("address_space" if name == "address" else "sync_all")
+        elif name == "mesh" and args:
+            found = [self.vnet_named(a) for a in args]
+            missing = [a for a, v in zip(args, found, strict=True) if v is None]
+            if missing:
+                self.notify(f"No VNet named {', '.join(missing)}.", markup=False)
+                return
+            self.action_mesh([v for v in found if v is not None])
         elif name in ("hub", "disconnect"):
             await self.run_action("connect_spokes" if name == "hub" else "disconnect_spokes")
         else:
@@ -314,6 +321,8 @@ class ExplorerScreen(Addresses):
         entries.append(HelpEntry("General", "ctrl+p", "Command palette: any action, any VNet"))
         entries.append(HelpEntry("Check screen", "n", "Probe with Network Watcher"))
         entries.append(HelpEntry("Check screen", "p", "Peer the two VNets it names"))
+        entries.append(HelpEntry("Conflicts", "p", "Peer the row's VNet by subnets with the "
+                                 "one it overlaps (the form pre-filled)"))
         entries.append(HelpEntry("Conflicts", "f", "Free ranges of a prefix length"))
         return entries
 

@@ -260,13 +260,29 @@ class HubRequest:
     pattern: str = DEFAULT_PATTERN
 
 
-def plan_hub_request(inventory: Inventory, request: HubRequest) -> BulkPlan:
-    """`plan_hub` for a form's request; InputError when a VNet is no longer loaded."""
-    def loaded(vnet_id: ResourceId) -> VirtualNetwork:
-        vnet = inventory.vnet(vnet_id)
-        if vnet is None:
-            raise InputError(f"The VNet {vnet_id.name} is not loaded; refresh.")
-        return vnet
-    return plan_hub(inventory, loaded(request.hub_id), [loaded(s) for s in request.spoke_ids],
+@dataclass(frozen=True)
+class MeshRequest:
+    """What the mesh form asks for: every two of these VNets peered, one set of settings."""
+
+    vnet_ids: tuple[ResourceId, ...]
+    flags: PeeringFlags = field(default_factory=PeeringFlags)
+    pattern: str = DEFAULT_PATTERN
+
+
+def _loaded(inventory: Inventory, vnet_id: ResourceId) -> VirtualNetwork:
+    vnet = inventory.vnet(vnet_id)
+    if vnet is None:
+        raise InputError(f"The VNet {vnet_id.name} is not loaded; refresh.")
+    return vnet
+
+
+def plan_hub_request(inventory: Inventory, request: HubRequest | MeshRequest) -> BulkPlan:
+    """The plan for a form's request (a hub's or a mesh's); InputError when a VNet is no
+    longer loaded."""
+    if isinstance(request, MeshRequest):
+        return plan_mesh(inventory, [_loaded(inventory, v) for v in request.vnet_ids],
+                         flags=request.flags, pattern=request.pattern)
+    return plan_hub(inventory, _loaded(inventory, request.hub_id),
+                    [_loaded(inventory, s) for s in request.spoke_ids],
                     hub_flags=request.hub_flags, spoke_flags=request.spoke_flags,
                     pattern=request.pattern)

@@ -17,7 +17,7 @@ from tui.errors import VnettuiError
 from tui.model import Inventory
 from tui.peering.apply import ApplyResult
 from tui.peering.backend import PeeringBackend
-from tui.peering.bulk import BulkPair, BulkPlan, HubRequest, plan_hub_request
+from tui.peering.bulk import BulkPair, BulkPlan, HubRequest, MeshRequest, plan_hub_request
 from tui.peering.create import CreateOutcome, Decision, create_peering
 from tui.peering.disconnect import (
     DisconnectOutcome,
@@ -172,11 +172,10 @@ def check_writable(inventory: Inventory, plan: BulkPlan, *, read_only: bool = Fa
     return gaps.note()
 
 
-
 async def perform_bulk(
     backend: PeeringBackend,
     inventory: Inventory,
-    request: HubRequest | DisconnectRequest,
+    request: HubRequest | MeshRequest | DisconnectRequest,
     on_progress: BulkProgress | None = None,
     decide: DecidePair = roll_back_pair,
     *,
@@ -186,9 +185,9 @@ async def perform_bulk(
     retry: RetryPolicy | None = None,
     poll: PollPolicy | None = None,
 ) -> BulkOutcome | DisconnectOutcome | Refused:
-    """Carry out what the connect-spokes form or the disconnect confirmation returned, as
-    `perform` does for one peering: planned again on `inventory`, refused (never raised)
-    when read-only, partial in a way that matters, or failing its checks."""
+    """Carry out what the connect-spokes or mesh form, or the disconnect confirmation,
+    returned, as `perform` does for one peering: planned again on `inventory`, refused
+    (never raised) when read-only, partial in a way that matters, or failing its checks."""
     try:
         if isinstance(request, DisconnectRequest):
             plans = plan_disconnect(inventory, request)

@@ -50,7 +50,7 @@ def check_edit(inventory: Inventory, peering: Peering, flags: PeeringFlags,
         problems.append(Problem(Check.GATEWAY, (
             f"{vnet.name} cannot use {peering.remote_vnet_id.name}'s gateway: {vnet.name} has "
             f"a gateway of its own."), Field.LOCAL_FLAGS))
-    if subnets is not None and subnets != peering.subnets:
+    if subnets is not None and changes_subnets(peering, subnets):
         if peering.subnets is None:
             problems.append(Problem(Check.EXISTING, (
                 f"{peering.name} peers the whole VNets; to peer only some subnets delete it "
@@ -58,19 +58,30 @@ def check_edit(inventory: Inventory, peering: Peering, flags: PeeringFlags,
         elif remote is not None:
             problems += [Problem(Check.OVERLAP, m, Field.LOCAL_FLAGS)
                          for m in subnet_problems(inventory, vnet, remote, subnets)]
-            other = f"{remote.name}'s link {reverse.name!r}" if reverse else remote.name
-            # [U] As an address-space change does: what this side exchanges changed, so the
-            # other side's copy is stale until synced.
-            notes.append(f"{other} will then need a sync (LocalNotInSync): what "
-                         f"{vnet.name} exchanges changes; sync it afterwards (s, or "
-                         f"`vnettui sync {remote.name} {reverse.name if reverse else '...'}`).")
+            # [U] As an address-space change does: what each side exchanges changed, so the
+            # links' copies are stale until synced.
+            if reverse is not None:
+                notes.append(f"{remote.name}'s link {reverse.name!r} gets the same lists "
+                             f"(as `peer --subnets` writes both) and will then need a sync "
+                             f"(LocalNotInSync): s on the link, or `vnettui sync {vnet.name} "
+                             f"{peering.name}` (`vnettui edit` syncs by itself).")
+            else:
+                notes.append(f"{remote.name} has no link back yet; it gets these lists when "
+                             f"it links back (`vnettui peer {remote.name} {vnet.name} "
+                             "--one-side`).")
     if peering.state is PeeringState.DISCONNECTED:
         notes.append(f"{peering.name} is Disconnected: saving it revives it (Initiated) until "
                      f"{peering.remote_vnet_id.name} links back.")
     return Preflight(tuple(problems), tuple(notes))
 
 
+def changes_subnets(peering: Peering, subnets: SubnetSelection | None) -> bool:
+    return subnets is not None and subnets != peering.subnets
+
+
 def plan_edit(inventory: Inventory, request: EditRequest) -> Plan:
+    """One link's PUT; new subnet lists go to the link back as well (reversed, its own
+    settings kept), so both links name the same subnets, as `peer --subnets` makes them."""
     peering = find_peering(inventory, request.peering_id)
     if peering is None:
         return Plan(Preflight((Problem(Check.REMOTE, (
@@ -81,10 +92,18 @@ def plan_edit(inventory: Inventory, request: EditRequest) -> Plan:
     vnet_name = vnet.name if vnet else peering.vnet_id.name
     remote_name = remote.name if remote else peering.remote_vnet_id.name
     action = Action.REVIVE if peering.state is PeeringState.DISCONNECTED else Action.UPDATE
-    link = PlannedLink(action, peering.vnet_id, vnet_name, peering.name,
-                       peering.remote_vnet_id, remote_name, request.flags,
-                       request.subnets or peering.subnets)
-    return Plan(check, (link,), peering.vnet_id, peering.remote_vnet_id, vnet_name, remote_name)
+    links = [PlannedLink(action, peering.vnet_id, vnet_name, peering.name,
+                         peering.remote_vnet_id, remote_name, request.flags,
+                         request.subnets or peering.subnets)]
+    reverse = inventory.reverse_of(peering)
+    if (request.subnets is not None and changes_subnets(peering, request.subnets)
+            and reverse is not None and reverse.subnets is not None):
+        back = Action.REVIVE if reverse.state is PeeringState.DISCONNECTED else Action.UPDATE
+        links.append(PlannedLink(back, reverse.vnet_id, remote_name, reverse.name,
+                                 reverse.remote_vnet_id, vnet_name, reverse.flags,
+                                 request.subnets.reversed()))
+    return Plan(check, tuple(links), peering.vnet_id, peering.remote_vnet_id, vnet_name,
+                remote_name)
 
 
 async def edit_peering(
