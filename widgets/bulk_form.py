@@ -24,12 +24,12 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from tui.model import Inventory, VirtualNetwork
 from tui.peering import DEFAULT_PATTERN, BulkPlan, pattern_problem, plan_table
 from tui.peering.preflight import address_index
+from widgets.dialog import DialogScreen
 from widgets.style import BAD_STYLE, DIM_STYLE, OK_STYLE
 from widgets.tick_list import TickList
 
@@ -39,15 +39,11 @@ COMMANDS_SHOWN = 4
 RequestT = TypeVar("RequestT")
 
 
-class BulkForm(ModalScreen[RequestT | None], Generic[RequestT]):
+class BulkForm(DialogScreen[RequestT | None], Generic[RequestT]):
     """Tick VNets, check the plan they make, send it."""
 
     DEFAULT_CSS = """
-    BulkForm { align: center middle; }
-    BulkForm #dialog {
-        overflow-y: auto; width: 110; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
+    BulkForm #dialog { width: 110; padding: 0 1; }
     BulkForm .row { height: auto; }
     BulkForm #search-row { margin: 1 0 0 0; }
     BulkForm #search-row Label, BulkForm #pattern-row Label { width: 12; }
@@ -62,11 +58,7 @@ class BulkForm(ModalScreen[RequestT | None], Generic[RequestT]):
                         text-overflow: ellipsis; }
     BulkForm #plan-box { height: auto; max-height: 8; margin: 1 0 0 0; }
     BulkForm #plan { text-wrap: wrap; }
-    BulkForm #problems { color: $error; }
     BulkForm #commands-box { height: auto; max-height: 4; }
-    BulkForm #commands { color: $text-muted; }
-    BulkForm #buttons { height: auto; align-horizontal: right; margin: 1 0 0 0; }
-    BulkForm #buttons Button { margin: 0 0 0 2; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -125,7 +117,7 @@ class BulkForm(ModalScreen[RequestT | None], Generic[RequestT]):
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog") as dialog:
+        with Vertical(id="dialog", classes="dialog") as dialog:
             dialog.border_title = self.box_title
             with Horizontal(classes="row", id="search-row"):
                 yield Label(self.pick_label)
