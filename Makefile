@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 # The key-mash fuzzer at length: hundreds of sessions, thousands of keys.
 fuzz: $(STAMP)
