@@ -18,7 +18,7 @@ come joined with their NICs, cut to a few columns and mapped here. The index lag
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,11 +148,11 @@ _NETWORK_MAPPERS: dict[str, Callable[[Row], Any]] = {
 
 
 async def _network(reader: GraphReader, types: Sequence[str], scope: Scope, wanted: set[str],
-                   on_vnets: VnetsSeen | None) -> dict[str, Buckets]:
+                   on_vnets: VnetsSeen | None, started: asyncio.Event) -> dict[str, Buckets]:
     """VNets, NSGs and route tables from one query; each page's VNets are told at once
     (the explorer paints them while the rest is on its way)."""
     found = {t: Buckets() for t in types}
-    async for page in reader.pages(network_query(types), scope):
+    async for page in _set_after_first(reader.pages(network_query(types), scope), started):
         vnets = []
         for row in page:
             sub = _subscription_of(row)
@@ -168,8 +168,23 @@ async def _network(reader: GraphReader, types: Sequence[str], scope: Scope, want
     return found
 
 
-async def _vms(reader: GraphReader, scope: Scope, wanted: set[str]) -> Buckets:
-    """VMs from their joined rows (one per NIC, in the index's order of VMs)."""
+async def _set_after_first(pages: AsyncIterator[list[Row]],
+                           event: asyncio.Event) -> AsyncIterator[list[Row]]:
+    try:
+        async for page in pages:
+            event.set()
+            yield page
+    finally:
+        event.set()
+
+
+async def _vms(reader: GraphReader, scope: Scope, wanted: set[str],
+               after: asyncio.Event | None) -> Buckets:
+    """VMs from their joined rows (one per NIC, in the index's order of VMs). They start
+    once the first page of VNets is in: a first page is the whole query evaluated, and
+    the VNets are what the explorer paints first."""
+    if after is not None:
+        await after.wait()
     joined: dict[str, tuple[Row, list[NetworkInterface]]] = {}
     async for page in reader.pages(VMS_QUERY, scope):
         for row in page:
@@ -221,13 +236,15 @@ async def read_graph(
                                (Kind.ROUTE_TABLES, ROUTE_TABLE_TYPE)) if kind in kinds]
     network: dict[str, Buckets] = {}
     vms = Buckets()
+    started = asyncio.Event()
     try:
         async with asyncio.TaskGroup() as group:
             if types:
                 network_task = group.create_task(
-                    _network(reader, types, scope, wanted, on_vnets))
+                    _network(reader, types, scope, wanted, on_vnets, started))
             if Kind.VMS in kinds:
-                vms_task = group.create_task(_vms(reader, scope, wanted))
+                vms_task = group.create_task(
+                    _vms(reader, scope, wanted, started if types else None))
     except BaseExceptionGroup as group_error:
         raise first_error(group_error) from None
     if types:
