@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from tui.model import Inventory, ResourceId
+from tui.errors import VnettuiError
+from tui.model import Inventory, ResourceId, VirtualNetwork
 
 # (inventory, VNet ids) -> the inventory with those VNets as ARM has them now.
 Refresh = Callable[[Inventory, Sequence[ResourceId]], Awaitable[Inventory]]
@@ -47,8 +48,20 @@ class FreshPair:
         """True until this pair has been re-read (never without a refresh to call)."""
         return self.refresh is not None and self.fresh != self.key(local, remote)
 
-    def note(self, local: str, remote: str) -> str:
-        return f"Re-reading {local} and {remote} from ARM before the checks count…"
+    def messages(self, local: VirtualNetwork,
+                 remote: VirtualNetwork | None) -> tuple[list[str], list[str]]:
+        """(problems, notes) the form shows about ARM's read of the pair."""
+        if remote is None or not self.needed(local.id, remote.id):
+            return [], []
+        if self.failed:
+            return [self.failed], []
+        return [], [f"Re-reading {local.name} and {remote.name} from ARM before the checks "
+                    "count…"]
+
+    def fail(self, local: str, remote: str, error: VnettuiError) -> None:
+        self.pending, self.submit_waiting = None, False
+        self.failed = (f"Could not re-read {local} and {remote} from ARM ({error.message}); "
+                       "the checks need ARM's word: pick the VNet again to retry.")
 
 
 __all__ = ["FreshPair", "Refresh", "reread_pair"]

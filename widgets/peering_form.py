@@ -288,11 +288,7 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
             inventory = await reread_pair(refresh, self.inventory, self.local.id, remote_id)
         except VnettuiError as error:
             if self.fresh.pending == key:
-                self.fresh.pending = None
-                self.fresh.failed = (f"Could not re-read {self.local.name} and "
-                                     f"{remote_id.name} from ARM ({error.message}); the checks "
-                                     "need ARM's word: pick the VNet again to retry.")
-                self.fresh.submit_waiting = False
+                self.fresh.fail(self.local.name, remote_id.name, error)
                 self._revalidate()
             return
         if self.fresh.pending != key or self.remote is None or self.remote.id != remote_id:
@@ -448,14 +444,11 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
         theirs.require(None if request.one_side else self.remote, self.confirm)
         remote = self.remote.name if self.remote else "the remote VNet"
         self.query_one("#checks", Static).update(check_line(plan, remote))
-        problems = [p.message for p in plan.preflight.problems]
-        notes = list(plan.preflight.notes)
-        if self.remote is not None and self.fresh.needed(self.local.id, self.remote.id):
-            if self.fresh.failed:
-                problems.insert(0, self.fresh.failed)
-            else:
-                notes.insert(0, self.fresh.note(self.local.name, self.remote.name))
-        for selector, lines in (("#problems", problems), ("#notes", notes)):
+        arm_problems, arm_notes = self.fresh.messages(self.local, self.remote)
+        for selector, lines in (
+            ("#problems", arm_problems + [p.message for p in plan.preflight.problems]),
+            ("#notes", arm_notes + list(plan.preflight.notes)),
+        ):
             box = self.query_one(selector, Static)
             box.update("\n".join(lines))
             box.display = bool(lines)

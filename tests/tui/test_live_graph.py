@@ -75,3 +75,23 @@ async def test_the_peering_form_checks_what_arm_says_not_the_lagging_index(
         await pilot.pause()
         assert app.screen is form  # refused on ARM's word: still open, nothing sent
         assert [p.name for p in form.inventory.vnet(vnet1.id).peerings] == ["1and2"]  # type: ignore[union-attr]
+
+
+async def test_load_progress_is_painted_once_however_many_reports_come(
+    make_app: Callable[..., VnetTuiApp],
+) -> None:
+    """A tenant of 1,000 subscriptions reports 1,000 times in a burst: one paint."""
+    app = make_app("showcase")
+    async with running(app) as (pilot, _):
+        explorer = app.explorer
+        painted: list[int] = []
+        real = explorer.render_subscriptions
+        explorer.render_subscriptions = lambda: (painted.append(1), real())[1]  # type: ignore[method-assign]
+        subs = explorer.state.inventory.subscriptions
+        for _ in range(500):
+            for sub in subs:
+                explorer._on_progress(sub, None)
+        assert painted == []  # not once per report
+        await wait_until(pilot, lambda: bool(painted), "the coalesced paint")
+        await pilot.pause(0.3)
+        assert painted == [1]
