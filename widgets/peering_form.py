@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -31,6 +31,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
+from tui.errors import VnettuiError
 from tui.model import (
     Inventory,
     PeeringFlags,
@@ -49,6 +50,7 @@ from tui.peering import (
 )
 from tui.peering.subnets import subnet_route
 from widgets.dialog import DialogScreen
+from widgets.fresh_checks import FreshPair, Refresh, reread_pair
 from widgets.peering_typed import Confirm, TypedConfirmation
 from widgets.subnet_picker import SubnetPicker
 from widgets.tick_box import TickBox
@@ -116,9 +118,11 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
 
     def __init__(self, inventory: Inventory, local: VirtualNetwork,
                  remote: VirtualNetwork | None = None, *, confirm: Confirm | None = None,
-                 subnets: SubnetSelection | None = None) -> None:
+                 subnets: SubnetSelection | None = None, refresh: Refresh | None = None,
+                 ) -> None:
         super().__init__()
         self.inventory = inventory
+        self.fresh = FreshPair(refresh)  # the checks wait for ARM's read of the pair
         self.local = local
         self.confirm = confirm  # production VNets: the text to type before a write
         self.remote: VirtualNetwork | None = None
@@ -269,6 +273,35 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
             if mine is not None and mine.state is PeeringState.DISCONNECTED:
                 local_name = mine.name
             self._set_names(local_name, remote_name)
+        key = self.fresh.key(self.local.id, vnet.id)
+        if self.fresh.needed(self.local.id, vnet.id) and self.fresh.pending != key:
+            self.fresh.pending, self.fresh.failed = key, None
+            self._reread(vnet.id)
+
+    @work(group="reread", exclusive=True, exit_on_error=False)
+    async def _reread(self, remote_id: ResourceId) -> None:
+        """The pair and its peers from ARM; the checks then run on what ARM said."""
+        refresh = self.fresh.refresh
+        assert refresh is not None
+        key = self.fresh.key(self.local.id, remote_id)
+        try:
+            inventory = await reread_pair(refresh, self.inventory, self.local.id, remote_id)
+        except VnettuiError as error:
+            if self.fresh.pending == key:
+                self.fresh.fail(self.local.name, remote_id.name, error)
+                self._revalidate()
+            return
+        if self.fresh.pending != key or self.remote is None or self.remote.id != remote_id:
+            return  # another VNet was picked meanwhile
+        self.inventory = inventory
+        self.local = inventory.vnet(self.local.id) or self.local
+        self.remote = inventory.vnet(remote_id) or self.remote
+        self._overlaps = overlapping_vnets(inventory, self.local)
+        self.fresh.fresh, self.fresh.pending = key, None
+        self._revalidate()
+        if self.fresh.submit_waiting:
+            self.fresh.submit_waiting = False
+            self.action_submit()
 
     def _unchoose(self) -> None:
         if self.remote is None:
@@ -411,8 +444,11 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
         theirs.require(None if request.one_side else self.remote, self.confirm)
         remote = self.remote.name if self.remote else "the remote VNet"
         self.query_one("#checks", Static).update(check_line(plan, remote))
-        for selector, lines in (("#problems", [p.message for p in plan.preflight.problems]),
-                                ("#notes", list(plan.preflight.notes))):
+        arm_problems, arm_notes = self.fresh.messages(self.local, self.remote)
+        for selector, lines in (
+            ("#problems", arm_problems + [p.message for p in plan.preflight.problems]),
+            ("#notes", arm_notes + list(plan.preflight.notes)),
+        ):
             box = self.query_one(selector, Static)
             box.update("\n".join(lines))
             box.display = bool(lines)
@@ -455,6 +491,10 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
     @on(Button.Pressed, "#create")
     def action_submit(self) -> None:
         plan = self._revalidate()
+        if self.remote is not None and self.fresh.needed(self.local.id, self.remote.id):
+            # Sent when ARM's read is in and the checks pass on it; never on the index.
+            self.fresh.submit_waiting = self.fresh.failed is None
+            return
         if not plan.ok:
             self._focus_problem(plan)
             return

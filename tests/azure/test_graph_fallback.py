@@ -21,7 +21,11 @@ from tui.sandbox.tenants import HOME_TENANT
 from tui.sandbox.transport import _response
 
 REFUSED = ("resources | where type =~ 'microsoft.network/virtualnetworks' "
-           "| join kind=inner (resources) on id")
+           "| mv-expand properties.subnets")
+
+
+def refused(_types: object) -> str:
+    return REFUSED
 
 
 class NoGraphRights(SandboxTransport):
@@ -55,7 +59,7 @@ async def test_auto_falls_back_to_arm_once_and_says_so_once(
         arm = await backend.load_inventory()
     transport_class: type[SandboxTransport] | None = None
     if cause == "refused":
-        monkeypatch.setattr(graph_inventory, "VNETS_QUERY", REFUSED)
+        monkeypatch.setattr(graph_inventory, "network_query", refused)
     elif cause == "unregistered":  # the sandbox refuses api-versions before 2021-03-01
         monkeypatch.setattr(graph_module, "GRAPH_API_VERSION", "2019-04-01")
     else:
@@ -80,7 +84,7 @@ async def test_graph_alone_is_an_error_and_groups_need_graph(
     sandbox_path: Path, open_sandbox_backend: Callable[..., AzureBackend],
     monkeypatch: pytest.MonkeyPatch, notices: Callable[[], list[str]],
 ) -> None:
-    monkeypatch.setattr(graph_inventory, "VNETS_QUERY", REFUSED)
+    monkeypatch.setattr(graph_inventory, "network_query", refused)
     async with open_sandbox_backend(sandbox_path, inventory="graph") as backend:
         with pytest.raises(CloudError, match="--inventory graph: Resource Graph refused"):
             await backend.load_inventory()
@@ -102,7 +106,7 @@ def test_the_command_line_says_it_once_on_stderr(
     path = make_sandbox("showcase")
     args = ("--sandbox", "--sandbox-state", str(path))
     arm = run_main(capsys, *args, "--inventory", "arm", "list", "vnets", "--json")
-    monkeypatch.setattr(graph_inventory, "VNETS_QUERY", REFUSED)
+    monkeypatch.setattr(graph_inventory, "network_query", refused)
     done = run_main(capsys, *args, "list", "vnets", "--json")
     assert done.returncode == 0
     assert done.stdout == arm.stdout

@@ -54,8 +54,9 @@ async def test_graph_and_arm_give_identical_inventories(
     assert graph.vnets
     assert graph.vms
     assert any(v.peerings for v in graph.vnets)
-    # The subscriptions in scope, then one query per kind (VMs with their NICs: two).
-    assert sent == 1 + 5
+    # The subscriptions in scope, then VNets, NSGs and route tables in one query and VMs
+    # joined with their NICs in another.
+    assert sent == 1 + 2
 
 
 async def test_a_subscription_the_index_does_not_answer_for_is_read_through_arm(
@@ -108,7 +109,7 @@ async def test_subscription_filter_and_management_groups_are_passed_to_the_query
         inventory = await backend.load_inventory()
         chosen = inventory.subscriptions[0].id
     bodies = graph_bodies(recorder)
-    assert len(bodies) == 6
+    assert len(bodies) == 3
     assert all(b["subscriptions"] == [chosen] for b in bodies)
     assert {v.subscription_id for v in inventory.vnets} == {chosen}
 
@@ -129,7 +130,7 @@ async def test_the_quota_paces_the_queries_and_no_429_is_met(
     path = make_sandbox("showcase")
     time = SteppedTime()
     log = tmp_path / "requests.log"
-    faults = {"graph_quota": 2, "graph_quota_seconds": 5}
+    faults = {"graph_quota": 1, "graph_quota_seconds": 5}
     async with backend_with(path, None, faults=faults, time=time, log=log,
                             inventory="graph") as backend:
         inventory = await backend.load_inventory()
@@ -137,7 +138,7 @@ async def test_the_quota_paces_the_queries_and_no_429_is_met(
     assert inventory.source == "graph"
     assert inventory.errors == ()
     graph_lines = [json.loads(x) for x in log.read_text().splitlines() if "ResourceGraph" in x]
-    assert len(graph_lines) == 6
+    assert len(graph_lines) == 3
     assert {x["status"] for x in graph_lines} == {200}
     assert waits >= 2
     assert time.now - time.start >= 10
@@ -160,7 +161,7 @@ async def test_a_429_from_a_spent_quota_is_waited_out(
     statuses = [json.loads(x)["status"] for x in log.read_text().splitlines()
                 if "ResourceGraph" in x]
     assert statuses[0] == 429
-    assert statuses.count(200) == 6
+    assert statuses.count(200) == 3
     assert inventory.source == "graph"
     assert len(inventory.vnets) == 2
 

@@ -61,3 +61,19 @@ def test_read_only_reasons() -> None:
     reason = by_config.read_only_reason(vnet_id("vnet1"))
     assert reason is not None
     assert "read-only in the config file" in reason
+
+
+def test_vnets_of_a_first_load_show_as_they_come_but_never_over_the_cache() -> None:
+    inventory = seed_inventory()
+    state = ExplorerState(Settings())
+    state.begin(inventory.subscriptions)
+    assert state.add_loading_vnets(inventory.vnets[:1]) is True
+    assert state.add_loading_vnets(inventory.vnets[1:]) is True
+    assert [v.name for v in state.vnets_in_view()] == ["vnet1", "vnet2"]
+    assert state.overlaps == frozenset()  # worked out once the load ends
+    state.apply_inventory(inventory, now=1.0)
+    assert state.add_loading_vnets(inventory.vnets) is False  # a refresh: rows stay put
+    assert len(state.inventory.vnets) == 2
+    cached = ExplorerState(Settings())
+    cached.apply_cached(inventory, now=5.0, age=60.0)
+    assert cached.add_loading_vnets(inventory.vnets) is False

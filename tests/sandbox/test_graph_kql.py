@@ -313,3 +313,43 @@ def test_any_text_parses_or_is_refused_never_crashes(text: str) -> None:
         assert refusal.message
     else:
         assert [name for name, _ in result.columns] == [name for name, _ in columns]
+
+
+def _table(*records: dict[str, Any]) -> list[Row]:
+    return [Row({name: r.get(name) for name, _ in TABLE_SCHEMA}, r["id"]) for r in records]
+
+
+def test_join_matches_keys_keeps_unmatched_left_rows_and_orders_every_match_apart() -> None:
+    vms = _table({"id": "a", "type": "vm"}, {"id": "b", "type": "vm"}, {"id": "c", "type": "vm"})
+    nics = _table({"id": "n1", "type": "nic", "name": "A"}, {"id": "n2", "type": "nic",
+                                                          "name": "a"},
+                 {"id": "n3", "type": "nic", "name": "b"}, {"id": "n4", "type": "nic"})
+    text = ("resources | where type == 'vm' | project id, key = tolower(id) "
+            "| join kind={} (resources | where type == 'nic' "
+            "| project nic = id, key = tolower(name)) on key")
+
+    def lookup(part: Any) -> list[Row]:
+        assert part.table == "resources"
+        return _table(*({"id": r.values["id"], "type": r.values["type"],
+                        "name": r.values["name"]} for r in nics))
+
+    left = run(parse(text.format("leftouter")), vms, lookup=lookup).all()
+    assert [(r.values["id"], r.values["nic"], r.values["key1"]) for r in left] == [
+        ("a", "n1", "a"), ("a", "n2", "a"), ("b", "n3", "b"), ("c", None, None)]
+    assert len({r.position() for r in left}) == 4  # a page boundary may fall between a's
+    inner = run(parse(text.format("inner")), _table(*({"id": i, "type": "vm"} for i in "abc")),
+                lookup=lookup).all()
+    assert [r.values["id"] for r in inner] == ["a", "a", "b"]  # n4's null key matches none
+    assert [n for n, _ in check(parse(text.format("inner")))] == ["id", "key", "nic", "key1"]
+
+
+@pytest.mark.parametrize(("text", "token"), [
+    ("resources | join (resources) on id", "join"),  # KQL's default kind, innerunique
+    ("resources | join kind=fullouter (resources) on id", "fullouter"),
+])
+def test_other_joins_are_refused_by_name(text: str, token: str) -> None:
+    with pytest.raises(KqlError) as refused:
+        parse(text)
+    assert (refused.value.code, refused.value.token) == ("UnsupportedOperator", token)
+    with pytest.raises(KqlError, match="resolve"):
+        check(parse("resources | join kind=inner (resources | project x = id) on id"))

@@ -21,7 +21,7 @@ from tui.azure import mappers, targets, watcher
 from tui.azure.connection import Connection
 from tui.azure.error_map import azure_errors, translate
 from tui.azure.graph import GraphReader, GraphUnavailable, unavailable
-from tui.azure.graph_inventory import read_graph
+from tui.azure.graph_inventory import VnetsSeen, read_graph
 from tui.azure.graph_quota import QuotaPacer
 from tui.azure.inventory import SubscriptionContents, load_error, read_subscription
 from tui.azure.paging import (
@@ -396,9 +396,10 @@ class AzureBackend:
     async def load(
         self, kinds: Iterable[Kind] = ALL_KINDS,
         subscriptions: Sequence[Subscription] | None = None,
-        *, on_progress: ProgressCallback | None = None,
+        *, on_progress: ProgressCallback | None = None, on_vnets: VnetsSeen | None = None,
     ) -> Inventory:
-        """The resources of `kinds` in `subscriptions` (default: every readable one).
+        """The resources of `kinds` in `subscriptions` (default: every readable one);
+        `on_vnets` is told each batch of VNets as it comes (a page, or a subscription).
 
         What a command needs, and no more: `list vms` reads VMs but no VNets, `conflicts`
         VNets alone. Read through Resource Graph or ARM as `settings.inventory` says
@@ -415,9 +416,9 @@ class AzureBackend:
             if groups:
                 raise InputError(_groups_need_graph(self.graph_refused))
             # Said with the load that found it out; later loads are plain ARM loads.
-            return await self._load_arm(wanted, subs, on_progress, "")
+            return await self._load_arm(wanted, subs, on_progress, "", on_vnets)
         try:
-            return await self._load_graph(wanted, subs, on_progress)
+            return await self._load_graph(wanted, subs, on_progress, on_vnets)
         except GraphUnavailable as error:
             if mode == "graph":
                 raise CloudError(f"--inventory graph: {error.message}", code=error.code,
@@ -427,32 +428,35 @@ class AzureBackend:
             self.graph_refused = error.message
             notices.tell(f"Resource Graph is not available ({error.message}); reading each "
                          "subscription through ARM instead.")
-            return await self._load_arm(wanted, subs, on_progress, error.message)
+            return await self._load_arm(wanted, subs, on_progress, error.message, on_vnets)
 
     async def _load_arm(
         self, wanted: frozenset[Kind], subs: list[Subscription],
-        on_progress: ProgressCallback | None, note: str,
+        on_progress: ProgressCallback | None, note: str, on_vnets: VnetsSeen | None = None,
     ) -> Inventory:
         """The ARM fan-out: every subscription's lists, read concurrently."""
         results: dict[str, SubscriptionContents | LoadError] = {}
         async for sub, result in self.iter_subscriptions(wanted, subs):
             results[sub.id] = result
+            if on_vnets is not None and isinstance(result, SubscriptionContents) \
+                    and result.vnets:
+                on_vnets(result.vnets)
             if on_progress is not None:
                 on_progress(sub, result if isinstance(result, LoadError) else None)
         return _inventory(subs, [results[s.id] for s in subs], wanted, "arm", note)
 
     async def _load_graph(
         self, wanted: frozenset[Kind], subs: list[Subscription],
-        on_progress: ProgressCallback | None,
+        on_progress: ProgressCallback | None, on_vnets: VnetsSeen | None = None,
     ) -> Inventory:
-        """One query per kind across `subs`; the subscriptions the index does not answer
+        """At most two queries across `subs`; the subscriptions the index does not answer
         for are read through ARM, each with its own result or reason."""
         await self._ready()
         reader = GraphReader(self._resource_graph(), self.base_url, self.graph_pacer,
                              self.sleep)
         groups = self.settings.management_groups
         try:
-            found = await read_graph(reader, wanted, subs, groups)
+            found = await read_graph(reader, wanted, subs, groups, on_vnets=on_vnets)
         except VnettuiError as error:
             raise unavailable(error) from None
         finally:
@@ -463,14 +467,23 @@ class AzureBackend:
                 on_progress(sub, None)
         async for sub, result in self.iter_subscriptions(wanted, found.unseen):
             results[sub.id.lower()] = result
+            if on_vnets is not None and isinstance(result, SubscriptionContents) \
+                    and result.vnets:
+                on_vnets(result.vnets)
             if on_progress is not None:
                 on_progress(sub, result if isinstance(result, LoadError) else None)
         chosen = [s for s in subs if s.id.lower() in results]
         return _inventory(chosen, [results[s.id.lower()] for s in chosen], wanted, "graph", "")
 
-    async def load_inventory(self, on_progress: ProgressCallback | None = None) -> Inventory:
-        """Everything readable: every kind in every subscription (the explorer's load)."""
-        return await self.load(ALL_KINDS, on_progress=on_progress)
+    async def load_inventory(
+        self, on_progress: ProgressCallback | None = None,
+        subscriptions: Sequence[Subscription] | None = None,
+        on_vnets: VnetsSeen | None = None,
+    ) -> Inventory:
+        """Everything readable: every kind in every subscription (the explorer's load;
+        `subscriptions` when it listed them already, so they are not listed twice)."""
+        return await self.load(ALL_KINDS, subscriptions, on_progress=on_progress,
+                               on_vnets=on_vnets)
 
     async def refresh_vnets(self, inventory: Inventory, vnet_ids: Iterable[str]) -> Inventory:
         """`inventory` with these VNets re-read from ARM, one GET each: ARM wins.

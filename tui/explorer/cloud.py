@@ -3,10 +3,10 @@ to the first frame imports the SDK."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
-from tui.model import Inventory, LoadError, ProbeResult, Subscription
+from tui.model import Inventory, LoadError, ProbeResult, Subscription, VirtualNetwork
 from tui.peering import PeeringBackend
 
 
@@ -14,8 +14,13 @@ class Cloud(PeeringBackend, Protocol):
     async def list_subscriptions(self) -> list[Subscription]: ...
 
     async def load_inventory(
-        self, on_progress: Callable[[Subscription, LoadError | None], None] | None = None
+        self, on_progress: Callable[[Subscription, LoadError | None], None] | None = None,
+        subscriptions: Sequence[Subscription] | None = None,
+        on_vnets: Callable[[Sequence[VirtualNetwork]], None] | None = None,
     ) -> Inventory: ...
+
+    async def refresh_vnets(self, inventory: Inventory, vnet_ids: Iterable[str]) -> Inventory:
+        ...
 
     async def close(self) -> None: ...
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Sequence
 
 from textual import work
 from textual.worker import Worker, WorkerState
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 POLL_CONCURRENCY = 8
 # A hub with dozens of links: at most this many of its peers are candidates per poll.
 MAX_PEERS_POLLED = 16
+# Load progress (subscriptions done, VNets come) is painted at most this often.
+PROGRESS_SECONDS = 0.1
 
 
 class LiveData(ExplorerBase):
@@ -35,6 +39,8 @@ class LiveData(ExplorerBase):
 
     load_worker: Worker[None] | None = None
     poll_worker: Worker[None] | None = None
+    progress_due: dict[str, bool] | None = None  # a progress paint is scheduled (what)
+    progress_cost = 0.0  # seconds the last progress paint took
 
     @property
     def polls(self) -> int:
@@ -73,6 +79,7 @@ class LiveData(ExplorerBase):
             await self.paint_cached()
         try:
             backend = await self.host.open_backend()
+            subs = None
             if initial:
                 self.activity = "listing subscriptions…"
                 self.update_header()
@@ -87,9 +94,13 @@ class LiveData(ExplorerBase):
                     more = "…" if len(subs) > 2 else ""
                     self.activity = f"loading {names}{more}"
                     self.update_header()
-            inventory = await backend.load_inventory(on_progress=self._on_progress)
+            # The subscriptions just listed are not listed again; VNets are painted as
+            # their pages come.
+            inventory = await backend.load_inventory(
+                on_progress=self._on_progress, subscriptions=subs, on_vnets=self._on_vnets)
         finally:
             self.activity = ""
+            self.progress_due = None
         if not self.alive():
             return
         self.scheduler.loaded(started)
@@ -135,8 +146,36 @@ class LiveData(ExplorerBase):
         if not self.alive():
             return
         self.activity = self.state.progress(sub, error)
-        self.render_subscriptions()
-        self.update_header()
+        self.progress_soon(vnets=False)
+
+    def _on_vnets(self, vnets: Sequence[VirtualNetwork]) -> None:
+        if self.alive() and self.state.add_loading_vnets(vnets):
+            self.progress_soon(vnets=True)
+
+    def progress_soon(self, *, vnets: bool) -> None:
+        """Load progress is painted at most once per PROGRESS_SECONDS: a tenant of 1,000
+        subscriptions reports 1,000 times, and each render of the subscriptions pane is
+        all of its rows (quadratic when each report rendered)."""
+        due = self.progress_due
+        if due is None:
+            self.progress_due = due = {"vnets": False}
+            # Painting 20,000 VNet rows is not free: at most a fifth of the time goes to
+            # painting progress, the rest to the load itself.
+            wait = max(PROGRESS_SECONDS, 4 * self.progress_cost)
+            self.set_timer(wait, self.paint_progress, name="load-progress")
+        due["vnets"] = due["vnets"] or vnets
+
+    def paint_progress(self) -> None:
+        due, self.progress_due = self.progress_due, None
+        if due is None or not self.alive():
+            return  # the load ended first: it painted everything
+        started = time.perf_counter()
+        with self.app.batch_update():
+            self.render_subscriptions()
+            if due["vnets"]:
+                self.render_vnets(flash=False)
+            self.update_header()
+        self.progress_cost = time.perf_counter() - started
 
     # --- polling ---------------------------------------------------------------------
 

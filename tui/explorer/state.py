@@ -73,6 +73,16 @@ class ExplorerState:
         done = sum(1 for s in self.statuses.values() if not s.loading)
         return f"loaded {done}/{len(self.statuses)} subscriptions…"
 
+    def add_loading_vnets(self, vnets: Sequence[VirtualNetwork]) -> bool:
+        """VNets of a first load still running, shown as they come (their overlaps once
+        it ends). False when something else is on screen (the cache, an earlier load)
+        that stays until the load ends."""
+        if self.loads or self.cached_age is not None:
+            return False
+        self.inventory = dataclasses.replace(self.inventory,
+                                             vnets=self.inventory.vnets + tuple(vnets))
+        return True
+
     def apply_cached(self, inventory: Inventory, now: float, age: float) -> None:
         """The last run's inventory, `age` seconds old, shown until the first load ends."""
         self._take(inventory, now - age)

@@ -8,6 +8,7 @@ progress modal, and both VNets it touched are re-read at once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -15,7 +16,7 @@ from textual import work
 from tui import audit
 from tui.explorer.keys import WRITE_ACTIONS
 from tui.explorer.live import LiveData
-from tui.model import Inventory, Peering, VirtualNetwork
+from tui.model import Inventory, Peering, ResourceId, VirtualNetwork
 
 if TYPE_CHECKING:
     from tui.peering import Request as PeeringWork
@@ -63,10 +64,22 @@ class Writes(LiveData):
             return
         from widgets.peering_form import PeeringForm
 
-        self.app.push_screen(
-            PeeringForm(self.state.inventory, vnet, remote, confirm=self.state.confirmation),
-            self.peering_chosen,
-        )
+        form = PeeringForm(self.state.inventory, vnet, remote, confirm=self.state.confirmation,
+                           refresh=self.reread_from_arm)
+
+        def chosen(request: PeeringWork | None) -> None:
+            # Planned again on what the form checked: the pair as ARM had it.
+            if request is not None:
+                self.perform(request, form.inventory)
+
+        self.app.push_screen(form, chosen)
+
+    async def reread_from_arm(self, inventory: Inventory,
+                              vnet_ids: Sequence[ResourceId]) -> Inventory:
+        """These VNets as ARM has them now (the peering form's checks run on this, never
+        on a Resource Graph row that may lag)."""
+        backend = await self.host.open_backend()
+        return await backend.refresh_vnets(inventory, vnet_ids)
 
     def selected_peering_or_hint(self) -> Peering | None:
         """The link under the cursor in the peerings pane, and only that: a key pressed on a
@@ -170,12 +183,12 @@ class Writes(LiveData):
             self.perform(request)
 
     @work(group="peering", exit_on_error=False, description="change the peering")
-    async def perform(self, request: PeeringWork) -> None:
+    async def perform(self, request: PeeringWork, inventory: Inventory | None = None) -> None:
         from tui.peering import PollPolicy, perform
         from widgets.peering_progress import PeeringProgress
 
         backend = await self.host.open_backend()
-        inventory = self.state.inventory
+        inventory = inventory or self.state.inventory
         screen = PeeringProgress.for_request(inventory, request)
         touched = vnets_touched(inventory, request)
         screen.watched_vnets = tuple(sorted(touched))

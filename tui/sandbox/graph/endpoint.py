@@ -4,10 +4,11 @@ subscriptions, answered from the same store as ARM (azure-facts.md section 9).
 What it keeps as Azure does: the request body (`subscriptions` | `managementGroups`,
 `query`, `options` with `$top` <= 1000, `$skip`, `$skipToken`, `resultFormat`,
 `allowPartialScopes`); the answer (`totalRecords`, `count`, `resultTruncated`,
-`$skipToken`, `facets`, `data`); no paging for a query with `take`/`limit` or with only
-object columns (`resultTruncated` "true" instead); rows only from subscriptions the caller
-may read; the quota headers on every answer and 429 `RateLimiting` past the quota; the
-index trailing ARM by the fault profile's `graph_lag_seconds`.
+`$skipToken`, `facets`, `data`); a `join` reading its right side in the same scope; no
+paging for a query with `take`/`limit` or with only object columns (`resultTruncated`
+"true" instead); rows only from subscriptions the caller may read; the quota headers on
+every answer and 429 `RateLimiting` past the quota; the index trailing ARM by the fault
+profile's `graph_lag_seconds`.
 
 [U] the sandbox's choices where Azure's are not published:
 - no `$top`: pages of 1000;
@@ -27,7 +28,7 @@ import hashlib
 import json
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -280,9 +281,11 @@ def _result(
     if cutoff is None and key in state.results:
         state.results.move_to_end(key)
         return key, state.results[key]
-    source = rows.source(tx, query.table, scope, types=pushed_types(query), cutoff=cutoff,
-                         tenant_of=tenant_of)
-    result = evaluate.run(query, source)
+    def lookup(part: Query) -> Iterator[Row]:
+        return rows.source(tx, part.table, scope, types=pushed_types(part), cutoff=cutoff,
+                           tenant_of=tenant_of)
+
+    result = evaluate.run(query, lookup(query), lookup=lookup)
     names = [name for name, _ in result.columns]
     entries = [(row.position(), _encode(row, names, options.table_format))
                for row in result.rows]

@@ -24,6 +24,7 @@ from tui.sandbox.graph.kql import (
     Compare,
     Expr,
     Extend,
+    Join,
     KqlError,
     Literal,
     Member,
@@ -39,6 +40,8 @@ from tui.sandbox.graph.kql import (
 
 Schema = list[tuple[str, str]]  # (column, type): string | long | real | bool | dynamic
 Getter = Callable[[dict[str, Any]], Any]
+# The rows a join's query reads: (that query) -> its table's rows in the same scope.
+Lookup = Callable[[Query], Iterable["Row"]]
 
 # The columns of both tables, as Resource Graph lists them.
 TABLE_SCHEMA: Schema = [
@@ -130,9 +133,11 @@ def check(query: Query, schema: Schema | None = None) -> Schema:
     return columns
 
 
-def run(query: Query, rows: Iterable[Row], schema: Schema | None = None) -> Result:
+def run(query: Query, rows: Iterable[Row], schema: Schema | None = None,
+        lookup: Lookup | None = None) -> Result:
     """Row-wise operators (where, project, extend, project-away) stream; `order by` only
-    keys the rows; `take` and `summarize` gather what came before them."""
+    keys the rows; `take` and `summarize` gather what came before them; `join` gathers
+    its right side (read through `lookup`) and streams the left."""
     columns = list(schema or TABLE_SCHEMA)
     stream: Iterator[Row] = iter(rows)
     ordered, limited = True, False
@@ -152,6 +157,11 @@ def run(query: Query, rows: Iterable[Row], schema: Schema | None = None) -> Resu
             stream = _keyed(stream, keys)
             ordered = False
             descending = tuple(desc for _, desc in op.keys)
+        elif isinstance(op, Join):
+            if lookup is None:
+                raise _semantic("join needs the rows of its query's table")
+            right = run(op.right, lookup(op.right), lookup=lookup).all()
+            stream = _join(stream, right, op, [name for name, _ in after])
         elif isinstance(op, Take):
             gathered = list(stream)
             if not ordered:
@@ -194,6 +204,35 @@ def _keyed(rows: Iterator[Row], keys: list[tuple[Getter, bool]]) -> Iterator[Row
     for row in rows:
         row.key = tuple(SortValue(get(row.values), desc) for get, desc in keys)
         yield row
+
+
+def _join(left: Iterator[Row], right: list[Row], op: Join, names: list[str]) -> Iterator[Row]:
+    """Rows matched on equal keys (a null key matches nothing). A left row with several
+    matches gives several rows, each with its own ordinal, so keyset paging never cuts
+    between them; a right column named as a left one is renamed with '1', as KQL does."""
+    matches: dict[str, list[Row]] = {}
+    for row in right:
+        keys = [row.values.get(k) for k in op.on]
+        if None not in keys:
+            matches.setdefault(_join_key(keys), []).append(row)
+    for row in left:
+        keys = [row.values.get(k) for k in op.on]
+        found = matches.get(_join_key(keys), []) if None not in keys else []
+        if not found:
+            if op.kind == "leftouter":
+                row.values = {n: row.values.get(n) for n in names}
+                yield row
+            continue
+        for other in found:
+            values = dict(row.values)
+            for name, value in other.values.items():
+                values[name + "1" if name in row.values else name] = value
+            yield Row({n: values.get(n) for n in names}, f"{row.ordinal}|{other.ordinal}",
+                      row.key)
+
+
+def _join_key(values: list[Any]) -> str:
+    return json.dumps(values, sort_keys=True, separators=(",", ":"))
 
 
 def _summarize(op: Summarize, rows: Iterable[Row], columns: Schema) -> list[Row]:
@@ -239,6 +278,16 @@ def _schema_after(op: Any, columns: Schema) -> Schema:
         return columns
     if isinstance(op, Take):
         return columns
+    if isinstance(op, Join):
+        right = check(op.right)
+        right_types = dict(right)
+        for key in op.on:
+            if key not in types:
+                raise _unresolved(key)
+            if key not in right_types:
+                raise _unresolved(key)
+        return _unique(columns + [(name + "1" if name in types else name, kind)
+                                  for name, kind in right])
     assert isinstance(op, Summarize)
     return _unique([(name, type_of(expr, types)) for name, expr in op.by]
                    + [(op.count_name, "long")])

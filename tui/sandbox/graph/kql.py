@@ -2,6 +2,7 @@
 parser over this grammar (anything outside it is refused, never guessed at):
 
     query     := [table] ('|' operator)*             table: resources | resourcecontainers
+                 (a join's query names its table)
     operator  := 'where' expr
                | 'project' column (',' column)*      column := [name '='] expr
                | 'project-away' name (',' name)*
@@ -9,6 +10,7 @@ parser over this grammar (anything outside it is refused, never guessed at):
                | ('order' | 'sort') 'by' expr ['asc' | 'desc'] (',' ...)*
                | ('take' | 'limit') integer
                | 'summarize' [name '='] 'count' '(' ')' ['by' column (',' column)*]
+               | 'join' 'kind' '=' ('leftouter' | 'inner') '(' query ')' 'on' name (',' name)*
     expr      := and ('or' and)*
     and       := compare ('and' compare)*
     compare   := primary [('==' | '!=' | '=~' | '!~') primary
@@ -33,6 +35,7 @@ from tui.sandbox.graph.syntax import (
     Compare,
     Expr,
     Extend,
+    Join,
     Literal,
     Logical,
     Member,
@@ -52,7 +55,9 @@ TABLES = ("resources", "resourcecontainers")
 FUNCTIONS = frozenset({"tostring", "tolower", "toupper", "isempty", "isnotempty", "not"})
 OPERATORS = frozenset({
     "where", "project", "project-away", "extend", "order", "sort", "take", "limit", "summarize",
+    "join",
 })
+JOIN_KINDS = ("leftouter", "inner")
 COMPARISONS = ("==", "!=", "=~", "!~")
 MEMBERSHIP = ("in", "in~", "!in", "!in~")
 # KQL's word operators between two expressions: recognised only to be refused by name.
@@ -121,6 +126,14 @@ class _Parser:
 
     # query
     def query(self) -> Query:
+        found = self.pipeline(nested=False)
+        if self.token.kind != "end":
+            if self.is_symbol(";"):
+                self.unsupported(self.token, "statement separator")
+            self.fail("expected '|' or the end of the query")
+        return found
+
+    def pipeline(self, *, nested: bool) -> Query:
         table = "resources"
         operators: list[Operator] = []
         if self.token.kind == "end":
@@ -136,15 +149,13 @@ class _Parser:
                     f"{' and '.join(TABLES)})", token.text, token.line, token.column,
                 )
             table = token.text.lower()
+        elif nested:
+            self.fail("expected the table the join reads")
         else:
             operators.append(self.operator())
         while self.is_symbol("|"):
             self.take()
             operators.append(self.operator())
-        if self.token.kind != "end":
-            if self.is_symbol(";"):
-                self.unsupported(self.token, "statement separator")
-            self.fail("expected '|' or the end of the query")
         return Query(table, tuple(operators))
 
     def operator(self) -> Operator:
@@ -180,7 +191,30 @@ class _Parser:
                 self.fail("expected a whole number of rows")
             self.take()
             return Take(int(count.value))
+        if word == "join":
+            return self.join(token)
         return self.summarize()
+
+    def join(self, start: Token) -> Join:
+        """Only the kinds vnettui sends are answered; KQL's default (innerunique, which
+        drops repeated left keys) and the others are refused by name."""
+        if not self.is_word("kind"):
+            self.unsupported(start, "join without kind=leftouter or kind=inner:")
+        self.take()
+        self.expect_symbol("=")
+        kind = self.token
+        if kind.text not in JOIN_KINDS:
+            self.unsupported(kind, "join kind")
+        self.take()
+        self.expect_symbol("(")
+        right = self.pipeline(nested=True)
+        self.expect_symbol(")")
+        self.expect_word("on")
+        keys = [self.name("a column name")]
+        while self.is_symbol(","):
+            self.take()
+            keys.append(self.name("a column name"))
+        return Join(kind.text, right, tuple(keys))
 
     def columns(self, *, named: bool) -> list[tuple[str, Expr]]:
         found = [self.column(named)]
@@ -371,7 +405,7 @@ def parse(text: str) -> Query:
 
 __all__ = [
     "COMPARISONS", "FUNCTIONS", "MEMBERSHIP", "OPERATORS", "TABLES", "Call", "Compare",
-    "Expr", "Extend", "KqlError", "Literal", "Logical", "Member", "Operator", "OrderBy", "Path",
-    "Project", "ProjectAway", "Query", "Summarize", "Take", "Token", "Where", "parse",
-    "tokenize",
+    "Expr", "Extend", "Join", "KqlError", "Literal", "Logical", "Member", "Operator",
+    "OrderBy", "Path", "Project", "ProjectAway", "Query", "Summarize", "Take", "Token",
+    "Where", "parse", "tokenize",
 ]

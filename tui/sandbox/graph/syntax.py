@@ -91,7 +91,17 @@ class Summarize:
     by: tuple[tuple[str, Expr], ...]
 
 
-Operator = Where | Project | ProjectAway | Extend | OrderBy | Take | Summarize
+@dataclass(frozen=True)
+class Join:
+    """`join kind=leftouter|inner (subquery) on key, ...`: each left row with every right
+    row whose keys are equal (leftouter keeps a left row that has none)."""
+
+    kind: str
+    right: Query
+    on: tuple[str, ...]
+
+
+Operator = Where | Project | ProjectAway | Extend | OrderBy | Take | Summarize | Join
 
 
 @dataclass(frozen=True)
