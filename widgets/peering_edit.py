@@ -25,8 +25,8 @@ from textual.widgets.selection_list import Selection
 from tui.model import Inventory, Peering, PeeringFlags, SubnetSelection
 from tui.peering import Check, EditRequest, Plan, plan_edit
 from widgets.dialog import DialogScreen
-from widgets.peering_form import FLAG_KEYS, flag_labels
 from widgets.peering_typed import Confirm, TypedConfirmation
+from widgets.peering_words import FLAG_KEYS, flag_labels
 from widgets.tick_box import TickBox
 
 

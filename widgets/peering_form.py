@@ -34,7 +34,6 @@ from textual.widgets.option_list import Option
 from tui.errors import VnettuiError
 from tui.model import (
     Inventory,
-    PeeringFlags,
     PeeringState,
     ResourceId,
     SubnetSelection,
@@ -52,41 +51,18 @@ from tui.peering.subnets import subnet_route
 from widgets.dialog import DialogScreen
 from widgets.fresh_checks import FreshPair, Refresh, reread_pair
 from widgets.peering_typed import Confirm, TypedConfirmation
+from widgets.peering_words import (
+    FLAG_KEYS,
+    check_line,
+    flag_labels,
+    flags_of,
+    remote_prompt,
+    remote_summary,
+)
 from widgets.subnet_picker import SubnetPicker
 from widgets.tick_box import TickBox
 
 MAX_SHOWN = 200  # matches listed at once; typing narrows the rest
-
-FLAG_KEYS = ("access", "forwarded", "transit", "remote-gw")
-
-
-def flag_labels(vnet: str, peer: str) -> dict[str, str]:
-    """The four settings of the link on `vnet`, phrased with both names like the Portal."""
-    return {
-        "access": f"{vnet} may reach {peer}",
-        "forwarded": f"accept traffic forwarded by {peer}",
-        "transit": f"let {peer} use {vnet}'s gateway",
-        "remote-gw": f"use {peer}'s gateway",
-    }
-
-
-def _flags(values: dict[str, bool]) -> PeeringFlags:
-    return PeeringFlags(
-        allow_virtual_network_access=values["access"],
-        allow_forwarded_traffic=values["forwarded"],
-        allow_gateway_transit=values["transit"],
-        use_remote_gateways=values["remote-gw"],
-    )
-
-
-def check_line(plan: Plan, remote_name: str) -> Text:
-    """`✓ no overlap  ✓ names valid  ...`: green ticks, red crosses, words as well as colour."""
-    line = Text()
-    for ok, label in plan.preflight.summary(remote_name):
-        line.append("✓ " if ok else "✗ ", style="bold green" if ok else "bold red")
-        line.append(label + "  ")
-    return line
-
 
 class PeeringForm(DialogScreen[PeeringRequest | None]):
     """Create a peering between `local` and a VNet picked from the whole inventory."""
@@ -198,11 +174,6 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
         return sorted((v for v in self.inventory.vnets if v.id != self.local.id),
                       key=lambda v: (v.name.lower(), v.resource_group.lower(), v.id.lower()))
 
-    def _describe(self, vnet: VirtualNetwork) -> str:
-        sub = self.inventory.subscription(vnet.subscription_id)
-        sub_name = sub.name if sub else vnet.subscription_id
-        return f"{sub_name} / {vnet.resource_group}  {', '.join(vnet.address_prefixes)}"
-
     def _filter(self, text: str) -> None:
         needle = text.strip().casefold()
         matches = [v for v in self.candidates()
@@ -212,15 +183,8 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
         options: list[Option | None] = []
         by_subnets = self.subnet_mode
         for vnet in self._shown:
-            overlap = self._overlaps.get(vnet.id, ())
-            prompt = Text(f"{vnet.name:<24} ")
-            prompt.append(self._describe(vnet), style="dim")
-            if overlap:
-                prompt.append(f"  overlaps {', '.join(overlap)}", style="red")
-                route = subnet_route(self.local, vnet)
-                if route.possible and not by_subnets:
-                    prompt.append(f"  subnet peering: {', '.join(route.local)} <-> "
-                                  f"{', '.join(route.remote)} (type its name)", style="yellow")
+            overlap = tuple(self._overlaps.get(vnet.id, ()))
+            prompt = remote_prompt(self.inventory, self.local, vnet, overlap, by_subnets)
             options.append(Option(prompt, id=str(vnet.id),
                                   disabled=bool(overlap) and not by_subnets))
         if len(matches) > MAX_SHOWN:
@@ -257,7 +221,7 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
                 vnet.name.casefold(), f"{vnet.resource_group}/{vnet.name}".casefold()):
             with search.prevent(Input.Changed):
                 search.value = vnet.name
-        self.query_one("#remote-summary", Static).update(self._describe(vnet))
+        self.query_one("#remote-summary", Static).update(remote_summary(self.inventory, vnet))
         self.query_one("#remote-list", OptionList).display = False
         self._relabel(vnet.name)
         if self._remote_filled != vnet.id:
@@ -426,7 +390,7 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
             self.local.id, remote_id,
             self.query_one("#local-name", Input).value.strip(),
             self.query_one("#remote-name", Input).value.strip(),
-            _flags(values("local")), _flags(values("remote")),
+            flags_of(values("local")), flags_of(values("remote")),
             self.query_one("#one-side", Checkbox).value,
             self.selection(),
         )
