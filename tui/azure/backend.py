@@ -8,11 +8,16 @@ transport are shared.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tui.azure import watcher
 from tui.azure.error_map import azure_errors
 from tui.azure.writes import PeeringWrites
 from tui.errors import CloudError
-from tui.model import ProbeResult, ResourceId, rid
+from tui.model import ResourceId, rid
+
+if TYPE_CHECKING:
+    from tui.probe import ProbeResult
 
 
 class AzureBackend(PeeringWrites):

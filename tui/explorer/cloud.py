@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from tui.model import Inventory, LoadError, ProbeResult, Subscription
+from tui.model import Inventory, LoadError, Subscription
 from tui.peering import PeeringBackend
+from tui.probe import ProbeResult
 
 
 class Cloud(PeeringBackend, Protocol):
