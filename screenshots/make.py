@@ -12,8 +12,9 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -25,11 +26,42 @@ from tui.settings import Settings
 HERE = Path(__file__).resolve().parent
 
 
+# A step is a key to press, or a condition to wait for (a write to finish, a read to answer).
+Step = str | Callable[[VnetTuiApp], bool]
+
+
+def synced(app: VnetTuiApp) -> bool:
+    from widgets.peering_progress import PeeringProgress
+    from widgets.resource_table import ResourceTable
+
+    return (isinstance(app.screen, PeeringProgress) and app.screen.finished
+            and not any(t.flashing for t in app.screen_stack[0].query(ResourceTable)))
+
+
+def described(app: VnetTuiApp) -> bool:
+    from widgets.describe_screen import DescribeScreen
+
+    return isinstance(app.screen, DescribeScreen) and app.screen.body is not None
+
+
+def activity_shown(app: VnetTuiApp) -> bool:
+    from widgets.activity_screen import ActivityScreen
+
+    return isinstance(app.screen, ActivityScreen)
+
+
+def completion_shown(app: VnetTuiApp) -> bool:
+    from widgets.command_bar import CommandBar
+
+    bar = app.screen.query_one(CommandBar)
+    return bool(bar._suggestion)
+
+
 @dataclass(frozen=True)
 class Shot:
     name: str
     scenario: str
-    keys: Sequence[str]
+    keys: Sequence[Step]
     size: tuple[int, int] = (120, 36)
     caption: str = ""
 
@@ -44,20 +76,31 @@ SHOTS = (
     Shot("conflicts", "showcase", ["x", "f", "enter"],
          caption="x: overlapping address spaces, and free /24 ranges"),
     Shot("help", "showcase", ["question_mark"], caption="?: every key"),
+    Shot("progress", "showcase", ["j", "3", "j", "s", synced],
+         caption="s on hub-to-spoke2: the sync, request by request, and what exists now"),
+    Shot("describe", "showcase", ["j", "3", "i", described],
+         caption="i on a peering: its ARM JSON (y copies the id, c the JSON)"),
+    Shot("activity", "showcase", ["j", "3", "j", "s", synced, "enter", "a", activity_shown],
+         caption="a: every write vnettui sent or refused"),
+    Shot("command", "showcase", ["j", "colon", *"sub C", completion_shown],
+         caption=":  command mode, completing a subscription's name"),
 )
 
 
-async def _wait(pilot: Pilot[int], app: VnetTuiApp, seconds: float = 60.0) -> None:
+async def _until(pilot: Pilot[int], done: Callable[[], bool], seconds: float = 60.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
-    while app.explorer.loads < 1:
+    while not done():
         if loop.time() > deadline:
-            raise SystemExit("the sandbox inventory never loaded")
+            raise SystemExit("a screenshot's condition never came true (the load, a write...)")
         await pilot.pause(0.05)
 
 
 def take(shot: Shot, workdir: Path) -> Path:
     sandbox = workdir / f"{shot.name}.db"
+    # Each picture's audit log, start-up cache and config are its own, not the person's.
+    for name in ("XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        os.environ[name] = str(workdir / shot.name / name.lower())
     reset(sandbox, shot.scenario)
     settings = Settings(sandbox=True, sandbox_state=sandbox, interval=60.0,
                         theme="textual-dark")
@@ -66,9 +109,12 @@ def take(shot: Shot, workdir: Path) -> Path:
 
     async def auto_pilot(pilot: Pilot[int]) -> None:
         app.animation_level = "none"
-        await _wait(pilot, app)
-        for key in shot.keys:
-            await pilot.press(key)
+        await _until(pilot, lambda: app.explorer.loads >= 1)
+        for step in shot.keys:
+            if isinstance(step, str):
+                await pilot.press(step)
+            else:
+                await _until(pilot, partial(step, app))
         for field in app.screen.query("Input"):
             field.cursor_blink = False  # type: ignore[attr-defined]
         await pilot.pause(0.3)

@@ -67,6 +67,23 @@ def sandbox_path(make_sandbox: Callable[..., Path]) -> Path:
 
 
 @pytest.fixture
+def showcase_with_twins(make_sandbox: Callable[..., Path]) -> Path:
+    """The showcase, plus `vnet1` in Contoso's rg-peering (so `vnet1` and `rg-peering/vnet1`
+    are ambiguous across subscriptions)."""
+    from tui.sandbox.builders import Estate
+    from tui.sandbox.scenarios import CONTOSO_SUBSCRIPTION
+    from tui.sandbox.store import SandboxStore
+
+    path = make_sandbox("showcase")
+    estate = Estate()
+    estate.resource_group(CONTOSO_SUBSCRIPTION, "rg-peering")
+    estate.vnet(CONTOSO_SUBSCRIPTION, "rg-peering", "vnet1", ["10.31.0.0/16"])
+    with SandboxStore(path) as store, store.write() as tx:
+        estate.save(tx)
+    return path
+
+
+@pytest.fixture
 async def open_sandbox_backend(env: dict[str, str]) -> AsyncIterator[Callable[..., Any]]:
     """`open_sandbox_backend(path, faults=None, transport_options=None, **settings)`
     -> an AzureBackend on that file, built as `open_backend` builds it (guard and audit

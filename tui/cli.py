@@ -42,11 +42,12 @@ class Parser(argparse.ArgumentParser):
             if action.option_strings or action.help == argparse.SUPPRESS:
                 continue
             if action.metavar:
-                words.append(str(action.metavar))
+                word = str(action.metavar)
             elif action.choices:
-                words.append("{" + ",".join(map(str, action.choices)) + "}")
+                word = "{" + ",".join(map(str, action.choices)) + "}"
             else:
-                words.append(action.dest.upper())
+                word = action.dest.upper()
+            words.append(f"[{word}]" if action.nargs in ("?", "*") else word)
         return f"usage: {' '.join(words)}  (--help for more)"
 
 

@@ -1,14 +1,67 @@
-"""Network Watcher's answer in words, and whether it agrees with ours.
+"""Network Watcher's answer: as data, in words, and whether it agrees with ours.
 
 Shared by `vnettui check --probe` and the check screen, so both say the same thing. Pure:
-imports only `tui.model`.
+imports only `tui.model`. A measurement, not inventory, so it lives here, not in the model.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from tui.model import ProbeHop, ProbeIssue, ProbeResult
+from tui.model import ResourceId
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeIssue:
+    """One problem Network Watcher found at a hop (`ConnectivityIssue`)."""
+
+    origin: str  # Local | Inbound | Outbound
+    severity: str  # Error | Warning
+    kind: str  # NetworkSecurityRule | UserDefinedRoute | Platform | AgentStopped | ...
+    context: tuple[tuple[str, str], ...] = ()  # (key, value) pairs, e.g. ("RuleName", ...)
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeHop:
+    """One hop of Network Watcher's path (`ConnectivityHop`)."""
+
+    kind: str  # Source | VirtualMachine | VirtualAppliance | VnetLocal | Internet ...
+    address: str
+    resource_id: ResourceId | None = None
+    issues: tuple[ProbeIssue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    """Network Watcher's connectivity check for one pair: a second opinion, measured by
+    Azure with real probes, beside the verdict vnettui computes from configuration."""
+
+    status: str  # Connected | Disconnected | Degraded | Unknown (older docs: Reachable...)
+    watcher_id: ResourceId
+    hops: tuple[ProbeHop, ...] = ()
+    avg_latency_ms: int | None = None
+    min_latency_ms: int | None = None
+    max_latency_ms: int | None = None
+    probes_sent: int | None = None
+    probes_failed: int | None = None
+    protocol: str = "Tcp"  # what was probed (Network Watcher has no UDP probe)
+
+    @property
+    def reachable(self) -> bool | None:
+        """True when probes got through (Degraded: some did), False when none did,
+        None when Network Watcher could not tell."""
+        status = self.status.lower()
+        if status in ("connected", "reachable", "degraded"):
+            return True
+        if status in ("disconnected", "unreachable"):
+            return False
+        return None
+
+    @property
+    def issues(self) -> tuple[tuple[ProbeHop, ProbeIssue], ...]:
+        return tuple((hop, issue) for hop in self.hops for issue in hop.issues)
+
 
 LABEL = "Network Watcher says"
 

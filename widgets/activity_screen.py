@@ -17,12 +17,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from tui import audit
 from tui.audit import AuditEntry
 from widgets.dialog import DialogScreen
+from widgets.folding import FoldAtSlashes
+from widgets.resource_table import Column, ResourceTable, TableRow
 from widgets.style import BAD_STYLE, BUSY_STYLE, DIM_STYLE, OK_STYLE, WARN_STYLE, plain
+
+# Narrow screens drop who did it (the detail below says) before cutting the rest; the
+# result's error code is cut with an ellipsis before the outcome itself.
+COLUMNS = (
+    Column("When (UTC)", "when", min_width=19, priority=3),
+    Column("Who", "who", priority=1),
+    Column("What", "what", min_width=14, priority=2),
+    Column("Resource", "ids", priority=3),
+    Column("Result", "result", min_width=9, priority=2),
+)
 
 _RESULT_STYLE = {
     audit.SUCCEEDED: OK_STYLE,
@@ -119,6 +131,7 @@ class ActivityScreen(DialogScreen[None]):
     def __init__(self, entries: Sequence[AuditEntry], *, source: str = "") -> None:
         super().__init__()
         self._entries: list[AuditEntry] = []
+        self._by_key: dict[str, AuditEntry] = {}
         self._initial = list(entries)
         self.source = source  # where the log lives, shown in the border
 
@@ -126,26 +139,17 @@ class ActivityScreen(DialogScreen[None]):
         with Vertical(id="activity-view", classes="dialog") as body:
             body.border_title = "Activity: every write vnettui sent or refused"
             body.border_subtitle = "r refresh · esc close"
-            table: DataTable[Text] = DataTable(
-                id="activity-table", cursor_type="row", zebra_stripes=True
-            )
-            yield table
+            yield ResourceTable(COLUMNS, id="activity-table")
             yield Static("", id="activity-empty")
             yield Static("", id="activity-detail")
 
     def on_mount(self) -> None:
-        table = self.table
-        table.add_column("When (UTC)", key="when")
-        table.add_column("Who", key="who")
-        table.add_column("What", key="what")
-        table.add_column("Resource", key="ids")
-        table.add_column("Result", key="result")
         self.show(self._initial)
-        table.focus()
+        self.table.focus()
 
     @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one("#activity-table", DataTable)
+    def table(self) -> ResourceTable:
+        return self.query_one("#activity-table", ResourceTable)
 
     @property
     def entries(self) -> list[AuditEntry]:
@@ -155,32 +159,31 @@ class ActivityScreen(DialogScreen[None]):
     def show(self, entries: Sequence[AuditEntry]) -> None:
         """Replace the rows with `entries` (oldest first, as the log holds them)."""
         self._entries = list(reversed(entries))
-        table = self.table
-        table.clear()
-        for number, entry in enumerate(self._entries):
-            ids = ", ".join(short_name(i) for i in entry.ids) or "–"
-            table.add_row(
-                Text(when_text(entry)), plain(entry.who), Text(what_text(entry)),
-                plain(ids), result_text(entry), key=str(number),
-            )
+        # Keyed by place in the log, oldest 0: a refresh that adds entries keeps the keys.
+        self._by_key = {str(len(entries) - 1 - n): e for n, e in enumerate(self._entries)}
+        self.table.show_rows([
+            TableRow(key, (Text(when_text(entry)), plain(entry.who), Text(what_text(entry)),
+                           plain(", ".join(short_name(i) for i in entry.ids) or "–"),
+                           result_text(entry)))
+            for key, entry in self._by_key.items()
+        ], flash=False)
         empty = self.query_one("#activity-empty", Static)
         empty.display = not self._entries
         empty.update(Text("No writes recorded yet. Each peering created, changed, synced or "
                           "deleted (or refused as read-only) appears here."
                           + (f"\nLog: {self.source}" if self.source else "")))
-        self._show_detail(0 if self._entries else None)
+        self._show_detail(self.table.selected_key)
 
-    @on(DataTable.RowHighlighted, "#activity-table")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_detail(event.cursor_row)
+    @on(ResourceTable.RowHighlighted, "#activity-table")
+    def _highlighted(self, event: ResourceTable.RowHighlighted) -> None:
+        self._show_detail(event.key)
 
-    def _show_detail(self, row: int | None) -> None:
+    def _show_detail(self, key: str | None) -> None:
         detail = self.query_one("#activity-detail", Static)
-        if row is None or not 0 <= row < len(self._entries):
-            detail.display = False
-            return
-        detail.display = True
-        detail.update(entry_detail(self._entries[row]))
+        entry = self._by_key.get(key) if key is not None else None
+        detail.display = entry is not None
+        if entry is not None:
+            detail.update(FoldAtSlashes(entry_detail(entry)))
 
     def action_refresh(self) -> None:
         self.post_message(self.RefreshRequested())

@@ -24,7 +24,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static
 
 from tui import probe
-from tui.model import ProbeResult, VirtualMachine
+from tui.model import VirtualMachine
+from tui.probe import ProbeResult
 from widgets.dialog import DialogScreen
 from widgets.style import BAD_STYLE, DIM_STYLE, OK_STYLE, WARN_STYLE, plain
 

@@ -39,8 +39,10 @@ class CommandBar(Input):
         pass
 
     def __init__(self, completer: Completer, *, id: str | None = None) -> None:
+        # Not select_on_focus (Textual's default): the first key typed would replace the
+        # ":" that open() puts there, and the completion would be drawn after the wrong text.
         super().__init__(placeholder=":vnets  :sub NAME  :check vm1 vm2 80  :q",
-                         suggester=_Suggest(completer), id=id)
+                         suggester=_Suggest(completer), id=id, select_on_focus=False)
         self.completer = completer
         self.display = False
         self.border_title = "Command"

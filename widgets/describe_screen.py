@@ -18,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from widgets.dialog import DialogScreen
+from widgets.folding import FoldAtSlashes
 from widgets.style import BAD_STYLE, DIM_STYLE
 
 
@@ -40,24 +41,26 @@ class DescribeScreen(DialogScreen[None]):
         self.kind = kind
         self.resource_name = name
         self.body: dict[str, Any] | None = None
+        # Made here, not in compose: the read can answer before the screen is composed
+        # (the sandbox often does), and its answer must not be lost.
+        self._json = Static(Text("reading it from Azure Resource Manager…", style=DIM_STYLE),
+                            id="describe-json")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="describe-body", classes="dialog") as body:
             body.border_title = f"{self.kind} {self.resource_name}"
             body.border_subtitle = "y copies the id · c the JSON · esc closes"
-            yield Static(Text("reading it from Azure Resource Manager…", style=DIM_STYLE),
-                         id="describe-json")
+            yield self._json
 
     def show(self, body: dict[str, Any]) -> None:
         """The resource's JSON as ARM returned it."""
         self.body = body
         text = json.dumps(body, indent=2, sort_keys=False)
-        self.query_one("#describe-json", Static).update(
-            Syntax(text, "json", theme="ansi_dark", word_wrap=True, background_color="default")
-        )
+        syntax = Syntax(text, "json", theme="ansi_dark", background_color="default")
+        self._json.update(FoldAtSlashes(syntax.highlight(text)))
 
     def fail(self, message: str) -> None:
-        self.query_one("#describe-json", Static).update(Text(message, style=BAD_STYLE))
+        self._json.update(Text(message, style=BAD_STYLE))
 
     def action_copy_id(self) -> None:
         self.app.copy_to_clipboard(self.resource_id)

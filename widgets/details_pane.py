@@ -15,7 +15,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.model import Inventory, Peering, Subscription, VirtualNetwork
+from tui.model import Inventory, Peering, VirtualNetwork
+from tui.peering_words import remote_address_space, remote_home
 from widgets.resource_table import ResourceTable, TableRow
 from widgets.style import (
     BAD_STYLE,
@@ -57,7 +58,6 @@ def peering_rows(vnet: VirtualNetwork, inventory: Inventory) -> list[TableRow]:
     States lead each line (their width is fixed), so a narrow pane cuts names, not states.
     """
     rows = []
-    here_sub = inventory.subscription(vnet.subscription_id)
     for peering in vnet.peerings:
         there, here = _left_parts(peering, inventory)
         back = inventory.reverse_of(peering)
@@ -71,7 +71,7 @@ def peering_rows(vnet: VirtualNetwork, inventory: Inventory) -> list[TableRow]:
             line2 = _state_cell(Text("? unknown", style=DIM_STYLE))
         line2.append_text(here)
         line3 = Text(" " * STATE_WIDTH)
-        line3.append_text(_remote_text(peering, inventory, here_sub))
+        line3.append_text(_remote_text(peering, inventory))
         line4 = Text(" " * STATE_WIDTH)
         line4.append_text(sync_text(peering))
         if back is not None and back.needs_sync:
@@ -100,19 +100,16 @@ def _state_cell(state: Text) -> Text:
     return cell
 
 
-def _remote_text(peering: Peering, inventory: Inventory, here: Subscription | None) -> Text:
+def _remote_text(peering: Peering, inventory: Inventory) -> Text:
     """The remote VNet's address space, and where it lives when that is elsewhere."""
-    remote = inventory.vnet(peering.remote_vnet_id)
-    prefixes = (remote.address_prefixes if remote else ()) or \
-        peering.remote_vnet_address_prefixes or peering.remote_address_prefixes
+    prefixes = remote_address_space(peering, inventory)
     text = Text(", ".join(prefixes) or "address space unknown", style=DIM_STYLE)
-    sub_id = peering.remote_vnet_id.subscription_id
-    if here is None or sub_id.casefold() != here.id.casefold():
-        sub = inventory.subscription(sub_id)
+    home = remote_home(peering, inventory)
+    if home.elsewhere:
         text.append(" · ", style=DIM_STYLE)
-        text.append_text(plain(sub.name if sub else f"subscription {sub_id}", DIM_STYLE))
-        if sub and here and sub.tenant_id and sub.tenant_id != here.tenant_id:
-            text.append(f" · tenant {sub.tenant_id}", style=WARN_STYLE)
+        text.append_text(plain(home.subscription, DIM_STYLE))
+    if home.tenant:
+        text.append(f" · tenant {home.tenant}", style=WARN_STYLE)
     return text
 
 

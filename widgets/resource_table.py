@@ -148,6 +148,11 @@ class ResourceTable(ScrollView, can_focus=True):
         """Kept for callers of the chunked table: a Line API table is always full."""
         return False
 
+    @property
+    def flashing(self) -> bool:
+        """Some rows are drawn reversed because they just changed (for FLASH_SECONDS)."""
+        return bool(self._flashing)
+
     def cells_of(self, key: str) -> tuple[Text, ...] | None:
         index = self._index.get(key)
         return None if index is None else self._rows[index].cells

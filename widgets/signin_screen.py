@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -25,8 +26,7 @@ CHOICES: tuple[Choice, ...] = ("sandbox", "device-code", "retry", "quit")
 # (key, choice, what it does) in the order shown.
 OPTIONS: tuple[tuple[str, Choice, str], ...] = (
     ("s", "sandbox", "open the sandbox instead (a built-in emulator of Azure, no sign-in)"),
-    ("d", "device-code", "sign in with a device code (enter a code in any browser; "
-                         "works over SSH)"),
+    ("d", "device-code", "sign in with a device code (any browser; works over SSH)"),
     ("r", "retry", "retry (after `az login` or exporting a service principal elsewhere)"),
     ("q", "quit", "quit"),
 )
@@ -43,6 +43,12 @@ def options_text(device_code: bool) -> Text:
         text.append(f" {key} ", style="bold reverse")
         text.append(f"  {words}")
     return text
+
+
+# The dialog's rows besides the explanation: border and padding (4), the title and its
+# gap (2), the options and their gap (1 + one per option: each fits one line at 80 columns).
+FIXED_ROWS = 4 + 2 + 1 + len(OPTIONS)
+MAX_EXPLANATION_ROWS = 18
 
 
 class SignInScreen(DialogScreen[Choice]):
@@ -76,6 +82,19 @@ class SignInScreen(DialogScreen[Choice]):
             with VerticalScroll(id="signin-explanation"):
                 yield Static(Text(self.explanation), id="signin-text")
             yield Static(options_text(self.device_code), id="signin-options")
+
+    def on_mount(self) -> None:
+        self._fit(self.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        """The ways forward always show: on a short terminal (80x24) the explanation gives
+        up rows (it scrolls) before the title or the keys leave the screen."""
+        room = height - FIXED_ROWS
+        explanation = self.query_one("#signin-explanation", VerticalScroll)
+        explanation.styles.max_height = max(3, min(MAX_EXPLANATION_ROWS, room))
 
     def action_choose(self, choice: str) -> None:
         for known in CHOICES:

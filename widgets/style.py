@@ -10,7 +10,8 @@ from __future__ import annotations
 from rich.terminal_theme import TerminalTheme
 from rich.text import Text
 
-from tui.model import Peering, PeeringState, PowerState, SyncLevel
+from tui.model import Peering, PeeringState, PowerState
+from tui.peering_words import access_words, gateway_words, sync_words
 
 OK_STYLE = "green"
 WARN_STYLE = "yellow"
@@ -24,14 +25,6 @@ _STATE_LOOK: dict[PeeringState, tuple[str, str]] = {
     PeeringState.INITIATED: ("◐", WARN_STYLE),
     PeeringState.DISCONNECTED: ("✗", BAD_STYLE),
     PeeringState.UNKNOWN: ("?", DIM_STYLE),
-}
-
-_SYNC_WORDS: dict[SyncLevel, str] = {
-    SyncLevel.FULLY_IN_SYNC: "in sync",
-    SyncLevel.REMOTE_NOT_IN_SYNC: "remote sync needed",
-    SyncLevel.LOCAL_NOT_IN_SYNC: "local sync needed",
-    SyncLevel.LOCAL_AND_REMOTE_NOT_IN_SYNC: "sync needed both sides",
-    SyncLevel.UNKNOWN: "sync unknown",
 }
 
 _POWER_STYLE: dict[PowerState, str] = {
@@ -59,28 +52,19 @@ def state_text(peering: Peering) -> Text:
 
 
 def sync_text(peering: Peering) -> Text:
-    word = _SYNC_WORDS[peering.sync_level]
-    return Text(word, style=WARN_STYLE if peering.needs_sync else DIM_STYLE)
+    """The sync level in words, loud only when a sync is needed."""
+    return Text(sync_words(peering.sync_level),
+                style=WARN_STYLE if peering.needs_sync else DIM_STYLE)
 
 
 def flags_text(peering: Peering) -> Text:
     """The four settings in words; only what differs from a plain link is loud."""
-    flags = peering.flags
+    words = access_words(peering.flags) + gateway_words(peering.flags)
     text = Text()
-    parts: list[tuple[str, str]] = []
-    if flags.allow_virtual_network_access:
-        parts.append(("access", DIM_STYLE))
-    else:
-        parts.append(("no access", BAD_STYLE))
-    if flags.allow_forwarded_traffic:
-        parts.append(("forwarded", ""))
-    if flags.allow_gateway_transit:
-        parts.append(("gateway transit", ""))
-    if flags.use_remote_gateways:
-        parts.append(("remote gateway", ""))
-    for i, (word, style) in enumerate(parts):
+    for i, word in enumerate(words):
         if i:
             text.append(" · ", style=DIM_STYLE)
+        style = {"access": DIM_STYLE, "no access": BAD_STYLE}.get(word, "")
         text.append(word, style=style)
     return text
 

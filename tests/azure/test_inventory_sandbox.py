@@ -175,8 +175,8 @@ async def test_subscriptions_load_concurrently_but_bounded(
 ) -> None:
     from dataclasses import replace
 
-    from tui.azure.backend import MAX_CONCURRENT_SUBSCRIPTIONS, MAX_REQUESTS_IN_FLIGHT
     from tui.azure.connection import make_connection
+    from tui.azure.reads import MAX_CONCURRENT_SUBSCRIPTIONS, MAX_REQUESTS_IN_FLIGHT
     from tui.model import Kind
     from tui.sandbox import SandboxTransport
     from tui.settings import Settings

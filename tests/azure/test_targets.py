@@ -6,16 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from tui.azure import AzureBackend
 from tui.azure.targets import Read, plan_reads
 from tui.errors import InputError
 from tui.model import Inventory, Kind, Subscription, rid
 from tui.resolve import find_vnet
-from tui.sandbox.builders import Estate
 from tui.sandbox.scenarios import AZ303_SUBSCRIPTION, CONTOSO_SUBSCRIPTION
-from tui.sandbox.store import SandboxStore
 
 S1, S2 = Subscription("1111", "Prod"), Subscription("2222", "Dev")
 VNET = "/subscriptions/2222/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v"
@@ -42,19 +38,6 @@ def test_what_cannot_name_a_vnet_of_these_subscriptions_reads_nothing() -> None:
     peering = VNET + "/virtualNetworkPeerings/p"
     assert plan_reads(["", " ", "a//b", "a/b/c/d", other, peering, "nope/rg/v"],
                       [S1, S2]) == []
-
-
-@pytest.fixture
-def showcase_with_twins(make_sandbox: Callable[..., Path]) -> Path:
-    """The showcase, plus `vnet1` in Contoso's rg-peering (so `vnet1` and `rg-peering/vnet1`
-    are ambiguous across subscriptions)."""
-    path = make_sandbox("showcase")
-    estate = Estate()
-    estate.resource_group(CONTOSO_SUBSCRIPTION, "rg-peering")
-    estate.vnet(CONTOSO_SUBSCRIPTION, "rg-peering", "vnet1", ["10.31.0.0/16"])
-    with SandboxStore(path) as store, store.write() as tx:
-        estate.save(tx)
-    return path
 
 
 def _outcome(inventory: Inventory, ref: str) -> str:

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 from tui.azure.mappers import peering_from_json, vnet_from_json
-from tui.commands.list_cmd import peering_json, peerings_table, render_table, vnet_json
+from tui.commands.list_cmd import (
+    peering_json,
+    peering_row_json,
+    peerings_table,
+    render_table,
+    vnet_json,
+)
 from tui.model import Inventory, Subscription
 
 SUB = "11111111-1111-1111-1111-111111111111"
@@ -66,9 +73,16 @@ def test_peering_json_and_table_name_the_remote_subscription() -> None:
         "localAddressPrefixes": [],
     }
     header, row = peerings_table(inventory).splitlines()
-    assert row.split() == ["rg/v1", "to-hub", "Hub", "Prod/hub/hub", "Connected",
-                           "RemoteNotInSync", "access,forwarded,remote-gateways"]
+    assert re.split(r"\s{2,}", row) == [
+        "rg/v1", "to-hub", "hub/hub", "10.0.0.0/16", "Hub Prod", "Connected",
+        "remote sync needed", "remote gateway", "Succeeded", "access, forwarded"]
     assert header.split()[0] == "VNET"
+    # A remote in another tenant says which: in the table and in the JSON.
+    far = replace(inventory, subscriptions=(Subscription(SUB, "Spoke", tenant_id="t-home"),
+                                            Subscription(OTHER, "Hub Prod", tenant_id="t-far")))
+    assert "Hub Prod (tenant t-far)" in peerings_table(far)
+    assert peering_row_json(peering, far)["remoteTenantId"] == "t-far"
+    assert peering_row_json(peering, inventory)["remoteTenantId"] is None
     shape = vnet_json(inventory.vnets[0])
     assert shape["peerings"] == [data]
     assert shape["subnets"] == []

@@ -64,5 +64,6 @@ def test_an_option_error_comes_first_and_the_usage_is_short(
     assert done.stderr.splitlines() == [
         "vnettui list: error: argument what: invalid choice: 'vnetz' (choose from "
         "'subscriptions', 'vnets', 'vms', 'peerings')",
-        "usage: vnettui list [options] {subscriptions,vnets,vms,peerings}  (--help for more)",
+        "usage: vnettui list [options] {subscriptions,vnets,vms,peerings} [VNET]  "
+        "(--help for more)",
     ]

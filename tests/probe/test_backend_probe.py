@@ -11,7 +11,8 @@ import pytest
 
 from tests.probe.ids import AZ303_WATCHER
 from tui.errors import CloudError, InputError, NotFoundError
-from tui.model import Inventory, PeeringFlags, ProbeResult
+from tui.model import Inventory, PeeringFlags
+from tui.probe import ProbeResult
 from tui.resolve import find_vm, find_vnet
 
 

@@ -13,7 +13,7 @@ from tests.probe.ids import AZ303_WATCHER
 from tests.tui.conftest import running
 from tests.tui.waiting import wait_until
 from tui.app import VnetTuiApp
-from tui.model import ProbeResult
+from tui.probe import ProbeResult
 from tui.resolve import find_vm, find_vnet
 from widgets.check_screen import CheckResult, CheckScreen
 

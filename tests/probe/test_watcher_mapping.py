@@ -7,7 +7,8 @@ import pytest
 from tui import probe
 from tui.azure import watcher
 from tui.errors import AuthError, CloudError, NotFoundError
-from tui.model import ProbeHop, ProbeIssue, ProbeResult, rid
+from tui.model import rid
+from tui.probe import ProbeHop, ProbeIssue, ProbeResult
 
 SUB = "0000aaaa-0000-4000-8000-000000000001"
 

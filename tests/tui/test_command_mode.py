@@ -8,13 +8,17 @@ from tests.tui.conftest import running
 from tests.tui.waiting import wait_until
 from tui.app import VnetTuiApp
 from widgets.check_screen import CheckResult, CheckScreen
+from widgets.command_bar import CommandBar
 
 
 async def test_command_mode_breadcrumbs_and_back(make_app: Callable[..., VnetTuiApp]) -> None:
     app = make_app("showcase")
     async with running(app) as (pilot, recorder):
         explorer = app.explorer
-        await pilot.press("colon", *"sub Cont", "tab", "enter")
+        await pilot.press("colon", *"sub Cont")
+        bar = app.screen.query_one(CommandBar)
+        assert bar.value == ":sub Cont"  # the first key does not replace the ":"
+        await pilot.press("tab", "enter")
         assert explorer.state.subscription_name(explorer.state.sub_key) == "Contoso Platform"
         await pilot.press("colon", *"filter hub", "enter")
         assert explorer.vnets_pane.keys

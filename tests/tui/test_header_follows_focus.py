@@ -27,3 +27,6 @@ async def test_focusing_the_peerings_puts_the_peering_in_the_trail_at_once(
         await pilot.press("3")
         await pilot.pause()
         assert header.info.trail.endswith("hub-vnet › hub-to-spoke1"), header.info.trail
+        await pilot.press("j")  # the cursor moves within the pane: the trail follows
+        await pilot.pause()
+        assert header.info.trail.endswith("hub-vnet › hub-to-spoke2"), header.info.trail

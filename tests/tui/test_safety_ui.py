@@ -290,7 +290,7 @@ async def test_production_write_needs_the_names_typed_then_shows_in_activity(
         assert {e.who for e in writes} == {"sandbox"}
         table = activity.table
         assert table.row_count == len(newest)
-        first = [str(cell) for cell in table.get_row_at(0)]
+        first = [str(cell) for cell in table.cells_of(table.keys[0]) or ()]
         assert first[2] == "write peering"
         assert first[4].startswith(newest[0].result)
         assert first[3] in ("vnet1/1and2", "vnet2/2and1")
@@ -302,5 +302,5 @@ async def test_production_write_needs_the_names_typed_then_shows_in_activity(
         )
         await pilot.press("r")
         await wait_until(pilot, lambda: table.row_count == len(newest) + 1, "the new entry")
-        first = [str(cell) for cell in table.get_row_at(0)]
+        first = [str(cell) for cell in table.cells_of(table.keys[0]) or ()]
         assert first[1:3] == ["ada@contoso.com", "delete peering"]

@@ -144,3 +144,35 @@ async def test_the_cursor_row_stays_on_screen_after_a_resize() -> None:
         top = int(table.scroll_offset.y)
         visible = table.scrollable_content_region.height - 1  # below the header
         assert top <= table.cursor_row < top + visible
+
+
+def test_long_ids_break_between_segments_never_inside_a_name() -> None:
+    from widgets.folding import fold_at_slashes
+
+    line = Text('  "id": "/subscriptions/c0c0/resourceGroups/rg-spokes/providers/x",')
+    pieces = [p.plain for p in fold_at_slashes(line, 30)]
+    assert "".join(pieces) == line.plain  # nothing lost
+    assert all(len(p) <= 30 for p in pieces)
+    assert all(p.startswith("/") for p in pieces[1:])
+    assert pieces == ['  "id": "/subscriptions/c0c0', "/resourceGroups/rg-spokes",
+                      '/providers/x",']
+    # One segment wider than the line is folded where it must be.
+    assert [p.plain for p in fold_at_slashes(Text("/abcdefgh"), 4)] == ["/abc", "defg", "h"]
+
+
+async def test_describe_keeps_an_answer_that_comes_before_the_screen_is_drawn() -> None:
+    """The sandbox can answer the read before the screen is composed; the JSON must show."""
+    from textual.widgets import Static
+
+    from widgets.describe_screen import DescribeScreen
+    from widgets.folding import FoldAtSlashes
+
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        screen = DescribeScreen("/subscriptions/s/x", "VNet", "x")
+        screen.show({"name": "answered-early"})
+        app.push_screen(screen)
+        await pilot.pause()
+        shown = screen.query_one("#describe-json", Static).content
+        assert isinstance(shown, FoldAtSlashes)
+        assert '"name": "answered-early"' in shown.text.plain

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tui.azure.backend import AzureBackend, ProgressCallback
+from tui.azure.backend import AzureBackend
 from tui.azure.connection import make_connection
+from tui.azure.reads import ProgressCallback
 from tui.settings import Settings
 
 __all__ = ["AzureBackend", "ProgressCallback", "open_backend"]

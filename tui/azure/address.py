@@ -18,7 +18,7 @@ from tui.errors import CloudError, VnettuiError
 from tui.model import VirtualNetwork
 
 if TYPE_CHECKING:
-    from tui.azure.backend import AzureBackend
+    from tui.azure.clients import AzureClients
 
 CHANGED_MEANWHILE = "PreconditionFailed"  # as tui.address.CHANGED_MEANWHILE
 
@@ -28,14 +28,14 @@ def _same(a: Sequence[str], b: Sequence[str]) -> bool:
 
 
 async def update_address_space(
-    backend: AzureBackend, vnet_id: str, base: Sequence[str], prefixes: Sequence[str]
+    backend: AzureClients, vnet_id: str, base: Sequence[str], prefixes: Sequence[str]
 ) -> VirtualNetwork:
     """Set `vnet_id`'s address prefixes to `prefixes` if they are still `base`; the VNet as
     ARM left it once the long-running PUT finished."""
-    from tui.azure.backend import _vnet_parts
+    from tui.azure.paging import vnet_parts
 
     await backend._ready()
-    sub, rg, name = _vnet_parts(vnet_id)
+    sub, rg, name = vnet_parts(vnet_id)
     client = backend.network(sub)
     with azure_errors():
         current = await client.virtual_networks.get(rg, name)

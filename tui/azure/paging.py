@@ -15,7 +15,8 @@ from typing import Any
 from urllib.parse import quote
 
 from tui.azure.error_map import azure_errors, error_from_response
-from tui.errors import CloudError
+from tui.errors import CloudError, InputError
+from tui.model import rid
 
 # The api-versions the pinned SDK sends for these lists (a test compares them with the
 # SDK's own request builders, so an SDK upgrade cannot silently drift from them).
@@ -93,3 +94,28 @@ def subscription_list_url(base: str, sub_id: str, provider_path: str, api_versio
     extra = f"&{query}" if query else ""
     return (f"{base.rstrip('/')}/subscriptions/{sub_id}/providers/{provider_path}"
             f"?api-version={api_version}{extra}")
+
+
+def vnet_parts(vnet_id: str) -> tuple[str, str, str]:
+    """(subscription, resource group, VNet name) of a VNet id, or InputError."""
+    value = rid(vnet_id)
+    parts = value.parts
+    segs = [s.lower() for s in value.split("/") if s]
+    if (
+        len(segs) != 8 or segs[0] != "subscriptions" or segs[2] != "resourcegroups"
+        or segs[4] != "providers" or segs[5] != "microsoft.network"
+        or segs[6] != "virtualnetworks"
+    ):
+        raise InputError(f"Not a virtual network id: {vnet_id!r}.")
+    return parts["subscriptions"], parts["resourcegroups"], parts["virtualnetworks"]
+
+
+def peering_parts(peering_id: str) -> tuple[str, str, str, str]:
+    """(subscription, resource group, VNet name, peering name) of a peering id."""
+    value = rid(peering_id)
+    segs = [s.lower() for s in value.split("/") if s]
+    if len(segs) != 10 or segs[8] != "virtualnetworkpeerings":
+        raise InputError(f"Not a virtual network peering id: {peering_id!r}.")
+    sub, rg, vnet = vnet_parts(value.parent)
+    return sub, rg, vnet, value.name
+

@@ -34,7 +34,7 @@ from tui.errors import NotFoundError
 from tui.model import Kind, LoadError, ResourceId, Subscription, VirtualNetwork, rid
 
 if TYPE_CHECKING:
-    from tui.azure.backend import AzureBackend
+    from tui.azure.reads import InventoryReads
 
 # GETs in flight at once (an `rg/name` asks every subscription).
 MAX_IN_FLIGHT = 16
@@ -96,7 +96,7 @@ def _reads_for(text: str, subscriptions: Sequence[Subscription],
     return [Read(s.id, resource_group=group, name=name) for s in chosen]
 
 
-async def perform(backend: AzureBackend, reads: Sequence[Read]
+async def perform(backend: InventoryReads, reads: Sequence[Read]
                   ) -> tuple[list[VirtualNetwork], list[LoadError]]:
     """Run the reads concurrently: the VNets found (each once) and, per subscription, the
     first error that was not "not found"."""

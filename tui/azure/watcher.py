@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from tui.errors import CloudError, InputError, NotFoundError, VnettuiError
-from tui.model import ProbeHop, ProbeIssue, ProbeResult, ResourceId, rid
+from tui.model import ResourceId, rid
+from tui.probe import ProbeHop, ProbeIssue, ProbeResult
 
 # Our protocols as Network Watcher's (`Tcp | Http | Https | Icmp`): it has no UDP probe,
 # and "any" (reachable by TCP or UDP) is probed with TCP.

@@ -22,7 +22,8 @@ from typing import Any
 from tui import probe
 from tui.commands import json_output
 from tui.errors import VnettuiError
-from tui.model import Inventory, ProbeResult, VirtualMachine
+from tui.model import Inventory, VirtualMachine
+from tui.probe import ProbeResult
 from tui.reach import RuleMatch, Step, StepStatus, Verdict, check
 from tui.settings import Settings
 

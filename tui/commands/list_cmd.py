@@ -1,9 +1,11 @@
-"""`vnettui list subscriptions|vnets|vms|peerings [--json]`: the inventory for people and scripts.
+"""`vnettui list subscriptions|vnets|vms|peerings [VNET] [--json]`: the inventory for people
+and scripts.
 
 A table by default; `--json` prints one JSON array with camelCase keys (README "Command
 line" documents the shapes), compact unless `--pretty`. Each kind reads only what it
 shows: VNets and peerings the VNet lists, VMs the VM and NIC lists, subscriptions the
-subscription list. Subscriptions that could not be read are reported on stderr after the
+subscription list; `list peerings VNET` reads that VNet alone.
+Subscriptions that could not be read are reported on stderr after the
 rest is printed, and the exit code is then 3.
 """
 
@@ -17,6 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 from tui.commands import json_output
+from tui.errors import InputError
 from tui.model import (
     Inventory,
     Kind,
@@ -30,6 +33,13 @@ from tui.model import (
     rid,
 )
 from tui.peering.subnets import describe_link
+from tui.peering_words import (
+    access_words,
+    gateway_words,
+    remote_address_space,
+    remote_home,
+    sync_words,
+)
 from tui.settings import Settings
 
 KINDS = ("subscriptions", "vnets", "vms", "peerings")
@@ -49,6 +59,8 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         description="List what vnettui can read: a table, or JSON with --json.",
     )
     p.add_argument("what", choices=KINDS, help="what to list")
+    p.add_argument("vnet", metavar="VNET", nargs="?",
+                   help="peerings only: that VNet's links (name, rg/name, sub/rg/name or id)")
     json_output.add_arguments(p, "print JSON (camelCase keys, as ARM's)")
     p.set_defaults(handler=run)
 
@@ -157,28 +169,11 @@ def _sub_name(inventory: Inventory, sub_id: str) -> str:
     return sub.name if sub else sub_id
 
 
-def _vnet_label(inventory: Inventory, vnet_id: str, relative_to: str = "") -> str:
-    """`rg/name` (with the subscription when it differs from `relative_to`'s)."""
+def _vnet_label(inventory: Inventory, vnet_id: str) -> str:
+    """`rg/name` (the subscription has a column of its own where it matters)."""
     vnet = inventory.vnet(vnet_id)
     ident = rid(vnet_id)
-    name = vnet.name if vnet else ident.name
-    label = f"{ident.resource_group}/{name}"
-    if relative_to and ident.subscription_id.lower() != rid(relative_to).subscription_id.lower():
-        label = f"{_sub_name(inventory, ident.subscription_id)}/{label}"
-    return label
-
-
-def _flags_text(peering: Peering) -> str:
-    f = peering.flags
-    names = [
-        name for name, on in (
-            ("access", f.allow_virtual_network_access),
-            ("forwarded", f.allow_forwarded_traffic),
-            ("gateway-transit", f.allow_gateway_transit),
-            ("remote-gateways", f.use_remote_gateways),
-        ) if on
-    ]
-    return ",".join(names) or "-"
+    return f"{ident.resource_group}/{vnet.name if vnet else ident.name}"
 
 
 def subscriptions_table(subs: Sequence[Subscription]) -> str:
@@ -217,17 +212,44 @@ def all_peerings(inventory: Inventory) -> list[Peering]:
     return [p for v in inventory.vnets for p in v.peerings]
 
 
-def peerings_table(inventory: Inventory) -> str:
+def _home_text(peering: Peering, inventory: Inventory) -> str:
+    home = remote_home(peering, inventory)
+    return f"{home.subscription} (tenant {home.tenant})" if home.tenant else home.subscription
+
+
+def peering_row_json(peering: Peering, inventory: Inventory) -> dict[str, Any]:
+    """A link as `list peerings --json` prints it: ARM's fields, and what the table adds
+    (where the remote VNet lives, its address space as loaded, the sync level in words)."""
+    home = remote_home(peering, inventory)
+    sub_id = peering.remote_vnet_id.subscription_id
+    sub = inventory.subscription(sub_id)
+    return {
+        **peering_json(peering),
+        "remoteSubscriptionId": sub_id,
+        "remoteSubscriptionName": sub.name if sub else None,
+        "remoteTenantId": home.tenant or None,  # only when it is not the local tenant
+        "remoteAddressSpace": list(remote_address_space(peering, inventory)),
+        "peeringSyncLevelText": sync_words(peering.sync_level),
+    }
+
+
+PEERING_HEADERS = ("VNET", "PEERING", "REMOTE VNET", "REMOTE ADDRESS SPACE",
+                   "REMOTE SUBSCRIPTION", "STATE", "SYNC", "GATEWAY", "PROVISIONING", "ALLOWS")
+
+
+def peerings_table(inventory: Inventory, peerings: Sequence[Peering] | None = None) -> str:
+    """The Portal's columns, in the explorer's words (`tui.peering_words`)."""
     rows = [
         (
-            _vnet_label(inventory, p.vnet_id), p.name,
-            _vnet_label(inventory, p.remote_vnet_id, relative_to=p.vnet_id),
-            p.state.value, p.sync_level.value,
-            _flags_text(p) + (f"; {describe_link(p)}" if p.subnets else ""),
+            _vnet_label(inventory, p.vnet_id), p.name, _vnet_label(inventory, p.remote_vnet_id),
+            ", ".join(remote_address_space(p, inventory)) or "-", _home_text(p, inventory),
+            p.state.value, sync_words(p.sync_level),
+            ", ".join(gateway_words(p.flags)) or "-", p.provisioning_state or "-",
+            ", ".join(access_words(p.flags)) + (f"; {describe_link(p)}" if p.subnets else ""),
         )
-        for p in all_peerings(inventory)
+        for p in (all_peerings(inventory) if peerings is None else peerings)
     ]
-    return render_table(("VNET", "PEERING", "REMOTE VNET", "STATE", "SYNC", "ALLOWS"), rows)
+    return render_table(PEERING_HEADERS, rows)
 
 
 # Running.
@@ -278,20 +300,39 @@ async def _subscriptions(settings: Settings) -> list[Subscription]:
         return await backend.list_subscriptions()
 
 
+async def _vnet_links(settings: Settings, ref: str) -> tuple[Inventory, list[Peering]]:
+    """One VNet's links, the VNet resolved as every command resolves it. Its remote VNets
+    are not read: each link carries the remote's address space as ARM last saw it."""
+    from tui.azure import open_backend
+    from tui.resolve import find_vnet
+
+    async with open_backend(settings) as backend:
+        inventory = await backend.find_vnets([ref])
+    return inventory, list(find_vnet(inventory, ref).peerings)
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     what = args.what
+    if args.vnet is not None and what != "peerings":
+        raise InputError(f"list {what} takes no VNET; only `list peerings VNET` does.")
     if what == "subscriptions":
         subs = asyncio.run(_subscriptions(settings))
         _emit(args, subs, subscription_json, lambda: subscriptions_table(subs), "subscriptions")
         return EXIT_OK
-    inventory = asyncio.run(load(settings, NEEDS[what]))
-    if what == "vnets":
-        _emit(args, inventory.vnets, vnet_json, lambda: vnets_table(inventory),
-              "virtual networks")
-    elif what == "vms":
-        _emit(args, inventory.vms, vm_json, lambda: vms_table(inventory), "virtual machines")
+    if what == "peerings":
+        if args.vnet is None:
+            inventory = asyncio.run(load(settings, NEEDS[what]))
+            links = all_peerings(inventory)
+        else:
+            inventory, links = asyncio.run(_vnet_links(settings, args.vnet))
+        _emit(args, links, lambda p: peering_row_json(p, inventory),
+              lambda: peerings_table(inventory, links), "peerings")
     else:
-        _emit(args, all_peerings(inventory), peering_json, lambda: peerings_table(inventory),
-              "peerings")
+        inventory = asyncio.run(load(settings, NEEDS[what]))
+        if what == "vnets":
+            _emit(args, inventory.vnets, vnet_json, lambda: vnets_table(inventory),
+                  "virtual networks")
+        else:
+            _emit(args, inventory.vms, vm_json, lambda: vms_table(inventory), "virtual machines")
     report_errors(inventory, inventory.errors)
     return EXIT_PARTIAL if inventory.errors else EXIT_OK

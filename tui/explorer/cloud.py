@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
-from tui.model import Inventory, LoadError, ProbeResult, Subscription, VirtualNetwork
+from tui.model import Inventory, LoadError, Subscription, VirtualNetwork
 from tui.peering import PeeringBackend
+from tui.probe import ProbeResult
 
 
 class Cloud(PeeringBackend, Protocol):

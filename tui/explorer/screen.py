@@ -93,6 +93,12 @@ class ExplorerScreen(Addresses):
         # interval; while the cursor keeps moving the poll waits (no reads per keypress).
         self.scheduler.cursor_moved(self.clock())
 
+    @on(ResourceTable.RowHighlighted, "#peerings")
+    def _peering_highlighted(self) -> None:
+        """The breadcrumbs name the peering under the cursor at once: `s` pressed within
+        the age timer's second must not open its progress over a stale trail."""
+        self.update_header()
+
     @on(ResourceTable.RowSelected, "#subs")
     def _sub_selected(self) -> None:
         self.vnets_pane.focus()
