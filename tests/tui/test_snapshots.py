@@ -89,9 +89,14 @@ def _suggested(app: VnetTuiApp) -> bool:
 
 
 def _synced(app: VnetTuiApp) -> bool:
-    """The modal has the outcome, and the explorer behind it no longer flashes the rows
-    the sync changed (a snapshot must not depend on how fast the machine is)."""
-    return (isinstance(app.screen, PeeringProgress) and app.screen.finished
+    """The modal has the outcome, the explorer behind it has re-read the synced links, and
+    it no longer flashes the rows the sync changed (a snapshot must not depend on how fast the machine is)."""
+    screen = app.screen
+    if not (isinstance(screen, PeeringProgress) and screen.finished):
+        return False
+    behind = [v for v in app.explorer.state.inventory.vnets
+              if v.id.casefold() in screen.watched_vnets]
+    return (not any(p.needs_sync for v in behind for p in v.peerings)
             and not any(t.flashing for t in app.screen_stack[0].query(ResourceTable)))
 
 
