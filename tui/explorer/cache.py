@@ -39,12 +39,20 @@ def cache_dir() -> Path:
 
 
 def cache_path(settings: Settings) -> Path:
-    """Whose inventory it is: the cloud, tenant and way of signing in, or the sandbox file."""
+    """Whose inventory it is and what it covers, so a run never paints another scope's data.
+
+    Who: the cloud, tenant and way of signing in, or the sandbox file. What: the
+    `--subscription` filter, the management groups the queries are scoped to (a group
+    sees other subscriptions than the whole tenant) and the `--inventory` source (Resource
+    Graph and ARM may answer for different subscriptions).
+    """
     if settings.sandbox:
         who = f"sandbox:{settings.sandbox_path().resolve()}"
     else:
         who = f"{settings.cloud}:{settings.tenant or ''}:{settings.auth}"
-    scope = ",".join(sorted(s.casefold() for s in settings.subscriptions))
+    subs = ",".join(sorted(s.casefold() for s in settings.subscriptions))
+    groups = ",".join(sorted(g.casefold() for g in settings.management_groups))
+    scope = f"{subs}|groups={groups}|source={settings.inventory}"
     digest = hashlib.sha256(f"{who}|{scope}".encode()).hexdigest()[:20]
     return cache_dir() / f"inventory-{digest}.json"
 
