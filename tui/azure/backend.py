@@ -168,6 +168,7 @@ class AzureBackend:
     def __init__(self, settings: Settings, connection: Connection) -> None:
         self.settings = settings
         self.connection = connection
+        self.meter = connection.meter  # requests sent, for the explorer's rate
         self._subscription_client: SubscriptionClient | None = None
         self._graph_client: ResourceGraphClient | None = None
         # One quota for every Resource Graph query of this backend (tests give theirs a
