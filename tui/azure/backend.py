@@ -186,6 +186,7 @@ class AzureBackend:
         self._tenants: dict[str, str] = {}
         self._closed = False
         self._sdk_loaded = False
+        self._reader: Any = None  # the pipeline of every raw read (tui.azure.reader)
         # One transport for every client: one sandbox connection (or one fault counter),
         # closed once at the end.
         factory = connection.transport_factory
@@ -210,6 +211,9 @@ class AzureBackend:
         ]
         if self._subscription_client is not None:
             clients.append(self._subscription_client)
+        if self._reader is not None:
+            clients.append(self._reader)
+            self._reader = None
         if self._graph_client is not None:
             clients.append(self._graph_client)
         self._graph_client = None
@@ -248,6 +252,20 @@ class AzureBackend:
         if not self._sdk_loaded:
             await asyncio.to_thread(_import_sdk)
             self._sdk_loaded = True
+
+    async def reader(self) -> Any:
+        """The client every raw read goes through: the SDK's ARM pipeline without the
+        typed clients, whose import (a second) the first data then never waits for."""
+        if self._reader is None:
+            module = await asyncio.to_thread(importlib.import_module, "tui.azure.reader")
+            if self._reader is None:
+                self._reader = module.raw_reader(self.connection, self._client_transport())
+        return self._reader
+
+    def _client_transport(self) -> Any:
+        if self._closed:
+            raise RuntimeError("the backend is closed")
+        return self._transport
 
     # Clients, one per subscription (the SDK binds the subscription into its operations).
 
@@ -330,9 +348,8 @@ class AzureBackend:
 
         A `--subscription` that matches nothing readable is an InputError naming it.
         """
-        await self._ready()
         url = f"{self.base_url}/subscriptions?api-version={SUBSCRIPTIONS_API_VERSION}"
-        bodies = await list_all(self._subscriptions_client(), url)
+        bodies = await list_all(await self.reader(), url)
         subs = [mappers.subscription_from_json(b) for b in bodies]
         self._tenants.update((s.id.lower(), s.tenant_id) for s in subs if s.tenant_id)
         wanted = self.settings.subscriptions
@@ -359,9 +376,9 @@ class AzureBackend:
         *, gate: asyncio.Semaphore | None = None,
     ) -> SubscriptionContents:
         """One subscription's resources of `kinds` (raises on failure)."""
-        await self._ready()
+        reader = await self.reader()
         return await read_subscription(
-            self.network(sub.id), self.compute(sub.id), self.base_url, sub.id, kinds,
+            reader, reader, self.base_url, sub.id, kinds,
             gate=gate or asyncio.Semaphore(MAX_REQUESTS_IN_FLIGHT),
         )
 
@@ -374,7 +391,7 @@ class AzureBackend:
         requests at once), started in the given order. One that cannot be read comes out
         as a `LoadError` with the reason; the others are unaffected.
         """
-        await self._ready()
+        await self.reader()
         subs_gate = asyncio.Semaphore(MAX_CONCURRENT_SUBSCRIPTIONS)
         requests_gate = asyncio.Semaphore(MAX_REQUESTS_IN_FLIGHT)
 
@@ -448,8 +465,7 @@ class AzureBackend:
     ) -> Inventory:
         """One query per kind across `subs`; the subscriptions the index does not answer
         for are read through ARM, each with its own result or reason."""
-        await self._ready()
-        reader = GraphReader(self._resource_graph(), self.base_url, self.graph_pacer,
+        reader = GraphReader(await self.reader(), self.base_url, self.graph_pacer,
                              self.sleep)
         groups = self.settings.management_groups
         try:
@@ -480,7 +496,7 @@ class AzureBackend:
         index lags ARM: a link made a moment ago, a VNet just deleted (dropped here). A
         VNet that cannot be read raises, so no preflight runs on what was not re-read.
         """
-        await self._ready()
+        await self.reader()
         ids = list(dict.fromkeys(rid(i) for i in vnet_ids))
 
         async def one(vnet_id: ResourceId) -> VirtualNetwork | None:
@@ -509,7 +525,7 @@ class AzureBackend:
         (default: every readable one) are searched, as a full load would. A subscription
         that cannot be read becomes a `LoadError`, as in `load`.
         """
-        await self._ready()
+        await self.reader()
         subs = list(subscriptions) if subscriptions is not None else (
             await self.list_subscriptions())
         reads = targets.plan_reads(refs, subs)
@@ -523,7 +539,7 @@ class AzureBackend:
         VNets already held, and VNets outside the inventory's subscriptions (which a full
         load would not hold either), are not read; one that does not exist is left out.
         """
-        await self._ready()
+        await self.reader()
         listed = {s.id.lower() for s in inventory.subscriptions}
         wanted = list(dict.fromkeys(
             rid(i) for i in vnet_ids
@@ -540,22 +556,18 @@ class AzureBackend:
     # Single reads, raw like the bulk reads: one parse, no typed model.
 
     async def get_vnet(self, vnet_id: str) -> VirtualNetwork:
-        await self._ready()
         sub, rg, name = _vnet_parts(vnet_id)
         url = resource_url(self.base_url, vnet_path(sub, rg, name), NETWORK_API_VERSION)
-        return mappers.vnet_from_json(await get_json(self.network(sub), url))
+        return mappers.vnet_from_json(await get_json(await self.reader(), url))
 
     async def get_resource_json(self, resource_id: str) -> dict[str, Any]:
         """One resource exactly as ARM returns it (describe, `vnettui show`): a VNet, a
-        peering, a VM or a NIC, read through the client of its provider."""
-        await self._ready()
-        rid = ResourceId(resource_id)
-        sub = rid.subscription_id
+        peering, a VM or a NIC, at its provider's api-version."""
         if "/providers/microsoft.compute/" in resource_id.casefold():
             url = resource_url(self.base_url, resource_id, COMPUTE_API_VERSION)
-            return await get_json(self.compute(sub), url)
-        url = resource_url(self.base_url, resource_id, NETWORK_API_VERSION)
-        return await get_json(self.network(sub), url)
+        else:
+            url = resource_url(self.base_url, resource_id, NETWORK_API_VERSION)
+        return await get_json(await self.reader(), url)
 
     async def list_peerings(self, vnet_id: str) -> list[Peering]:
         """A VNet's links, from one GET of the VNet (which carries them all): one request
