@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from tui import textual_private
+from tui import memory, textual_private
 from tui.errors import AuthError, VnettuiError
 from tui.explorer.screen import ExplorerScreen
 from tui.settings import Settings
@@ -86,6 +86,7 @@ class VnetTuiApp(App[int]):
         # What is imported by now (Textual, the shell) lives as long as the app: the
         # collector need not scan it again (a full collection during start-up was ~30 ms).
         gc.freeze()
+        memory.keep_big_buffers_apart()  # a load's page buffers go back to the system
         self.settings = settings
         self.clock = clock
         self.backend: Cloud | None = None
