@@ -24,7 +24,9 @@ async def auto_pilot(pilot):
     seen["sdk_at_first_frame"] = "azure.mgmt.network" in sys.modules
     seen["workflows_at_first_frame"] = sorted(
         m for m in ("tui.peering", "tui.reach", "tui.probe", "widgets.peering_form",
-                    "widgets.check_screen") if m in sys.modules)
+                    "widgets.check_screen", "tui.cidr", "tui.config", "tui.audit",
+                    "widgets.palette", "tui.explorer.commands", "azure.core")
+        if m in sys.modules)
     seen["header_at_first_frame"] = str(app.query_one("#header").render())
     while app.explorer.loads < 1:
         await pilot.pause(0.05)
