@@ -20,6 +20,8 @@ class HeaderInfo:
     read_only: bool = False
     age: str = ""  # "updated 3s ago"; empty while nothing is loaded
     activity: str = ""  # "loading AZ-303 Lab…", "refreshing…"
+    rate: int | None = None  # requests sent in the last minute; None before any backend
+    throttled: bool = False  # Azure answered 429 within the last minute
     failed: int = 0  # subscriptions that could not be read
     compact: bool = False  # a narrow terminal: shorter words, so the data age still fits
     trail: str = ""  # breadcrumbs: "AZ-303 Lab › vnet1 › 1and2"
@@ -64,6 +66,13 @@ def header_text(info: HeaderInfo) -> Text:
         text.append_text(sep)
         age = info.age.removeprefix("updated ") if info.compact else info.age
         text.append(age, style=DIM_STYLE)
+    if info.rate is not None:  # the read quota being burnt, always in sight
+        text.append_text(sep)
+        text.append(f"{info.rate:,}/min" if info.compact else f"{info.rate:,} req/min",
+                    style=DIM_STYLE)
+    if info.throttled:
+        text.append_text(sep)
+        text.append("throttled", style=f"bold {WARN_STYLE}")
     return text
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from tui.model import VirtualMachine
 from widgets.filtering import Query
 from widgets.resource_table import Column, ResourceTable, TableRow
-from widgets.style import DIM_STYLE, plain, power_text
+from widgets.style import DIM_STYLE, plain, power_text, shared
 
 COLUMNS = (
     Column("Name", "name", priority=3),
@@ -35,8 +35,8 @@ def vm_row(vm: VirtualMachine) -> TableRow:
         plain(vm.private_ip or "–"),
         power_text(vm.power_state),
         plain(placement(vm), DIM_STYLE if not vm.subnet_id else ""),
-        plain(vm.size),
-        plain(vm.os_type),
+        shared(vm.size),
+        shared(vm.os_type),
     )
     return TableRow(vm.id.casefold(), cells)
 

@@ -9,7 +9,7 @@ from rich.text import Text
 from tui.model import VirtualNetwork
 from widgets.filtering import Query
 from widgets.resource_table import Column, ResourceTable, TableRow
-from widgets.style import BAD_STYLE, peerings_summary, plain
+from widgets.style import BAD_STYLE, peerings_summary, plain, shared
 
 # What matters most comes first: narrow panes cut columns from the right.
 COLUMNS = (
@@ -28,7 +28,8 @@ def vnet_matches(vnet: VirtualNetwork, query: Query) -> bool:
     )
 
 
-def vnet_row(vnet: VirtualNetwork, overlapping: bool) -> TableRow:
+def vnet_row(vnet: VirtualNetwork, overlapping: bool, key: str | None = None) -> TableRow:
+    """`key`: the lower-cased id when the caller has it (one string per VNet, not two)."""
     # The overlap mark leads the name: a symbol and a colour, never colour alone.
     name = Text.assemble(Text("⚠ ", style=BAD_STYLE), plain(vnet.name, "bold")) if (
         overlapping
@@ -37,10 +38,10 @@ def vnet_row(vnet: VirtualNetwork, overlapping: bool) -> TableRow:
         name,
         plain(", ".join(vnet.address_prefixes), BAD_STYLE if overlapping else ""),
         peerings_summary(vnet.peerings),
-        plain(vnet.resource_group),
-        plain(vnet.location),
+        shared(vnet.resource_group),
+        shared(vnet.location),
     )
-    return TableRow(vnet.id.casefold(), cells)
+    return TableRow(key or vnet.id.casefold(), cells)
 
 
 class VnetsPane(ResourceTable):
@@ -60,7 +61,7 @@ class VnetsPane(ResourceTable):
             cached[0] is vnet or cached[0] == vnet
         ):
             return cached[2]
-        row = vnet_row(vnet, overlapping)
+        row = vnet_row(vnet, overlapping, key)
         self._built[key] = (vnet, overlapping, row)
         return row
 

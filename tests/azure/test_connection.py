@@ -33,6 +33,11 @@ async def test_every_client_talks_to_the_chosen_cloud(
                        backend._subscriptions_client()):
             assert client._config.base_url.rstrip("/") == endpoint
             assert client._config.credential_scopes == [scope]
+        # The raw reads' pipeline asks for the same cloud's token.
+        reader = await backend.reader()
+        auth = next(p for p in reader._pipeline._impl_policies
+                    if type(p).__name__ == "AsyncARMChallengeAuthenticationPolicy")
+        assert auth._scopes == (scope,)
 
 
 def test_sandbox_is_the_public_cloud_whatever_cloud_says(env: dict[str, str]) -> None:
@@ -46,7 +51,7 @@ def test_each_client_gets_its_own_policy_instances(env: dict[str, str]) -> None:
     first = connection.client_kwargs()["per_retry_policies"]
     second = connection.client_kwargs()["per_retry_policies"]
     assert [type(p).__name__ for p in first] == [
-        "ThrottlePolicy", "ReadOnlyGuardPolicy", "AuditPolicy"]
+        "ThrottlePolicy", "ReadOnlyGuardPolicy", "AuditPolicy", "MeterPolicy"]
     assert all(a is not b for a, b in zip(first, second, strict=True))
     # ...sharing the back-off, the rules and the audit log behind them.
     assert first[0].backoff is second[0].backoff

@@ -333,3 +333,27 @@ def test_power_state_joined_from_the_status_list_by_id() -> None:
     assert vm.private_ip == "172.20.2.4"
     (alone,) = mappers.vms_from_json([model], [NIC])
     assert alone.power_state is PowerState.UNKNOWN
+
+
+def test_values_many_resources_repeat_are_held_once() -> None:
+    """10,000 VNets in a few regions hold a few region strings, and links a few flag sets."""
+    from tui.azure.mappers import vnet_from_json
+
+    def body(name: str) -> dict[str, object]:
+        return {
+            "id": f"/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/"
+                  f"virtualNetworks/{name}",
+            "name": name, "location": "".join(["west", "europe"]),
+            "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+                           "virtualNetworkPeerings": [{
+                               "id": f"/subscriptions/s1/resourceGroups/rg/providers/"
+                                     f"Microsoft.Network/virtualNetworks/{name}/"
+                                     "virtualNetworkPeerings/p",
+                               "name": "p", "properties": {"allowForwardedTraffic": True}}]},
+        }
+
+    a, b = vnet_from_json(body("a")), vnet_from_json(body("b"))
+    assert a.location is b.location
+    assert a.resource_group is b.resource_group
+    assert a.peerings[0].flags is b.peerings[0].flags
+    assert a.peerings[0].flags.allow_forwarded_traffic

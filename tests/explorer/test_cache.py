@@ -42,3 +42,25 @@ async def test_round_trip_of_a_whole_inventory(
     assert cache.load(settings) is None
     file.write_text("{not json")
     assert cache.load(settings) is None
+
+
+def test_each_scope_and_source_has_its_own_cache(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run scoped to a management group, or reading through another source, never paints
+    another scope's inventory; the same scope spelled in another case or order shares one."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    base = Settings(tenant="t1")
+    paths = {
+        cache.cache_path(s) for s in (
+            base,
+            Settings(tenant="t1", management_groups=("mg-prod",)),
+            Settings(tenant="t1", management_groups=("mg-dev",)),
+            Settings(tenant="t1", inventory="arm"),
+            Settings(tenant="t1", inventory="graph"),
+            Settings(tenant="t1", subscriptions=("sub-a",)),
+        )
+    }
+    assert len(paths) == 6
+    assert cache.cache_path(Settings(tenant="t1", management_groups=("MG-a", "mg-b"))) == \
+        cache.cache_path(Settings(tenant="t1", management_groups=("mg-B", "mg-a")))
+    assert all(p.parent == tmp_path / "vnettui" for p in paths)

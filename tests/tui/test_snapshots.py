@@ -36,6 +36,16 @@ async def loaded(pilot: Pilot[Any]) -> None:
     app.animation_level = "none"
     await wait_until(pilot, lambda: app.explorer.loads >= 1, "the inventory to load")
     await pilot.press("j")  # hub-vnet: the richest details pane
+    await settled(pilot)
+
+
+async def settled(pilot: Pilot[Any]) -> None:
+    """Every read done and the header redrawn from it: the header's request rate is
+    otherwise redrawn once a second, and a picture must not depend on when."""
+    await wait_for_layout(pilot)
+    app = pilot.app
+    assert isinstance(app, VnetTuiApp)
+    app.explorer.update_header()
     await wait_for_layout(pilot)
 
 
@@ -90,7 +100,8 @@ def _suggested(app: VnetTuiApp) -> bool:
 
 def _synced(app: VnetTuiApp) -> bool:
     """The modal has the outcome, the explorer behind it has re-read the synced links, and
-    it no longer flashes the rows the sync changed (a snapshot must not depend on how fast the machine is)."""
+    it no longer flashes the rows the sync changed (a snapshot must not depend on how
+    fast the machine is)."""
     screen = app.screen
     if not (isinstance(screen, PeeringProgress) and screen.finished):
         return False
@@ -135,7 +146,7 @@ def test_screen(screen: str, size: str, snap_compare: Any,
         await loaded(pilot)
         for step in SCREENS[screen]:
             await (pilot.press(step) if isinstance(step, str) else step(pilot))
-        await wait_for_layout(pilot)
+        await settled(pilot)
 
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
 

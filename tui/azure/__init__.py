@@ -5,6 +5,7 @@ Importing this package is cheap; the SDK itself is imported when the first clien
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,17 @@ from tui.azure.connection import make_connection
 from tui.azure.reads import ProgressCallback
 from tui.settings import Settings
 
-__all__ = ["AzureBackend", "ProgressCallback", "open_backend"]
+__all__ = ["AzureBackend", "ProgressCallback", "open_backend", "prepare"]
+
+# What opening a backend and its first reads import (azure-core, the reads' pipeline).
+READ_PATH = ("tui.azure.auth", "tui.azure.guard", "tui.azure.throttle", "tui.azure.reader")
+
+
+def prepare(settings: Settings) -> None:
+    """Import what `open_backend(settings)` and the first reads need; the explorer calls
+    it in a thread, so its event loop keeps drawing through those ~0.2 s of imports."""
+    for name in (*READ_PATH, *(("tui.sandbox",) if settings.sandbox else ())):
+        importlib.import_module(name)
 
 
 def open_backend(

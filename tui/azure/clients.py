@@ -50,6 +50,7 @@ class AzureClients:
     def __init__(self, settings: Settings, connection: Connection) -> None:
         self.settings = settings
         self.connection = connection
+        self.meter = connection.meter  # requests sent, for the explorer's rate
         self._subscription_client: SubscriptionClient | None = None
         self._graph_client: ResourceGraphClient | None = None
         # One quota for every Resource Graph query of this backend (tests give theirs a
@@ -67,6 +68,7 @@ class AzureClients:
         self._tenants: dict[str, str] = {}
         self._closed = False
         self._sdk_loaded = False
+        self._reader: Any = None  # the pipeline of every raw read (tui.azure.reader)
         # One transport for every client: one sandbox connection (or one fault counter),
         # closed once at the end.
         factory = connection.transport_factory
@@ -91,6 +93,9 @@ class AzureClients:
         ]
         if self._subscription_client is not None:
             clients.append(self._subscription_client)
+        if self._reader is not None:
+            clients.append(self._reader)
+            self._reader = None
         if self._graph_client is not None:
             clients.append(self._graph_client)
         self._graph_client = None
@@ -129,6 +134,20 @@ class AzureClients:
         if not self._sdk_loaded:
             await asyncio.to_thread(import_sdk)
             self._sdk_loaded = True
+
+    async def reader(self) -> Any:
+        """The client every raw read goes through: the SDK's ARM pipeline without the
+        typed clients, whose import (a second) the first data then never waits for."""
+        if self._reader is None:
+            module = await asyncio.to_thread(importlib.import_module, "tui.azure.reader")
+            if self._reader is None:
+                self._reader = module.raw_reader(self.connection, self._client_transport())
+        return self._reader
+
+    def _client_transport(self) -> Any:
+        if self._closed:
+            raise RuntimeError("the backend is closed")
+        return self._transport
 
     # Clients, one per subscription (the SDK binds the subscription into its operations).
 

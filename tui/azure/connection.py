@@ -9,10 +9,11 @@ only puts them together, and swaps in the sandbox's credential and transport for
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.azure.meter import RequestMeter
 from tui.errors import InputError
 from tui.settings import Settings
 
@@ -38,6 +39,8 @@ class Connection:
     # The sandbox sends Retry-After; Azure's network RP says 10 s. This is only the
     # fallback when an answer carries no Retry-After (the SDK's own default is 30 s).
     polling_interval: float = 1.0
+    # Counts every request of every client built from this connection (the explorer's rate).
+    meter: RequestMeter = field(default_factory=RequestMeter)
 
     def client_kwargs(self, transport: Any = None) -> dict[str, Any]:
         """Keyword arguments for any azure-mgmt async client."""
@@ -63,13 +66,14 @@ def make_connection(
     """
     from tui.azure import auth
     from tui.azure.guard import Safety
-    from tui.azure.throttle import Backoff, ThrottlePolicy
+    from tui.azure.throttle import Backoff, MeterPolicy, ThrottlePolicy
 
     safety = Safety.from_settings(settings)
     backoff = Backoff()  # one for every client of the backend (tui.azure.throttle)
+    meter = RequestMeter()
 
     def policies() -> list[Any]:
-        return [ThrottlePolicy(backoff), *safety.policies()]
+        return [ThrottlePolicy(backoff), *safety.policies(), MeterPolicy(meter)]
 
     if settings.sandbox:
         # The sandbox answers at the public cloud's address; skipping auth's cloud tables
@@ -81,6 +85,7 @@ def make_connection(
             credential=SandboxCredential(),
             transport_factory=lambda: sandbox_transport(path),
             policies_factory=policies,
+            meter=meter,
         )
     options = auth.client_options(settings)
     return Connection(
@@ -88,6 +93,7 @@ def make_connection(
         base_url=str(options["base_url"]),
         credential_scopes=tuple(options["credential_scopes"]),
         policies_factory=policies,
+        meter=meter,
     )
 
 

@@ -88,9 +88,8 @@ class InventoryReads(AzureClients):
 
         A `--subscription` that matches nothing readable is an InputError naming it.
         """
-        await self._ready()
         url = f"{self.base_url}/subscriptions?api-version={SUBSCRIPTIONS_API_VERSION}"
-        bodies = await list_all(self._subscriptions_client(), url)
+        bodies = await list_all(await self.reader(), url)
         subs = [mappers.subscription_from_json(b) for b in bodies]
         self._tenants.update((s.id.lower(), s.tenant_id) for s in subs if s.tenant_id)
         wanted = self.settings.subscriptions
@@ -117,9 +116,9 @@ class InventoryReads(AzureClients):
         *, gate: asyncio.Semaphore | None = None,
     ) -> SubscriptionContents:
         """One subscription's resources of `kinds` (raises on failure)."""
-        await self._ready()
+        reader = await self.reader()
         return await read_subscription(
-            self.network(sub.id), self.compute(sub.id), self.base_url, sub.id, kinds,
+            reader, reader, self.base_url, sub.id, kinds,
             gate=gate or asyncio.Semaphore(MAX_REQUESTS_IN_FLIGHT),
         )
 
@@ -132,7 +131,7 @@ class InventoryReads(AzureClients):
         requests at once), started in the given order. One that cannot be read comes out
         as a `LoadError` with the reason; the others are unaffected.
         """
-        await self._ready()
+        await self.reader()
         subs_gate = asyncio.Semaphore(MAX_CONCURRENT_SUBSCRIPTIONS)
         requests_gate = asyncio.Semaphore(MAX_REQUESTS_IN_FLIGHT)
 
@@ -210,8 +209,7 @@ class InventoryReads(AzureClients):
     ) -> Inventory:
         """At most two queries across `subs`; the subscriptions the index does not answer
         for are read through ARM, each with its own result or reason."""
-        await self._ready()
-        reader = GraphReader(self._resource_graph(), self.base_url, self.graph_pacer,
+        reader = GraphReader(await self.reader(), self.base_url, self.graph_pacer,
                              self.sleep)
         groups = self.settings.management_groups
         try:
@@ -251,7 +249,7 @@ class InventoryReads(AzureClients):
         index lags ARM: a link made a moment ago, a VNet just deleted (dropped here). A
         VNet that cannot be read raises, so no preflight runs on what was not re-read.
         """
-        await self._ready()
+        await self.reader()
         ids = list(dict.fromkeys(rid(i) for i in vnet_ids))
 
         async def one(vnet_id: ResourceId) -> VirtualNetwork | None:
@@ -280,7 +278,7 @@ class InventoryReads(AzureClients):
         (default: every readable one) are searched, as a full load would. A subscription
         that cannot be read becomes a `LoadError`, as in `load`.
         """
-        await self._ready()
+        await self.reader()
         subs = list(subscriptions) if subscriptions is not None else (
             await self.list_subscriptions())
         reads = targets.plan_reads(refs, subs)
@@ -294,7 +292,7 @@ class InventoryReads(AzureClients):
         VNets already held, and VNets outside the inventory's subscriptions (which a full
         load would not hold either), are not read; one that does not exist is left out.
         """
-        await self._ready()
+        await self.reader()
         listed = {s.id.lower() for s in inventory.subscriptions}
         wanted = list(dict.fromkeys(
             rid(i) for i in vnet_ids
@@ -311,22 +309,18 @@ class InventoryReads(AzureClients):
     # Single reads, raw like the bulk reads: one parse, no typed model.
 
     async def get_vnet(self, vnet_id: str) -> VirtualNetwork:
-        await self._ready()
         sub, rg, name = vnet_parts(vnet_id)
         url = resource_url(self.base_url, vnet_path(sub, rg, name), NETWORK_API_VERSION)
-        return mappers.vnet_from_json(await get_json(self.network(sub), url))
+        return mappers.vnet_from_json(await get_json(await self.reader(), url))
 
     async def get_resource_json(self, resource_id: str) -> dict[str, Any]:
         """One resource exactly as ARM returns it (describe, `vnettui show`): a VNet, a
-        peering, a VM or a NIC, read through the client of its provider."""
-        await self._ready()
-        rid = ResourceId(resource_id)
-        sub = rid.subscription_id
+        peering, a VM or a NIC, at its provider's api-version."""
         if "/providers/microsoft.compute/" in resource_id.casefold():
             url = resource_url(self.base_url, resource_id, COMPUTE_API_VERSION)
-            return await get_json(self.compute(sub), url)
-        url = resource_url(self.base_url, resource_id, NETWORK_API_VERSION)
-        return await get_json(self.network(sub), url)
+        else:
+            url = resource_url(self.base_url, resource_id, NETWORK_API_VERSION)
+        return await get_json(await self.reader(), url)
 
     async def list_peerings(self, vnet_id: str) -> list[Peering]:
         """A VNet's links, from one GET of the VNet (which carries them all): one request

@@ -114,7 +114,7 @@ async def perform(backend: InventoryReads, reads: Sequence[Read]
             path = vnet_path(read.subscription_id, group, name)
             url = resource_url(backend.base_url, path, NETWORK_API_VERSION)
             async with gate:
-                body = await get_json(backend.network(read.subscription_id), url)
+                body = await get_json(await backend.reader(), url)
             return [mappers.vnet_from_json(body)]
         except Exception as exc:
             error = translate(exc)

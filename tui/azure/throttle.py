@@ -31,6 +31,7 @@ from azure.core.rest import AsyncHttpResponse, HttpRequest
 
 from tui import notices
 from tui.azure.error_map import retry_after_seconds
+from tui.azure.meter import RequestMeter
 from tui.errors import ThrottledError
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,22 @@ class ThrottlePolicy(AsyncHTTPPolicy[HttpRequest, AsyncHttpResponse]):
                     waited += backoff.throttled(retry_after, attempt)
                     if not holding:
                         break  # throttled while flowing freely: queue up for the turn
+
+
+class MeterPolicy(AsyncHTTPPolicy[HttpRequest, AsyncHttpResponse]):
+    """Counts each request that goes out (resends too) and each 429, for the explorer's
+    rate; last among the per-retry policies, so a refused write is not counted."""
+
+    def __init__(self, meter: RequestMeter) -> None:
+        super().__init__()
+        self.meter = meter
+
+    async def send(self, request: Request) -> Response:
+        self.meter.sent()
+        response = await self.next.send(request)
+        if response.http_response.status_code == 429:
+            self.meter.throttled()
+        return response
 
 
 def _gave_up(resends: int, waited: float, retry_after: float | None) -> ThrottledError:

@@ -81,6 +81,8 @@ class Analysis(Writes):
             self.action_peer(self.state.inventory.vnet(pair[1]))
 
     def refresh_live_modal(self) -> None:
+        if self.app.screen is self:
+            return  # nothing open over the explorer: no import of the check screen
         from widgets.check_screen import CheckScreen
 
         screen = self.app.screen

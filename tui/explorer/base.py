@@ -36,6 +36,7 @@ class Host(Protocol):
 
     settings: Settings
     clock: Callable[[], float]
+    backend: Cloud | None  # None until the first load opens it
 
     async def open_backend(self) -> Cloud: ...
 
@@ -230,6 +231,8 @@ class ExplorerBase(Screen[None]):
             age = age_text(self.clock() - state.loaded_at)
             if state.cached_age is not None:  # the last run's, until the load ends
                 age = age.replace("updated", "cached", 1)
+        backend = self.host.backend
+        meter = backend.meter if backend is not None else None
         if inv.source == "graph" and not self.settings.sandbox:
             # Seeded from Resource Graph's index; what is on screen is re-read from ARM.
             source += " · Resource Graph"
@@ -243,6 +246,8 @@ class ExplorerBase(Screen[None]):
             read_only=self.settings.read_only,
             age=age,
             activity=self.activity,
+            rate=meter.per_minute() if meter else None,
+            throttled=meter.recently_throttled() if meter else False,
             failed=len(inv.errors),
             compact=self.size.width < 100,
         )

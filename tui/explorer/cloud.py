@@ -11,7 +11,18 @@ from tui.peering import PeeringBackend
 from tui.probe import ProbeResult
 
 
+class Meter(Protocol):
+    """The backend's request count (tui.azure.meter.RequestMeter)."""
+
+    def per_minute(self) -> int: ...
+
+    def recently_throttled(self) -> bool: ...
+
+
 class Cloud(PeeringBackend, Protocol):
+    @property
+    def meter(self) -> Meter: ...
+
     async def list_subscriptions(self) -> list[Subscription]: ...
 
     async def load_inventory(

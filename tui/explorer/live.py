@@ -51,6 +51,8 @@ class LiveData(ExplorerBase):
         return self.state.loads
 
     def start_live(self) -> None:
+        if self.settings.cache and cache.is_small(self.settings):
+            self.show_cached(cache.load(self.settings))  # in the first frame itself
         tick = max(0.05, min(1.0, self.settings.interval / 4))
         self.set_interval(tick, self.tick, name="poll-tick")
         self.set_interval(1.0, self.update_header, name="header-age")
@@ -128,7 +130,11 @@ class LiveData(ExplorerBase):
 
     async def paint_cached(self) -> None:
         """The last inventory, at once, marked with its age; the load then refreshes it."""
-        found = await asyncio.to_thread(cache.load, self.settings)
+        if self.state.cached_age is not None:
+            return  # painted with the first frame
+        self.show_cached(await asyncio.to_thread(cache.load, self.settings))
+
+    def show_cached(self, found: tuple[Inventory, float] | None) -> None:
         if found is None or not self.alive() or self.state.loads:
             return
         inventory, age = found

@@ -41,6 +41,8 @@ class Network(Analysis):
 
     def refresh_live_modal(self) -> None:
         super().refresh_live_modal()
+        if self.app.screen is self:
+            return  # nothing open over the explorer: no import of the topology on a load
         from widgets.topology_screen import TopologyScreen
 
         if isinstance(self.app.screen, TopologyScreen):

@@ -18,7 +18,6 @@ from textual.containers import Container
 from tui.errors import VnettuiError
 from tui.explorer.addresses import Addresses
 from tui.explorer.base import PANE_ORDER
-from tui.explorer.commands import Command, complete, parse
 from tui.explorer.keys import KEYS, TABLE_KEYS, WRITE_ACTIONS, bindings
 from tui.explorer.state import ALL_KEY
 from tui.explorer.writes import record_refusal
@@ -29,15 +28,16 @@ from widgets.details_pane import DetailsPane
 from widgets.filter_bar import FilterBar
 from widgets.footer import Footer
 from widgets.header import StatusHeader
-from widgets.palette import JumpTarget
 from widgets.resource_table import ResourceTable
 from widgets.subscriptions_pane import SubscriptionsPane
 from widgets.vms_pane import VmsPane
 from widgets.vnets_pane import VnetsPane
 
 if TYPE_CHECKING:
+    from tui.explorer.commands import Command
     from widgets.describe_screen import DescribeScreen
     from widgets.help_screen import HelpEntry
+    from widgets.palette import JumpTarget
 
 FILTER_LABELS = {"subs": "subscriptions", "vnets": "VNets", "vms": "VMs"}
 
@@ -123,6 +123,8 @@ class ExplorerScreen(Addresses):
     # --- the palette: jump to any VNet or VM, run any action ---------------------------
 
     def jump_targets(self) -> Sequence[JumpTarget]:
+        from widgets.palette import JumpTarget
+
         inv = self.state.inventory
         name = self.state.subscription_name
         targets = [
@@ -214,6 +216,8 @@ class ExplorerScreen(Addresses):
         self.query_one(CommandBar).open()
 
     def complete_command(self, line: str) -> str | None:
+        from tui.explorer.commands import complete
+
         inv = self.state.inventory
         return complete(line, [v.name for v in inv.vnets], [vm.name for vm in inv.vms],
                         [s.name for s in inv.subscriptions])
@@ -225,6 +229,8 @@ class ExplorerScreen(Addresses):
     @on(CommandBar.Entered)
     async def _command_entered(self, event: CommandBar.Entered) -> None:
         self.vnets_pane.focus()
+        from tui.explorer.commands import parse
+
         command = parse(event.line)
         if isinstance(command, str):
             self.notify(command, title="Command", severity="warning", markup=False)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from tui import cidr, config
 from tui.model import (
     Inventory,
     LoadError,
@@ -23,6 +23,12 @@ from tui.model import (
     VirtualNetwork,
 )
 from tui.settings import Settings
+
+if TYPE_CHECKING:
+    from tui.cidr import AddressIndex
+
+# The overlap sweep (tui.cidr) and the config file's rules (tui.config: tomllib, argparse)
+# are imported when an inventory first arrives, not on the way to the first frame.
 
 ALL_KEY = "*"  # the "All subscriptions" row
 
@@ -52,7 +58,7 @@ class ExplorerState:
     filters: dict[str, str] = field(default_factory=dict)
     overlaps: frozenset[str] = frozenset()  # lower-cased ids of VNets that overlap another
     conflict_count: int | None = None
-    address_index: cidr.AddressIndex = field(default_factory=lambda: cidr.analyse(()))
+    index: AddressIndex | None = field(default=None, repr=False)  # None: nothing loaded
     sub_key: str = ALL_KEY
     vnet_key: str | None = None
     loaded_at: float | None = None  # clock() of the last successful read
@@ -98,7 +104,18 @@ class ExplorerState:
             return []
         return changes(previous.vnets, inventory.vnets)
 
+    @property
+    def address_index(self) -> AddressIndex:
+        """Every VNet's address space, for overlaps and free ranges."""
+        if self.index is None:
+            from tui import cidr
+
+            self.index = cidr.analyse(())
+        return self.index
+
     def _take(self, inventory: Inventory, loaded_at: float) -> None:
+        from tui import cidr, config
+
         self.inventory = inventory
         self.loaded_at = loaded_at
         counts: dict[str, int] = {}
@@ -118,7 +135,7 @@ class ExplorerState:
         if self.vnet_key is not None and inventory.vnet(self.vnet_key) is None:
             self.vnet_key = None
         index = cidr.analyse(inventory)
-        self.address_index = index
+        self.index = index
         self.overlaps = frozenset(vnet_id.casefold() for vnet_id in index.conflicted_ids)
         # VNets that overlap another: cheap, where counting pairs means building them all.
         self.conflict_count = len(self.overlaps)
@@ -217,6 +234,8 @@ class ExplorerState:
         vnet = self.inventory.vnet(vnet_id) if vnet_id else None
         if vnet is None:
             return None
+        from tui import config
+
         target = self.inventory.subscription(vnet.subscription_id) or vnet.subscription_id
         if config.is_read_only(target, self.settings):
             name = target.name if isinstance(target, Subscription) else target
@@ -224,11 +243,15 @@ class ExplorerState:
         return None
 
     def is_production(self, vnet: VirtualNetwork) -> bool:
+        from tui import config
+
         target = self.inventory.subscription(vnet.subscription_id) or vnet.subscription_id
         return config.is_production(target, self.settings)
 
     def confirmation(self, vnet: VirtualNetwork) -> str | None:
         """What must be typed before a write to `vnet`: its name on production."""
+        from tui import config
+
         subscription = self.inventory.subscription(vnet.subscription_id)
         return config.production_confirmation(vnet, self.settings, subscription)
 

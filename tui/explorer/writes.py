@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from tui import audit
 from tui.explorer.keys import WRITE_ACTIONS
 from tui.explorer.live import LiveData
 from tui.model import Inventory, Peering, ResourceId, VirtualNetwork
@@ -214,6 +213,8 @@ class Writes(LiveData):
 
 def record_refusal(action: str, why: str, vnet_id: str | None) -> None:
     """Refusals are on record like writes (the activity view shows both)."""
+    from tui import audit  # the log's writer loads when first written to, not at start
+
     try:
         audit.record_refusal(action, why, [vnet_id] if vnet_id else [], code="ReadOnly",
                              source="explorer")
