@@ -121,7 +121,7 @@ class BulkForm(DialogScreen[RequestT | None], Generic[RequestT]):
             dialog.border_title = self.box_title
             with Horizontal(classes="row", id="search-row"):
                 yield Label(self.pick_label)
-                yield Input(placeholder="type to search every subscription", id="search",
+                yield Input(placeholder="search all subscriptions", id="search",
                             compact=True)
                 yield Static("", id="chosen", markup=False)
             yield TickList(id="spokes")

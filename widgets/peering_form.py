@@ -119,7 +119,7 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
             dialog.border_title = f"Peer {name} with another virtual network"
             with Horizontal(classes="row", id="remote-row"):
                 yield Label("Remote VNet")
-                yield Input(placeholder="type to search every subscription",
+                yield Input(placeholder="search all subscriptions",
                             id="remote-search", compact=True)
                 yield Static("", id="remote-summary", markup=False)
             yield OptionList(id="remote-list")
