@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, Static
 from widgets.dialog import DialogScreen
 from widgets.resource_table import ResourceTable, TableRow
 from widgets.style import BAD_STYLE, DIM_STYLE, OK_STYLE, plain
+from widgets.table_layout import Column
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class ConflictsScreen(DialogScreen[str | SubnetPeerChoice | None]):
     ConflictsScreen #conflicts-table { height: auto; max-height: 20; }
     ConflictsScreen #free-row { height: auto; }
     ConflictsScreen #free-label { padding: 1 0 0 0; }
-    ConflictsScreen #free-length { width: 10; }
+    ConflictsScreen #free-length { width: 48; max-width: 100%; }
     ConflictsScreen #free-result, ConflictsScreen #conflicts-empty { height: auto; }
     ConflictsScreen #route { height: auto; padding: 1 0 0 0; }
     """
@@ -123,8 +124,11 @@ class ConflictsScreen(DialogScreen[str | SubnetPeerChoice | None]):
             )
             body.border_subtitle = ("enter jumps · p peers by subnets · f free range · esc")
             table = ResourceTable(
-                (("#", "group"), ("VNet", "name"), ("Subscription", "sub"),
-                 ("Resource group", "rg"), ("Address space", "space"), ("Overlap", "overlap")),
+                # What overlaps stays whole; where each VNet lives gives way first.
+                (Column("#", "group", priority=2), Column("VNet", "name", priority=2),
+                 Column("Subscription", "sub"), Column("Resource group", "rg"),
+                 Column("Address space", "space", priority=2),
+                 Column("Overlap", "overlap", priority=2)),
                 id="conflicts-table",
             )
             yield table
