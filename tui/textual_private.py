@@ -1,5 +1,6 @@
 """Every use of Textual's private API, in one place, each checked by a test (the crash
-handler by tests/tui/test_crash.py, the watcher pruning by tests/tui/test_footer_memory.py).
+handler and the palette race by tests/tui/test_crash.py, the watcher pruning by
+tests/tui/test_footer_memory.py).
 
 Textual 8.2.8 ends the app on an uncaught exception by printing a rich traceback *with
 local variables* to stderr (which may show a token) and returning code 1. There is no
@@ -9,6 +10,7 @@ the traceback to its file instead and say one line on stderr (tui.commands.explo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +21,8 @@ PRIVATE_NAMES = ("_handle_exception", "_fatal_error", "_close_messages_no_wait")
 # Where textual.reactive keeps the watchers of an object's reactives, and what a closed
 # widget carries.
 WATCHERS, CLOSING = "__watchers", "_closing"
+# The command palette's search worker, and the file it lives in.
+PALETTE_SEARCH, PALETTE_MODULE = "_gather_commands", os.path.join("textual", "command.py")
 
 
 def forget_closed_watchers(node: object, attribute: str) -> None:
@@ -31,6 +35,25 @@ def forget_closed_watchers(node: object, attribute: str) -> None:
                        if not getattr(owner, CLOSING, False)]
 
 
+def palette_closing_race(error: BaseException) -> bool:
+    """Textual's command palette searches in a worker that starts by finding its list;
+    closed by a quick esc (or enter) before the worker runs, the list is gone and the
+    worker's NoMatches would end the app. Only that error, raised in that worker, counts."""
+    from textual.css.query import NoMatches
+    from textual.worker import WorkerFailed
+
+    inner = error.error if isinstance(error, WorkerFailed) else error
+    if not isinstance(inner, NoMatches):
+        return False
+    trace = inner.__traceback__
+    while trace is not None:
+        code = trace.tb_frame.f_code
+        if code.co_name == PALETTE_SEARCH and code.co_filename.endswith(PALETTE_MODULE):
+            return True
+        trace = trace.tb_next
+    return False
+
+
 def on_uncaught_exception(
     app_class: type[App[Any]], handler: Callable[[Any, BaseException], None]
 ) -> None:
@@ -39,6 +62,9 @@ def on_uncaught_exception(
     base_handle = app_class._handle_exception
 
     def _handle_exception(self: App[Any], error: Exception) -> None:
+        if palette_closing_race(error):
+            self.log.warning("command palette closed while it searched; ignored")
+            return
         try:
             handler(self, error)
         finally:

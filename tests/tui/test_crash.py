@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.command import CommandList, CommandPalette
+from textual.css.query import NoMatches
+from textual.worker import WorkerFailed
 
 from tests.tui.waiting import wait_until
 from tui import textual_private
+from tui.app import VnetTuiApp
 from tui.cli import setup_logging
 from tui.commands.explore import EXIT_CRASH, run_explorer
 from tui.explorer.screen import ExplorerScreen
@@ -66,3 +71,25 @@ def test_the_private_textual_names_the_adapter_relies_on_still_exist() -> None:
 
     for name in textual_private.PRIVATE_NAMES:
         assert callable(getattr(App, name, None)), f"textual.app.App.{name} is gone"
+
+
+async def test_the_palette_closed_while_it_searches_is_not_a_crash(
+    make_app: Callable[..., VnetTuiApp],
+) -> None:
+    """A quick esc after a keystroke in the palette: Textual's search worker finds its list
+    gone (NoMatches). That one race is ignored; any other NoMatches still ends the app."""
+    app = make_app("showcase")
+    async with app.run_test() as pilot:
+        await wait_until(pilot, lambda: app.explorer.loads >= 1, "the inventory")
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        palette = app.screen
+        await palette.query_one(CommandList).remove()
+        worker = palette._gather_commands("hub")  # what the keystroke starts
+        await wait_until(pilot, lambda: worker.is_finished, "the search to fail")
+        assert isinstance(worker.error, NoMatches)
+        assert textual_private.palette_closing_race(WorkerFailed(worker.error))
+        await pilot.pause()
+        assert app.is_running
+        assert app.crash is None
+    assert not textual_private.palette_closing_race(WorkerFailed(NoMatches("elsewhere")))
