@@ -90,7 +90,8 @@ def _suggested(app: VnetTuiApp) -> bool:
 
 def _synced(app: VnetTuiApp) -> bool:
     """The modal has the outcome, the explorer behind it has re-read the synced links, and
-    it no longer flashes the rows the sync changed (a snapshot must not depend on how fast the machine is)."""
+    it no longer flashes the rows the sync changed (a snapshot must not depend on how fast
+    the machine is)."""
     screen = app.screen
     if not (isinstance(screen, PeeringProgress) and screen.finished):
         return False
