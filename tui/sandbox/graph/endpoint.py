@@ -22,33 +22,34 @@ profile's `graph_lag_seconds`.
 
 from __future__ import annotations
 
-import base64
-import bisect
-import hashlib
-import json
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
 
 from tui.sandbox.errors import ArmError
 from tui.sandbox.faults import FaultProfile
-from tui.sandbox.graph import evaluate, rows
-from tui.sandbox.graph.evaluate import Row, Schema, SortValue
+from tui.sandbox.graph import evaluate, paging, rows
+from tui.sandbox.graph.evaluate import Row
 from tui.sandbox.graph.kql import (
     Compare,
+    Extend,
     KqlError,
     Literal,
     Logical,
     Member,
     OrderBy,
     Path,
+    Project,
+    ProjectAway,
     Query,
     Where,
     parse,
 )
+from tui.sandbox.graph.paging import Answered, Cut
 from tui.sandbox.graph.quota import Quota
 from tui.sandbox.store import SandboxStore
 from tui.sandbox.tenants import ANY_TENANT, HOME_TENANT
@@ -59,27 +60,6 @@ DEFAULT_TOP = 1000
 MAX_SUBSCRIPTIONS = 10_000
 _CACHED_RESULTS = 8
 _CACHED_BYTES = 256 * 2**20  # the text of the results kept between pages
-_COLUMN_TYPES = {"string": "string", "long": "integer", "real": "number", "bool": "boolean",
-                 "dynamic": "object"}
-
-
-Position = tuple[tuple[SortValue, ...], str]
-
-
-@dataclass
-class Answered:
-    """A query's result, held between its pages as the JSON text of each row (a decoded
-    result of 40,000 VMs would hold half a gigabyte; their text a tenth of that)."""
-
-    columns: Schema
-    positions: list[Position]
-    texts: list[str]
-    limited: bool
-    descending: tuple[bool, ...]
-
-    @property
-    def size(self) -> int:
-        return sum(len(t) for t in self.texts)
 
 
 @dataclass
@@ -147,11 +127,18 @@ def answer(
         scope, limit_hit = _scope(options, tenant, tenant_of, is_forbidden)
         if limit_hit:
             headers["x-ms-tenant-subscription-limit-hit"] = "true"
+        fingerprint = paging.fingerprint(options.query, scope)
+        key = None
         with store.read() as tx:
-            key, answered = _result(store, tx, query, options, scope, tenant_of, faults,
-                                    state, now)
-        text, last = _page(answered, options, _fingerprint(options, scope))
-        if last:  # read to the end: let it go (a rerun evaluates again)
+            cutoff = _cutoff(tx, faults, now)
+            page = _first_page(tx, query, options, scope, tenant_of, cutoff)
+            if page is None:
+                key, answered = _result(store, tx, query, options, scope, tenant_of, cutoff,
+                                        state)
+                page = paging.cut(answered, _start(answered, options, fingerprint),
+                                  options.top)
+        text, last = paging.text(page, options.table_format, fingerprint)
+        if last and key is not None:  # read to the end: let it go (a rerun evaluates again)
             state.results.pop(key, None)
         return text, headers
     except ArmError as error:
@@ -268,14 +255,69 @@ def _scope(
 
 
 # --- evaluation ---------------------------------------------------------------------------
+def _cutoff(tx: Any, faults: FaultProfile, now: float) -> float | None:
+    """The moment the index shows the store as of (None: now)."""
+    if not faults.graph_lag_seconds:
+        return None
+    built = float(tx.meta("built") or 0.0)
+    return max(now - faults.graph_lag_seconds, built)
+
+
+def _first_page(
+    tx: Any, query: Query, options: Options, scope: set[str], tenant_of: dict[str, str],
+    cutoff: float | None,
+) -> Cut | None:
+    """The first page of a query whose rows are the store's own, one for one and in its
+    order (a type filter, then project/extend/project-away): its first rows evaluated, the
+    rest only counted (Azure's `totalRecords`) without being decoded. A first page is what
+    a reader waits on before anything is on screen; the pages after it evaluate the query
+    whole, once. None when the query is not of that form."""
+    if options.token is not None or options.skip is not None or not _one_for_one(query):
+        return None
+    types = pushed_types(query)
+    total = rows.count(tx, scope, types=types, cutoff=cutoff)
+    result = evaluate.run(query, rows.source(tx, query.table, scope, types=types,
+                                             cutoff=cutoff, tenant_of=tenant_of))
+    names = [name for name, _ in result.columns]
+    try:
+        first = list(islice(result.rows, options.top))
+    finally:
+        close = getattr(result.rows, "close", None)
+        if close is not None:
+            close()  # the store's cursor is let go inside the transaction
+    texts = [paging.encode(row, names, options.table_format) for row in first]
+    last = first[-1].position() if first else None
+    return Cut(result.columns, texts, 0, total, last, result.limited)
+
+
+def _one_for_one(query: Query) -> bool:
+    """Each row of `resources` of the pushed types gives one result row, in store order."""
+    if query.table != "resources":
+        return False
+    operators = list(query.operators)
+    while operators and isinstance(first := operators[0], Where):
+        operators.pop(0)
+        condition = first.condition
+        terms = condition.terms if isinstance(condition, Logical) \
+            and condition.op == "and" else (condition,)
+        if any(_type_filter(term) is None for term in terms):
+            return False
+    return all(isinstance(op, Project | Extend | ProjectAway) for op in operators)
+
+
+def _start(answered: Answered, options: Options, fingerprint: str) -> int:
+    if options.skip is not None:
+        return options.skip
+    if options.token is not None:
+        return paging.resume(answered.positions, options.token, fingerprint,
+                             answered.descending)
+    return 0
+
+
 def _result(
     store: SandboxStore, tx: Any, query: Query, options: Options, scope: set[str],
-    tenant_of: dict[str, str], faults: FaultProfile, state: GraphState, now: float,
+    tenant_of: dict[str, str], cutoff: float | None, state: GraphState,
 ) -> tuple[tuple[Any, ...], Answered]:
-    cutoff = None
-    if faults.graph_lag_seconds:
-        built = float(tx.meta("built") or 0.0)
-        cutoff = max(now - faults.graph_lag_seconds, built)
     key = (query.table, options.query, options.table_format, tuple(sorted(scope)),
            store.version(), cutoff)
     if cutoff is None and key in state.results:
@@ -287,7 +329,7 @@ def _result(
 
     result = evaluate.run(query, lookup(query), lookup=lookup)
     names = [name for name, _ in result.columns]
-    entries = [(row.position(), _encode(row, names, options.table_format))
+    entries = [(row.position(), paging.encode(row, names, options.table_format))
                for row in result.rows]
     if not result.ordered:
         entries.sort(key=lambda entry: entry[0])
@@ -302,13 +344,6 @@ def _result(
             _, dropped = state.results.popitem(last=False)
             total -= dropped.size
     return key, answered
-
-
-def _encode(row: Row, names: list[str], table_format: bool) -> str:
-    values = row.values
-    if table_format:
-        return json.dumps([values.get(n) for n in names], separators=(",", ":"))
-    return json.dumps({n: values.get(n) for n in names}, separators=(",", ":"))
 
 
 def pushed_types(query: Query) -> set[str] | None:
@@ -348,67 +383,6 @@ def _type_filter(term: Any) -> set[str] | None:
             return {v.lower() for v in values}
         return {v for v in values if v == v.lower()}
     return None
-
-
-# --- the answer ---------------------------------------------------------------------------
-def _page(answered: Answered, options: Options, fingerprint: str) -> tuple[str, bool]:
-    """The answer's JSON text, and whether it was the result's last page."""
-    total = len(answered.texts)
-    start = 0
-    if options.skip is not None:
-        start = options.skip
-    elif options.token is not None:
-        start = _resume(answered.positions, options.token, fingerprint, answered.descending)
-    end = min(total, start + options.top)
-    more = end < total
-    pageable = not answered.limited and any(t != "dynamic" for _, t in answered.columns)
-    head: dict[str, Any] = {
-        "totalRecords": total,
-        "count": max(0, end - start),
-        "resultTruncated": "true" if more and not pageable else "false",
-    }
-    if more and pageable:
-        head["$skipToken"] = _token(answered.positions[end - 1], fingerprint)
-    head["facets"] = []
-    rows = ",".join(answered.texts[start:end])
-    if options.table_format:
-        columns = json.dumps([{"name": n, "type": _COLUMN_TYPES[t]}
-                              for n, t in answered.columns], separators=(",", ":"))
-        data = f'{{"columns":{columns},"rows":[{rows}]}}'
-    else:
-        data = f"[{rows}]"
-    return json.dumps(head, separators=(",", ":"))[:-1] + f',"data":{data}}}', not more
-
-
-def _fingerprint(options: Options, scope: set[str]) -> str:
-    """What a skip token belongs to: the same query over the same scope."""
-    text = json.dumps([options.query, sorted(scope)])
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _token(position: Position, fingerprint: str) -> str:
-    """Keyset paging: the token names the last row's place in the order, so a row moved
-    by a concurrent write is neither skipped nor repeated by the pages after."""
-    key, ordinal = position
-    data = {"q": fingerprint, "k": [v.raw for v in key], "o": ordinal}
-    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode()
-
-
-def _resume(
-    positions: list[Position], token: str, fingerprint: str, descending: tuple[bool, ...]
-) -> int:
-    try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode()))
-        values, ordinal = data["k"], data["o"]
-        valid = data["q"] == fingerprint and isinstance(values, list) \
-            and len(values) == len(descending) and isinstance(ordinal, str)
-    except (ValueError, TypeError, KeyError):
-        valid = False
-    if not valid:
-        raise _bad("InvalidSkipToken",  # [U]
-                   "The $skipToken does not belong to this query and scope.")
-    key = tuple(SortValue(v, d) for v, d in zip(values, descending, strict=True))
-    return bisect.bisect_right(positions, (key, ordinal))
 
 
 def _bad(code: str, message: str) -> ArmError:

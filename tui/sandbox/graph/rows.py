@@ -69,6 +69,14 @@ def source(
             yield _resource_row(record, links, tenant_of)
 
 
+def count(
+    tx: Tx, scope: set[str], *, types: set[str] | None = None, cutoff: float | None = None
+) -> int:
+    """How many rows `source` would give for `resources` (nothing decoded)."""
+    stored = [t for t in tx.top_level_types() if types is None or t in types]
+    return sum(1 for record in tx.rows_as_of(stored, cutoff) if record[3] in scope)
+
+
 def _resource_row(
     record: tuple[str, str, str, str, str, str, str],
     links: dict[str, list[tuple[str, str, str]]], tenant_of: dict[str, str],
@@ -145,4 +153,4 @@ def _containers(
     return rows
 
 
-__all__ = ["CONTAINER_TYPES", "source", "tenants"]
+__all__ = ["CONTAINER_TYPES", "count", "source", "tenants"]
