@@ -102,9 +102,6 @@ class BulkForm(DialogScreen[RequestT | None], Generic[RequestT]):
         """The plan for the ticked VNets, or None when too few are ticked."""
         raise NotImplementedError
 
-    def too_few(self) -> str:
-        return "Tick at least one VNet."
-
     def example(self, vnets: list[VirtualNetwork], pattern: str) -> str:
         return ""
 
@@ -245,10 +242,8 @@ class BulkForm(DialogScreen[RequestT | None], Generic[RequestT]):
             example.update("")
         else:
             example.update(self.example(vnets, pattern))
-            plan = self.plan_for(vnets, pattern)
-            if plan is None:
-                problems.append(self.too_few())
-            elif not plan.ok:
+            plan = self.plan_for(vnets, pattern)  # None: too few ticked, as the plan says
+            if plan is not None and not plan.ok:
                 problems += plan.messages()
         self.plan = plan
         self.query_one("#plan", Static).update(plan_text(plan, self.empty_plan))

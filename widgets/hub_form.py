@@ -103,9 +103,6 @@ class HubForm(BulkForm[HubRequest]):
         return (f"e.g. {link_name(pattern, self.hub, sample)} and "
                 f"{link_name(pattern, sample, self.hub)}")
 
-    def too_few(self) -> str:
-        return "Tick at least one spoke."
-
     def plan_for(self, vnets: list[VirtualNetwork], pattern: str) -> BulkPlan | None:
         if not vnets:
             return None

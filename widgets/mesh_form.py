@@ -67,9 +67,6 @@ class MeshForm(BulkForm[MeshRequest]):
             return "e.g. " + pattern.format(local="vnet-a", remote="vnet-b")
         return f"e.g. {link_name(pattern, vnets[0], vnets[1])}"
 
-    def too_few(self) -> str:
-        return "Tick at least two VNets."
-
     def plan_for(self, vnets: list[VirtualNetwork], pattern: str) -> BulkPlan | None:
         if len(vnets) < 2:
             return None
