@@ -357,3 +357,29 @@ def test_values_many_resources_repeat_are_held_once() -> None:
     assert a.resource_group is b.resource_group
     assert a.peerings[0].flags is b.peerings[0].flags
     assert a.peerings[0].flags.allow_forwarded_traffic
+
+
+def test_a_link_shares_its_remote_vnets_id() -> None:
+    """Either way round the pages come, a link's remote id is the remote VNet's own id
+    object (one string for both), unless the two are cased differently: ids show as given."""
+    from tui.azure.mappers import vnet_from_json
+
+    base = "/subscriptions/s9/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/"
+
+    def body(name: str, *remotes: str) -> dict[str, object]:
+        return {
+            "id": "".join([base, name]), "name": name, "location": "westeurope",
+            "properties": {"virtualNetworkPeerings": [{
+                "id": f"{base}{name}/virtualNetworkPeerings/to-{r}", "name": f"to-{r}",
+                "properties": {"remoteVirtualNetwork": {"id": "".join([base, r])}}}
+                for r in remotes]},
+        }
+
+    hub = vnet_from_json(body("hub", "spoke1", "SPOKE2"))  # before its spokes
+    spoke1 = vnet_from_json(body("spoke1", "hub"))
+    spoke2 = vnet_from_json(body("spoke2", "hub"))
+    assert spoke1.peerings[0].remote_vnet_id is hub.id
+    assert hub.peerings[0].remote_vnet_id is spoke1.id
+    assert hub.peerings[1].remote_vnet_id == spoke2.id  # the same VNet, compared as ids
+    assert hub.peerings[1].remote_vnet_id.endswith("SPOKE2")  # but shown as ARM wrote it
+    assert spoke2.id.endswith("spoke2")

@@ -100,7 +100,7 @@ def peering_from_json(body: Json, vnet_id: str | None = None) -> Peering:
         id=peering_id,
         name=_str(body.get("name"), peering_id.name),
         vnet_id=rid(vnet_id) if vnet_id else peering_id.parent,
-        remote_vnet_id=_ref(props.get("remoteVirtualNetwork")) or rid(""),
+        remote_vnet_id=_vnet_id(_str(_obj(props.get("remoteVirtualNetwork")).get("id"))),
         state=PeeringState.parse(_str(props.get("peeringState")) or None),
         sync_level=SyncLevel.parse(_str(props.get("peeringSyncLevel")) or None),
         # A flag missing from the body: the service default is unconfirmed (azure-facts
@@ -171,9 +171,31 @@ def _shared(value: str) -> str:
     return sys.intern(value)
 
 
+# VNet ids as first made, by themselves (ResourceId hashes case-insensitively): a link's
+# remote id is its remote VNet's own id, so both sides share one string instead of a copy
+# per link (~37,000 links over 10,000 VNets). Bounded: emptied when it outgrows _MAX_IDS.
+_VNET_IDS: dict[ResourceId, ResourceId] = {}
+_MAX_IDS = 200_000
+
+
+def _vnet_id(value: str) -> ResourceId:
+    """The one ResourceId for this VNet id (exactly as written: another casing gets its own,
+    since ids display as given)."""
+    new = rid(value)
+    if not new:
+        return new
+    known = _VNET_IDS.get(new)
+    if known is not None and str.__eq__(known, new):
+        return known
+    if len(_VNET_IDS) >= _MAX_IDS:
+        _VNET_IDS.clear()
+    _VNET_IDS.setdefault(new, new)
+    return new
+
+
 def vnet_from_json(body: Json) -> VirtualNetwork:
     props = _props(body)
-    vnet_id = rid(_str(body.get("id")))
+    vnet_id = _vnet_id(_str(body.get("id")))
     subnet_bodies = [_obj(s) for s in _list(props.get("subnets"))]
     return VirtualNetwork(
         id=vnet_id,
