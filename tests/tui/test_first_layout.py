@@ -40,3 +40,20 @@ async def test_no_restyle_after_the_panes_mount(
         assert app.explorer.has_class(breakpoint)
         assert app.explorer.focused is app.explorer.vnets_pane
         assert restyled == []
+
+
+async def test_a_resize_leaves_the_tables_virtual_size(
+    make_app: Callable[..., VnetTuiApp],
+) -> None:
+    """A table's virtual size is its lines alone (its columns fit the pane, never scroll
+    sideways): the first layout's resize, or any other, sets off no second layout."""
+    from widgets.resource_table import ResourceTable
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        tables = list(app.explorer.query(ResourceTable))
+        before = [t.virtual_size for t in tables]
+        await pilot.resize_terminal(150, 36)
+        await pilot.pause()
+        assert [t.virtual_size for t in tables] == before
