@@ -383,3 +383,30 @@ def test_a_link_shares_its_remote_vnets_id() -> None:
     assert hub.peerings[1].remote_vnet_id == spoke2.id  # the same VNet, compared as ids
     assert hub.peerings[1].remote_vnet_id.endswith("SPOKE2")  # but shown as ARM wrote it
     assert spoke2.id.endswith("spoke2")
+
+
+def test_a_links_address_spaces_are_its_vnets_own() -> None:
+    """The three address spaces a link carries are held once with the equal spaces of its
+    two VNets, not as copies per link."""
+    from tui.azure.mappers import vnet_from_json
+
+    base = "/subscriptions/s8/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/"
+
+    def space(prefix: str) -> dict[str, list[str]]:
+        return {"addressPrefixes": ["".join(prefix)]}  # a fresh string each time
+
+    hub = vnet_from_json({
+        "id": f"{base}hub", "name": "hub", "properties": {
+            "addressSpace": space("10.80.0.0/16"),
+            "virtualNetworkPeerings": [{
+                "id": f"{base}hub/virtualNetworkPeerings/p", "name": "p",
+                "properties": {"remoteVirtualNetwork": {"id": f"{base}spoke"},
+                               "remoteAddressSpace": space("10.81.0.0/16"),
+                               "remoteVirtualNetworkAddressSpace": space("10.81.0.0/16"),
+                               "localAddressSpace": space("10.80.0.0/16")}}]}})
+    spoke = vnet_from_json({"id": f"{base}spoke", "name": "spoke",
+                            "properties": {"addressSpace": space("10.81.0.0/16")}})
+    link = hub.peerings[0]
+    assert link.local_address_prefixes is hub.address_prefixes
+    assert link.remote_address_prefixes is spoke.address_prefixes
+    assert link.remote_vnet_address_prefixes is spoke.address_prefixes

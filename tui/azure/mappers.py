@@ -38,6 +38,15 @@ Json = Mapping[str, Any]
 _EMPTY: Json = {}
 
 
+# Values many resources repeat, held once (each table emptied when it outgrows _MAX_HELD):
+# VNet ids as first made, by themselves (ResourceId hashes case-insensitively), since a
+# link's remote id is its remote VNet's own id (~37,000 links over 10,000 VNets); and
+# address spaces (a tuple of prefixes) by value.
+_VNET_IDS: dict[ResourceId, ResourceId] = {}
+_SPACES: dict[tuple[str, ...], tuple[str, ...]] = {}
+_MAX_HELD = 200_000
+
+
 def _obj(value: Any) -> Json:
     # `type(...) is dict` first: parsed JSON is all dicts, and the Mapping ABC check is
     # slow enough to matter over a million calls per large inventory.
@@ -71,7 +80,16 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 
 def _prefixes(address_space: Any) -> tuple[str, ...]:
-    return _strings(_obj(address_space).get("addressPrefixes"))
+    """An address space, held once per distinct value: a link carries three (the remote
+    VNet's, as programmed and as now, and its own VNet's), equal to the two VNets' own."""
+    value = _strings(_obj(address_space).get("addressPrefixes"))
+    known = _SPACES.get(value)
+    if known is not None:
+        return known
+    if len(_SPACES) >= _MAX_HELD:
+        _SPACES.clear()
+    _SPACES[value] = value
+    return value
 
 
 def _one_or_many(props: Json, single: str, many: str) -> tuple[str, ...]:
@@ -171,11 +189,6 @@ def _shared(value: str) -> str:
     return sys.intern(value)
 
 
-# VNet ids as first made, by themselves (ResourceId hashes case-insensitively): a link's
-# remote id is its remote VNet's own id, so both sides share one string instead of a copy
-# per link (~37,000 links over 10,000 VNets). Bounded: emptied when it outgrows _MAX_IDS.
-_VNET_IDS: dict[ResourceId, ResourceId] = {}
-_MAX_IDS = 200_000
 
 
 def _vnet_id(value: str) -> ResourceId:
@@ -187,7 +200,7 @@ def _vnet_id(value: str) -> ResourceId:
     known = _VNET_IDS.get(new)
     if known is not None and str.__eq__(known, new):
         return known
-    if len(_VNET_IDS) >= _MAX_IDS:
+    if len(_VNET_IDS) >= _MAX_HELD:
         _VNET_IDS.clear()
     _VNET_IDS.setdefault(new, new)
     return new
