@@ -9,6 +9,10 @@ traceback in the log file.
 
 from __future__ import annotations
 
+from tui import gc_pause  # first: no collections while the modules below are imported
+
+# isort: split
+
 import asyncio
 import dataclasses
 import gc
@@ -41,6 +45,8 @@ if TYPE_CHECKING:
     from widgets.signin_screen import Choice
 
 # Modals are imported where they are opened: nothing but the explorer before the first frame.
+
+gc_pause.resume()
 
 log = logging.getLogger(__name__)
 

@@ -281,6 +281,9 @@ class ResourceTable(ScrollView, can_focus=True):
             self._set_cursor(index, scroll=False)
         self.focus()
 
+    def on_mount(self) -> None:
+        self._update_virtual_size()  # the header line before the first layout, not after
+
     def on_resize(self) -> None:
         self._update_virtual_size()
         # After the layout settles, so the new height bounds the scroll.
@@ -333,8 +336,9 @@ class ResourceTable(ScrollView, can_focus=True):
         return self._tops[-1] + self._rows[-1].height
 
     def _update_virtual_size(self) -> None:
-        width = self.scrollable_content_region.width
-        self.virtual_size = Size(width, self._content_height() + int(self.show_header))
+        # No width: columns are fitted to the pane, never scrolled sideways, so a resize
+        # leaves the virtual size as it was and sets off no second layout.
+        self.virtual_size = Size(0, self._content_height() + int(self.show_header))
 
     def _set_cursor(self, index: int, *, scroll: bool = True) -> None:
         """The one way the cursor moves: clamped, safe on an empty table, announced once."""

@@ -357,3 +357,56 @@ def test_values_many_resources_repeat_are_held_once() -> None:
     assert a.resource_group is b.resource_group
     assert a.peerings[0].flags is b.peerings[0].flags
     assert a.peerings[0].flags.allow_forwarded_traffic
+
+
+def test_a_link_shares_its_remote_vnets_id() -> None:
+    """Either way round the pages come, a link's remote id is the remote VNet's own id
+    object (one string for both), unless the two are cased differently: ids show as given."""
+    from tui.azure.mappers import vnet_from_json
+
+    base = "/subscriptions/s9/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/"
+
+    def body(name: str, *remotes: str) -> dict[str, object]:
+        return {
+            "id": "".join([base, name]), "name": name, "location": "westeurope",
+            "properties": {"virtualNetworkPeerings": [{
+                "id": f"{base}{name}/virtualNetworkPeerings/to-{r}", "name": f"to-{r}",
+                "properties": {"remoteVirtualNetwork": {"id": "".join([base, r])}}}
+                for r in remotes]},
+        }
+
+    hub = vnet_from_json(body("hub", "spoke1", "SPOKE2"))  # before its spokes
+    spoke1 = vnet_from_json(body("spoke1", "hub"))
+    spoke2 = vnet_from_json(body("spoke2", "hub"))
+    assert spoke1.peerings[0].remote_vnet_id is hub.id
+    assert hub.peerings[0].remote_vnet_id is spoke1.id
+    assert hub.peerings[1].remote_vnet_id == spoke2.id  # the same VNet, compared as ids
+    assert hub.peerings[1].remote_vnet_id.endswith("SPOKE2")  # but shown as ARM wrote it
+    assert spoke2.id.endswith("spoke2")
+
+
+def test_a_links_address_spaces_are_its_vnets_own() -> None:
+    """The three address spaces a link carries are held once with the equal spaces of its
+    two VNets, not as copies per link."""
+    from tui.azure.mappers import vnet_from_json
+
+    base = "/subscriptions/s8/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/"
+
+    def space(prefix: str) -> dict[str, list[str]]:
+        return {"addressPrefixes": ["".join(prefix)]}  # a fresh string each time
+
+    hub = vnet_from_json({
+        "id": f"{base}hub", "name": "hub", "properties": {
+            "addressSpace": space("10.80.0.0/16"),
+            "virtualNetworkPeerings": [{
+                "id": f"{base}hub/virtualNetworkPeerings/p", "name": "p",
+                "properties": {"remoteVirtualNetwork": {"id": f"{base}spoke"},
+                               "remoteAddressSpace": space("10.81.0.0/16"),
+                               "remoteVirtualNetworkAddressSpace": space("10.81.0.0/16"),
+                               "localAddressSpace": space("10.80.0.0/16")}}]}})
+    spoke = vnet_from_json({"id": f"{base}spoke", "name": "spoke",
+                            "properties": {"addressSpace": space("10.81.0.0/16")}})
+    link = hub.peerings[0]
+    assert link.local_address_prefixes is hub.address_prefixes
+    assert link.remote_address_prefixes is spoke.address_prefixes
+    assert link.remote_vnet_address_prefixes is spoke.address_prefixes

@@ -77,3 +77,22 @@ def test_vnets_of_a_first_load_show_as_they_come_but_never_over_the_cache() -> N
     cached = ExplorerState(Settings())
     cached.apply_cached(inventory, now=5.0, age=60.0)
     assert cached.add_loading_vnets(inventory.vnets) is False
+
+
+def test_the_caches_overlaps_are_found_after_it_is_shown() -> None:
+    """A cached inventory is taken without the sweep; its overlaps are found on the next
+    ask, or when anything needs the address index, and never from an empty one."""
+    inventory = seed_inventory()
+    overlapping = dataclasses.replace(inventory.vnets[1], address_prefixes=("10.1.0.0/24",))
+    inventory = dataclasses.replace(inventory, vnets=(inventory.vnets[0], overlapping))
+    state = ExplorerState(Settings())
+    state.apply_cached(inventory, now=5.0, age=60.0)
+    assert (state.overlaps, state.conflict_count) == (frozenset(), None)
+    assert state.overlap_lines(inventory.vnets[0]) == []  # not sought yet
+    assert len(state.address_index.groups) == 1  # asked for: the cache's own overlaps
+    assert state.conflict_count == 2
+    assert state.analyse_overlaps() is False  # already known
+    again = ExplorerState(Settings())
+    again.apply_cached(inventory, now=5.0, age=60.0)
+    assert again.analyse_overlaps() is True
+    assert again.overlap_lines(inventory.vnets[0])[0].startswith("overlaps vnet2")

@@ -57,3 +57,21 @@ def test_first_frame_before_the_sdk(
     # (a second of imports): those come with the first write.
     assert seen["pipeline_after_load"] is True
     assert seen["typed_clients_after_load"] == []
+
+
+def test_no_collection_while_the_explorer_is_imported(env: dict[str, str]) -> None:
+    """The collector is paused for tui.app's imports (no collection once Textual's begin)
+    and on again after them; a collector turned off by the caller stays off."""
+    script = (
+        "import gc, json, sys\n"
+        "gc.disable() if sys.argv[1] == 'off' else None\n"
+        "seen = []\n"
+        "gc.callbacks.append(lambda phase, info: seen.append('textual' in sys.modules))\n"
+        "import tui.app\n"
+        "gc.callbacks.clear()\n"
+        "print(json.dumps([any(seen), gc.isenabled()]))\n"
+    )
+    for mode, enabled in (("on", True), ("off", False)):
+        out = subprocess.run([sys.executable, "-c", script, mode], capture_output=True,
+                             text=True, check=True, cwd=ROOT, env=env, timeout=120).stdout
+        assert json.loads(out) == [False, enabled]

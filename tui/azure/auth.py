@@ -41,7 +41,6 @@ from tui.azure.interactive import (
     record_path,
     token_cache_options,
 )
-from tui.config import tenant_problem
 from tui.errors import AuthError, InputError
 from tui.settings import Settings
 
@@ -98,6 +97,8 @@ def check_environment(environ: Mapping[str, str] | None = None) -> None:
     for name in ("AZURE_TENANT_ID", "AZURE_CLIENT_ID"):
         if not env.get(name, "").strip():
             raise _env_error(f"{name} is not set ({METHOD_FIXES['env']})")
+    from tui.config import tenant_problem  # argparse and tomllib: only for `--auth env`
+
     problem = tenant_problem(env["AZURE_TENANT_ID"])
     if problem:
         raise _env_error(f"AZURE_TENANT_ID {problem}")

@@ -142,6 +142,12 @@ class LiveData(ExplorerBase):
         self.render_all(flash=False)
         if self.state.vnet_key is None and self.vnets_pane.row_count:
             self.vnets_pane.move_cursor(row=0)
+        self.call_after_refresh(self.show_overlaps)  # its overlaps once it is painted
+
+    def show_overlaps(self) -> None:
+        if self.alive() and self.state.analyse_overlaps():
+            self.render_vnets(flash=False)
+            self.update_header()
 
     @work(group="cache", exclusive=True, exit_on_error=False,
           description="save the inventory for the next start")

@@ -46,11 +46,19 @@ class ExplorerScreen(Addresses):
     """Subscriptions | VNets | details (subnets, peerings, VMs) | VMs, kept live."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(bindings())
+    # Focused as the panes mount: focusing it after the first layout restyles it again.
+    AUTO_FOCUS = "#vnets"
 
     def __init__(self, settings: Settings, clock: Callable[[], float]) -> None:
         super().__init__(settings, clock)
 
     def compose(self) -> ComposeResult:
+        # The width's breakpoint class now, before the panes exist: Textual sets it on the
+        # first resize, which would restyle every pane after their first layout.
+        width = self.app.size.width
+        breakpoints = sorted(self.app.HORIZONTAL_BREAKPOINTS or ())
+        fits = [name for least, name in breakpoints if width >= least]
+        self.add_class(*fits[-1:])
         yield StatusHeader(self.header_info(), id="header")
         with Container(id="main"):
             yield SubscriptionsPane(id="subs")
@@ -65,7 +73,6 @@ class ExplorerScreen(Addresses):
         if not self.alive():
             return  # the app closed before the screen was up
         self.render_subscriptions()
-        self.vnets_pane.focus()
         self.update_header()
         self.start_live()
 

@@ -8,7 +8,7 @@ screen turns into rows and notifications. Every rule here is tested without an a
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,18 @@ if TYPE_CHECKING:
 # are imported when an inventory first arrives, not on the way to the first frame.
 
 ALL_KEY = "*"  # the "All subscriptions" row
+
+
+def _rules(settings: Settings) -> tuple[Callable[[Subscription], bool],
+                                        Callable[[Subscription], bool]]:
+    """(is production, is read-only) for a subscription. The config file's rules module is
+    imported only when the file names subscriptions (it costs the cached first frame)."""
+    if not (settings.production_subscriptions or settings.read_only_subscriptions):
+        return (lambda _s: False), (lambda _s: settings.read_only)
+    from tui import config
+
+    return ((lambda s: config.is_production(s, settings)),
+            (lambda s: config.is_read_only(s, settings)))
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,7 @@ class ExplorerState:
     loaded_at: float | None = None  # clock() of the last successful read
     loads: int = 0
     cached_age: float | None = None  # showing the cache from the last run, this old
+    overlaps_due: bool = False  # an inventory was taken and its overlaps not yet found
 
     # --- loading ---------------------------------------------------------------------
 
@@ -90,8 +103,11 @@ class ExplorerState:
         return True
 
     def apply_cached(self, inventory: Inventory, now: float, age: float) -> None:
-        """The last run's inventory, `age` seconds old, shown until the first load ends."""
-        self._take(inventory, now - age)
+        """The last run's inventory, `age` seconds old, shown until the first load ends.
+
+        Its overlaps are left to `analyse_overlaps` once it is painted: the sweep's import
+        and run would hold the first frame back."""
+        self._take(inventory, now - age, overlaps=False)
         self.cached_age = age
 
     def apply_inventory(self, inventory: Inventory, now: float) -> list[StateChange]:
@@ -107,26 +123,25 @@ class ExplorerState:
     @property
     def address_index(self) -> AddressIndex:
         """Every VNet's address space, for overlaps and free ranges."""
-        if self.index is None:
+        if self.index is None and not self.analyse_overlaps():
             from tui import cidr
 
             self.index = cidr.analyse(())
+        assert self.index is not None
         return self.index
 
-    def _take(self, inventory: Inventory, loaded_at: float) -> None:
-        from tui import cidr, config
-
+    def _take(self, inventory: Inventory, loaded_at: float, *, overlaps: bool = True) -> None:
         self.inventory = inventory
         self.loaded_at = loaded_at
         counts: dict[str, int] = {}
         for vnet in inventory.vnets:
             key = vnet.subscription_id.casefold()
             counts[key] = counts.get(key, 0) + 1
+        production, read_only = _rules(self.settings)
         self.statuses = {
             s.id.casefold(): SubscriptionStatus(
                 s, counts.get(s.id.casefold(), 0), inventory.error_for(s.id), loading=False,
-                production=config.is_production(s, self.settings),
-                read_only=config.is_read_only(s, self.settings),
+                production=production(s), read_only=read_only(s),
             )
             for s in inventory.subscriptions
         }
@@ -134,11 +149,25 @@ class ExplorerState:
             self.sub_key = ALL_KEY
         if self.vnet_key is not None and inventory.vnet(self.vnet_key) is None:
             self.vnet_key = None
-        index = cidr.analyse(inventory)
+        self.overlaps_due = True
+        if overlaps:
+            self.analyse_overlaps()
+        else:
+            self.index, self.overlaps, self.conflict_count = None, frozenset(), None
+
+    def analyse_overlaps(self) -> bool:
+        """Find the overlaps of the inventory taken last; False when they are known."""
+        if not self.overlaps_due:
+            return False
+        from tui import cidr
+
+        index = cidr.analyse(self.inventory)
         self.index = index
         self.overlaps = frozenset(vnet_id.casefold() for vnet_id in index.conflicted_ids)
         # VNets that overlap another: cheap, where counting pairs means building them all.
         self.conflict_count = len(self.overlaps)
+        self.overlaps_due = False
+        return True
 
     def apply_vnets(self, fresh: dict[str, VirtualNetwork], now: float) -> tuple[
         list[StateChange], list[VirtualNetwork]
@@ -214,6 +243,8 @@ class ExplorerState:
         return sorted(vms, key=lambda vm: vm.name.casefold())
 
     def overlap_lines(self, vnet: VirtualNetwork) -> list[str]:
+        if self.index is None and self.overlaps_due:
+            return []  # the cache being painted: its overlaps come a frame later
         lines = []
         for overlap in self.address_index.overlapping(vnet.id):
             other = overlap.other(vnet.id)
@@ -232,7 +263,7 @@ class ExplorerState:
             origin = self.settings.read_only_origin
             return f"Read-only mode{f' ({origin})' if origin else ''}: vnettui sends no writes."
         vnet = self.inventory.vnet(vnet_id) if vnet_id else None
-        if vnet is None:
+        if vnet is None or not self.settings.read_only_subscriptions:
             return None
         from tui import config
 
@@ -243,6 +274,8 @@ class ExplorerState:
         return None
 
     def is_production(self, vnet: VirtualNetwork) -> bool:
+        if not self.settings.production_subscriptions:
+            return False  # no rules: their module need not load
         from tui import config
 
         target = self.inventory.subscription(vnet.subscription_id) or vnet.subscription_id
