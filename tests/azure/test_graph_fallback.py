@@ -24,7 +24,7 @@ REFUSED = ("resources | where type =~ 'microsoft.network/virtualnetworks' "
            "| mv-expand properties.subnets")
 
 
-def refused(_types: object) -> str:
+def refused(_types: object, _names: object = ()) -> str:
     return REFUSED
 
 

@@ -93,10 +93,23 @@ def test_unpeer_and_sync_read_the_vnet_and_its_remote(
 
 
 def test_a_bare_name_lists_vnets_but_nothing_else(vnettui: Vnettui, requests: SentRequests) -> None:
-    code, _, err = vnettui("peer", "vnet-00000", "vnet-00001", "--one-side")
+    code, _, err = vnettui("--inventory", "arm", "peer", "vnet-00000", "vnet-00001",
+                           "--one-side")
     assert code == 0, err
     kinds = requests.by_kind()
     assert kinds["GET virtualNetworks"] == 3 * 2  # each subscription's two pages, once
+    assert not set(kinds) & INVENTORY_LISTS
+
+
+def test_a_bare_name_is_one_resource_graph_query(vnettui: Vnettui,
+                                                 requests: SentRequests) -> None:
+    """Where the index can be asked, names are found by one query (and its probe of which
+    subscriptions it sees), not by listing every subscription's VNets."""
+    code, _, err = vnettui("peer", "vnet-00000", "vnet-00001", "--one-side")
+    assert code == 0, err
+    kinds = requests.by_kind()
+    assert kinds["POST resources"] == 2  # the probe, then the VNets of those names
+    assert "GET virtualNetworks" not in kinds
     assert not set(kinds) & INVENTORY_LISTS
 
 
@@ -139,3 +152,15 @@ def test_through_resource_graph_each_listing_sends_a_query_per_kind(
     assert kinds["POST resources"] == (1 + queries if lists else 0)
     if "--json" in args:
         assert json.loads(out)
+
+
+def test_a_name_the_index_lacks_is_looked_for_through_arm(vnettui: Vnettui,
+                                                          requests: SentRequests) -> None:
+    """The index trails ARM: a name it does not have (new, or a typo) is looked for in
+    every subscription's list before the command says there is no such VNet."""
+    code, _, err = vnettui("peer", "vnet-new", "vnet-00001", "--one-side")
+    assert code == 2
+    assert "vnet-new" in err
+    kinds = requests.by_kind()
+    assert kinds["POST resources"] == 2
+    assert kinds["GET virtualNetworks"] == 3 * 2

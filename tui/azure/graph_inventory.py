@@ -18,6 +18,7 @@ come joined with their NICs, cut to a few columns and mapped here. The index lag
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,11 +43,25 @@ NSG_TYPE = "microsoft.network/networksecuritygroups"
 ROUTE_TABLE_TYPE = "microsoft.network/routetables"
 
 
-def network_query(types: Sequence[str]) -> str:
+def network_query(types: Sequence[str], names: Sequence[str] = ()) -> str:
     """VNets, NSGs and route tables in one query (their rows keep the whole `properties`):
-    one chain of pages instead of three, and no empty last page per kind."""
+    one chain of pages instead of three, and no empty last page per kind. `names` (each
+    one `is_plain_name`) narrows it to resources of those names."""
     listed = ", ".join(f"'{t}'" for t in types)
-    return f"resources | where type in~ ({listed}) | project {WHOLE}"
+    if not all(is_plain_name(n) for n in names):
+        raise ValueError(f"not a resource name to put in a query: {names!r}")
+    quoted = ", ".join(f"'{n}'" for n in names)
+    named = f" and name in~ ({quoted})" if names else ""
+    return f"resources | where type in~ ({listed}){named} | project {WHOLE}"
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_.-]{1,80}")
+
+
+def is_plain_name(text: str) -> bool:
+    """What Azure allows in a VNet's name (letters, digits, `_`, `.`, `-`): safe to quote
+    in KQL as it is."""
+    return _PLAIN_NAME.fullmatch(text) is not None
 
 
 VNETS_QUERY = network_query([VNET_TYPE])
@@ -148,11 +163,13 @@ _NETWORK_MAPPERS: dict[str, Callable[[Row], Any]] = {
 
 
 async def _network(reader: GraphReader, types: Sequence[str], scope: Scope, wanted: set[str],
-                   on_vnets: VnetsSeen | None, started: asyncio.Event) -> dict[str, Buckets]:
+                   on_vnets: VnetsSeen | None, started: asyncio.Event,
+                   names: Sequence[str] = ()) -> dict[str, Buckets]:
     """VNets, NSGs and route tables from one query; each page's VNets are told at once
     (the explorer paints them while the rest is on its way)."""
     found = {t: Buckets() for t in types}
-    async for page in _set_after_first(reader.pages(network_query(types), scope), started):
+    async for page in _set_after_first(reader.pages(network_query(types, names), scope),
+                                       started):
         vnets = []
         for row in page:
             sub = _subscription_of(row)
@@ -209,6 +226,7 @@ def _subscription_of(row: Row) -> str:
 async def read_graph(
     reader: GraphReader, kinds: Collection[Kind], subscriptions: Sequence[Subscription],
     management_groups: Sequence[str] = (), *, on_vnets: VnetsSeen | None = None,
+    names: Sequence[str] = (),
 ) -> GraphResult:
     """The asked kinds of `subscriptions` (narrowed to `management_groups` when given):
     which subscriptions the index answers for, then at most two queries, VNets, NSGs and
@@ -241,7 +259,7 @@ async def read_graph(
         async with asyncio.TaskGroup() as group:
             if types:
                 network_task = group.create_task(
-                    _network(reader, types, scope, wanted, on_vnets, started))
+                    _network(reader, types, scope, wanted, on_vnets, started, names))
             if Kind.VMS in kinds:
                 vms_task = group.create_task(
                     _vms(reader, scope, wanted, started if types else None))

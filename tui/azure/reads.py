@@ -17,7 +17,7 @@ from tui.azure import mappers, targets
 from tui.azure.clients import AzureClients
 from tui.azure.error_map import azure_errors, translate
 from tui.azure.graph import GraphReader, GraphUnavailable, unavailable
-from tui.azure.graph_inventory import VnetsSeen, read_graph
+from tui.azure.graph_inventory import VnetsSeen, is_plain_name, read_graph
 from tui.azure.inventory import SubscriptionContents, load_error, read_subscription
 from tui.azure.paging import (
     COMPUTE_API_VERSION,
@@ -281,10 +281,47 @@ class InventoryReads(AzureClients):
         await self.reader()
         subs = list(subscriptions) if subscriptions is not None else (
             await self.list_subscriptions())
-        reads = targets.plan_reads(refs, subs)
+        named: list[VirtualNetwork] = []
+        bare = [r.strip() for r in refs if targets.is_bare_name(r)]
+        found = await self._named_in_graph(bare, subs) if bare else None
+        if found is None:
+            reads = targets.plan_reads(refs, subs)
+        else:
+            # The bare names came from the index: only the subscriptions it does not see
+            # are listed through ARM, and the other refs are read as they would be.
+            named, unseen = found
+            reads = targets.plan_reads([r for r in refs if not targets.is_bare_name(r)],
+                                       subs) + [targets.Read(s.id) for s in unseen]
         vnets, errors = await targets.perform(self, reads)
+        held = {v.id.casefold() for v in vnets}
+        vnets = [*vnets, *(v for v in named if v.id.casefold() not in held)]
         return Inventory(subscriptions=tuple(subs), vnets=tuple(vnets), errors=tuple(errors),
                          loaded_at=datetime.now(UTC), kinds=frozenset({Kind.VNETS}))
+
+    async def _named_in_graph(
+        self, names: Sequence[str], subs: list[Subscription],
+    ) -> tuple[list[VirtualNetwork], tuple[Subscription, ...]] | None:
+        """The VNets of these names, from one Resource Graph query instead of a list of
+        every subscription's VNets; with the subscriptions the index does not see. None
+        when the index can't be asked, or does not have every name yet (it trails ARM: a
+        VNet made a minute ago is found by ARM's lists instead)."""
+        if (self.settings.inventory == "arm" or self.graph_refused is not None
+                or self.settings.management_groups
+                or not all(is_plain_name(n) for n in names)):
+            return None
+        reader = GraphReader(await self.reader(), self.base_url, self.graph_pacer,
+                             self.sleep)
+        try:
+            found = await read_graph(reader, {Kind.VNETS}, subs, names=names)
+        except VnettuiError:
+            return None  # said and remembered by the next full load, as usual
+        finally:
+            self.graph_requests += reader.requests
+        vnets = [v for contents in found.contents.values() for v in contents.vnets]
+        have = {v.name.casefold() for v in vnets}
+        if not all(n.casefold() in have for n in names):
+            return None
+        return vnets, found.unseen
 
     async def with_vnets(self, inventory: Inventory, vnet_ids: Iterable[str]) -> Inventory:
         """`inventory` and these VNets (a peering's remote, say), each read by one GET.

@@ -54,6 +54,12 @@ class Read:
         return self.vnet_id is None and not self.name
 
 
+def is_bare_name(ref: str) -> bool:
+    """A ref that is a VNet's name alone: finding it means looking in every subscription."""
+    text = ref.strip()
+    return bool(text) and "/" not in text
+
+
 def plan_reads(refs: Sequence[str], subscriptions: Sequence[Subscription]) -> list[Read]:
     """The reads that find every VNet of `subscriptions` each ref can name, deduplicated;
     a subscription whose whole list is read gets no GETs besides. A ref that cannot name a
