@@ -104,11 +104,13 @@ def test_a_bare_name_lists_vnets_but_nothing_else(vnettui: Vnettui, requests: Se
 def test_a_bare_name_is_one_resource_graph_query(vnettui: Vnettui,
                                                  requests: SentRequests) -> None:
     """Where the index can be asked, names are found by one query (and its probe of which
-    subscriptions it sees), not by listing every subscription's VNets."""
+    subscriptions it sees), not by listing every subscription's VNets; what the checks
+    read is ARM's copy of each VNet."""
     code, _, err = vnettui("peer", "vnet-00000", "vnet-00001", "--one-side")
     assert code == 0, err
     kinds = requests.by_kind()
     assert kinds["POST resources"] == 2  # the probe, then the VNets of those names
+    assert kinds["GET virtualNetwork"] >= 2  # each then read from ARM, never the index's
     assert "GET virtualNetworks" not in kinds
     assert not set(kinds) & INVENTORY_LISTS
 

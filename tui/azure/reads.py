@@ -281,20 +281,21 @@ class InventoryReads(AzureClients):
         await self.reader()
         subs = list(subscriptions) if subscriptions is not None else (
             await self.list_subscriptions())
-        named: list[VirtualNetwork] = []
         bare = [r.strip() for r in refs if targets.is_bare_name(r)]
         found = await self._named_in_graph(bare, subs) if bare else None
         if found is None:
             reads = targets.plan_reads(refs, subs)
         else:
-            # The bare names came from the index: only the subscriptions it does not see
-            # are listed through ARM, and the other refs are read as they would be.
+            # The index says where the bare names are; each VNet is then read from ARM
+            # (what a write is checked on is never the index's copy), the subscriptions
+            # the index does not see are listed, and the other refs read as they would be.
             named, unseen = found
-            reads = targets.plan_reads([r for r in refs if not targets.is_bare_name(r)],
-                                       subs) + [targets.Read(s.id) for s in unseen]
+            reads = [
+                *targets.plan_reads([r for r in refs if not targets.is_bare_name(r)], subs),
+                *(targets.Read(v.subscription_id, vnet_id=v.id) for v in named),
+                *(targets.Read(s.id) for s in unseen)]
         vnets, errors = await targets.perform(self, reads)
-        held = {v.id.casefold() for v in vnets}
-        vnets = [*vnets, *(v for v in named if v.id.casefold() not in held)]
+        vnets = list({v.id.casefold(): v for v in vnets}.values())
         return Inventory(subscriptions=tuple(subs), vnets=tuple(vnets), errors=tuple(errors),
                          loaded_at=datetime.now(UTC), kinds=frozenset({Kind.VNETS}))
 
