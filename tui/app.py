@@ -9,7 +9,7 @@ traceback in the log file.
 
 from __future__ import annotations
 
-from tui import gc_pause  # first: no collections while the modules below are imported
+from tui import imports_paused  # noqa: F401 first: no collections while the modules below import
 
 # isort: split
 
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from tui import memory, textual_private
+from tui import collector, memory, textual_private
 from tui.errors import AuthError, VnettuiError
 from tui.explorer.screen import ExplorerScreen
 from tui.settings import Settings
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 # Modals are imported where they are opened: nothing but the explorer before the first frame.
 
-gc_pause.resume()
+collector.resume()
 
 log = logging.getLogger(__name__)
 

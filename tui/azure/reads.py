@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from tui import notices
+from tui import collector, notices
 from tui.azure import mappers, targets
 from tui.azure.clients import AzureClients
 from tui.azure.error_map import azure_errors, translate
@@ -164,8 +164,15 @@ class InventoryReads(AzureClients):
         (`Inventory.source` tells which). A subscription that cannot be read becomes a
         `LoadError` in `Inventory.errors`; only the subscription list itself failing
         raises (and, with `--inventory graph` or management groups, Resource Graph).
+        The cyclic collector is paused meanwhile (`tui.collector`).
         """
-        wanted = frozenset(kinds)
+        with collector.paused():
+            return await self._load(frozenset(kinds), subscriptions, on_progress, on_vnets)
+
+    async def _load(
+        self, wanted: frozenset[Kind], subscriptions: Sequence[Subscription] | None,
+        on_progress: ProgressCallback | None, on_vnets: VnetsSeen | None,
+    ) -> Inventory:
         subs = list(subscriptions) if subscriptions is not None else (
             await self.list_subscriptions())
         mode = self.settings.inventory

@@ -4,11 +4,10 @@ around it.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from typing import Literal, cast
 
+from tui import collector
 from tui.cidr.index import AddressIndex
 from tui.cidr.prefixes import _keys_of
 from tui.cidr.results import InvalidPrefix, Overlap
@@ -19,25 +18,9 @@ def _vnets_of(source: Inventory | Iterable[VirtualNetwork]) -> tuple[VirtualNetw
     return source.vnets if isinstance(source, Inventory) else tuple(source)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector around a bulk build.
-
-    The sweep allocates hundreds of thousands of short tuples and lists and no cycles; with
-    100k VNets alive the collector's generation scans then cost a third of the time.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def analyse(source: Inventory | Iterable[VirtualNetwork]) -> AddressIndex:
     """Find every overlap in an inventory (or any VNets) and index them for queries."""
-    with _collector_paused():
+    with collector.paused():
         return _analyse(_vnets_of(source))
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import sys
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
@@ -274,23 +273,12 @@ def _emit(args: argparse.Namespace, items: Collection[Any], as_json: Callable[[A
 
 
 async def load(settings: Settings, kinds: Iterable[Kind]) -> Inventory:
-    """The inventory of `kinds` in the chosen subscriptions.
-
-    The cyclic garbage collector is paused meanwhile: a command builds its inventory
-    (millions of parsed JSON values and model objects, no reference cycles) once and exits,
-    and the collector's rescans of that growing heap were about a third of a 10,000-VNet
-    load. Whatever cycles the load leaves are collected when it is resumed.
-    """
+    """The inventory of `kinds` in the chosen subscriptions (the load pauses the cyclic
+    collector itself: `tui.collector`)."""
     from tui.azure import open_backend
 
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        async with open_backend(settings) as backend:
-            return await backend.load(kinds)
-    finally:
-        if was_enabled:
-            gc.enable()
+    async with open_backend(settings) as backend:
+        return await backend.load(kinds)
 
 
 async def _subscriptions(settings: Settings) -> list[Subscription]:
