@@ -12,9 +12,7 @@ import pytest
 
 from tests.azure.graph_helpers import Recorder, SteppedTime, backend_with, graph_bodies
 from tui.azure import AzureBackend
-from tui.azure import graph as graph_module
-from tui.azure.graph import GraphReader, Scope
-from tui.azure.graph_inventory import VNETS_QUERY
+from tui.azure.graph import GraphReader, PageSize, Scope
 from tui.model import Inventory, Kind, PeeringFlags
 from tui.peering import Check, PeeringRequest, preflight
 from tui.sandbox import control
@@ -59,6 +57,28 @@ async def test_graph_and_arm_give_identical_inventories(
     assert sent == 1 + 2
 
 
+async def test_a_large_file_answered_by_helper_processes_gives_the_same_inventory(
+    make_sandbox: Callable[..., Path], open_sandbox_backend: Callable[..., AzureBackend],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tui.sandbox.graph import workers
+
+    monkeypatch.setattr(workers, "LARGE", 0)  # every file is large
+    arm, graph, _ = await _both(open_sandbox_backend, make_sandbox(
+        "estate", subscriptions=3, vnets=24, vms=30, seed=5))
+    same(arm, graph)
+    assert any(h.process is not None for h in workers.helpers().helpers)
+
+
+async def test_a_page_too_large_for_azure_is_asked_for_again_with_fewer_rows(
+    make_sandbox: Callable[..., Path], open_sandbox_backend: Callable[..., AzureBackend],
+) -> None:
+    path = make_sandbox("estate", subscriptions=3, vnets=60, vms=30, seed=5)
+    arm, graph, sent = await _both(open_sandbox_backend, path, {"graph_max_payload": 120_000})
+    same(arm, graph)
+    assert sent > 1 + 2  # refused pages, and more of them, smaller
+
+
 async def test_a_subscription_the_index_does_not_answer_for_is_read_through_arm(
     make_sandbox: Callable[..., Path], open_sandbox_backend: Callable[..., AzureBackend],
 ) -> None:
@@ -70,10 +90,8 @@ async def test_a_subscription_the_index_does_not_answer_for_is_read_through_arm(
 
 async def test_every_row_exactly_once_across_pages_under_concurrent_writes(
     make_sandbox: Callable[..., Path], open_sandbox_backend: Callable[..., AzureBackend],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = make_sandbox("estate", subscriptions=2, vnets=40, seed=2)
-    monkeypatch.setattr(graph_module, "PAGE_ROWS", 7)
     async with open_sandbox_backend(path, inventory="arm") as backend:
         before = await backend.load({Kind.VNETS})
     store = SandboxStore(path)
@@ -83,7 +101,10 @@ async def test_every_row_exactly_once_across_pages_under_concurrent_writes(
         scope = Scope(tuple(s.id for s in before.subscriptions))
         seen: list[str] = []
         pages = 0
-        async for page in reader.pages(VNETS_QUERY, scope):
+        # A row per VNet (the reader's paging, as any query's; not the inventory's packing).
+        query = ("resources | where type =~ 'microsoft.network/virtualnetworks' "
+                 "| project id, name, properties")
+        async for page in reader.pages(query, scope, size=PageSize(first=7)):
             pages += 1
             seen += [row["id"].lower() for row in page]
             # Between pages the estate changes: links made, a VNet re-addressed, one gone.

@@ -122,3 +122,35 @@ def test_answers_without_quota_headers_turn_pacing_off() -> None:
 
     asyncio.run(main())
     assert time.slept == []
+
+
+@given(limit=st.integers(2, 20), window=st.floats(0.5, 10), chains=st.integers(1, 6),
+       pages=st.integers(1, 12), seed=st.integers(0, 10**6))
+def test_pacing_never_meets_a_429_when_some_answers_come_late(
+    limit: int, window: float, chains: int, pages: int, seed: int,
+) -> None:
+    """A query counted in one window and answered in a later one (a large first page is
+    seconds of work) must not be taken for news of the window now."""
+    time = FakeTime()
+    pacer = QuotaPacer(clock=time.clock, sleep=time.sleep)
+    server = Quota(limit, window, time.clock)
+    rng = random.Random(seed)
+    answers: list[bool] = []
+
+    async def chain() -> None:
+        for _ in range(pages):
+            sent_at = await pacer.acquire()
+            allowed, headers = server.take()  # counted as it arrives
+            answers.append(allowed)
+            slow = rng.random() < 0.3
+            for _ in range(rng.randrange(4) if slow else 0):
+                time.now += window * rng.random()  # evaluated while others go on
+                await asyncio.sleep(0)
+            time.now += rng.random() * 0.2
+            await pacer.release(headers, sent_at)
+
+    async def main() -> None:
+        await asyncio.gather(*(chain() for _ in range(chains)))
+
+    asyncio.run(main())
+    assert all(answers), f"{answers.count(False)} queries past the quota"

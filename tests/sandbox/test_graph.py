@@ -325,14 +325,20 @@ def _all_pages(store: SandboxStore, query: str, top: int) -> tuple[list[Any], li
                            "| sort by location asc, name desc", "| order by tostring(tags)"]),
     shape=st.sampled_from(["| project id, name, location, tags",
                            "| project name, location | extend n = 1",
-                           "| summarize count() by location, resourceGroup"]),
+                           "| summarize count() by location, resourceGroup",
+                           "| summarize rows = make_list(pack_array(id, name, properties)) "
+                           "by subscriptionId, resourceGroup"]),
     top=st.integers(min_value=1, max_value=25),
 )
 @settings(max_examples=25)
 def test_pages_put_together_are_the_whole_result(
     paged_estate: Path, order: str, shape: str, top: int
 ) -> None:
-    if "summarize" in shape:  # order the groups by what they have
+    if "make_list" in shape:
+        order = order.replace("name", "resourceGroup").replace("location", "subscriptionId") \
+            .replace("tags", "rows")
+        query = f"{VNETS} {shape} {order}"
+    elif "summarize" in shape:  # order the groups by what they have
         order = order.replace("name", "resourceGroup").replace("tags", "count")
         query = f"{VNETS} {shape} {order}"
     else:
@@ -342,6 +348,33 @@ def test_pages_put_together_are_the_whole_result(
         paged, totals = _all_pages(store, query, top)
     assert paged == whole
     assert set(totals) == {len(whole)}
+
+
+def test_an_answer_over_the_payload_limit_is_refused_as_azure_does(paged_estate: Path) -> None:
+    from tui.sandbox.errors import ArmError
+    from tui.sandbox.faults import FaultProfile
+    from tui.sandbox.graph.endpoint import GraphState, answer
+
+    def page(store: SandboxStore, top: int, limit: int) -> str:
+        faults = FaultProfile(graph_quota=10**6, graph_max_payload=limit)
+        text, _ = answer(store, {"query": f"{VNETS} | project id, properties",
+                                 "options": {"$top": top}},
+                         api_version="2022-10-01", tenant="*", is_forbidden=lambda _s: False,
+                         faults=faults, state=GraphState.for_profile(faults, time.time),
+                         now=time.time())
+        return text
+
+    with SandboxStore(paged_estate) as store:
+        whole = len(page(store, 60, 2**30))
+        with pytest.raises(ArmError) as refused:
+            page(store, 60, whole // 2)
+        assert json.loads(page(store, 1, whole // 2))["count"] == 1  # fewer rows fit
+    assert (refused.value.status, refused.value.code) == (400, "BadRequest")
+    (detail,) = refused.value.details
+    assert detail["code"] == "ResponsePayloadTooLarge"
+    assert f"Response payload size is {whole}, and has exceeded the limit of {whole // 2}" \
+        in detail["message"]
+    assert "x-ms-user-quota-remaining" in refused.value.headers
 
 
 async def test_a_change_from_another_connection_is_in_the_next_query(showcase: Path) -> None:

@@ -3,6 +3,7 @@ reads (pure: no store, no SDK)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.sandbox.graph.endpoint import pushed_types
-from tui.sandbox.graph.evaluate import TABLE_SCHEMA, Row, check, run
+from tui.sandbox.graph.evaluate import TABLE_SCHEMA, Encoded, Row, check, run
 from tui.sandbox.graph.kql import (
     Call,
     Compare,
@@ -75,7 +76,8 @@ def test_tables_and_comments(text: str, table: str, first: type | None) -> None:
     ("resources | where strlen(name) == 3", "UnsupportedOperator", "strlen"),
     ("resources | where properties.x > 3", "UnsupportedOperator", ">"),
     ("resources | summarize dcount(name) by type", "UnsupportedOperator", "dcount"),
-    ("resources | summarize count(), count() by type", "UnsupportedOperator", ","),
+    ("resources | summarize count(), dcount(name) by type", "UnsupportedOperator", "dcount"),
+    ("resources | summarize make_list(name, 10)", "UnsupportedOperator", ","),
     ("resources | order by name asc nulls last", "UnsupportedOperator", "nulls"),
     ("resources | distinct type", "UnsupportedOperator", "distinct"),
     ("resources | count", "UnsupportedOperator", "count"),
@@ -114,6 +116,8 @@ def test_the_error_points_at_the_operator() -> None:
     ("resources | project name, name", "twice"),
     ("resources | where name", "true/false"),
     ("resources | summarize count() by type | project name", "'name'"),
+    ("resources | summarize count(), count() by type", "twice"),
+    ("resources | summarize make_list(nothing) by type", "'nothing'"),
 ])
 def test_columns_are_resolved_before_any_row_is_read(text: str, message: str) -> None:
     with pytest.raises(KqlError, match=message):
@@ -201,6 +205,27 @@ def test_order_take_and_summarize() -> None:
         {"location": "eastus", "count": 1}, {"location": "westus", "count": 3}]
     named = run(parse("resources | summarize n = count()"), rows)
     assert [r.values for r in named.all()] == [{"n": 4}]
+
+
+def test_make_list_gathers_each_group_in_the_order_of_its_rows() -> None:
+    rows = _rows({"name": "b", "location": "westus", "properties": {"n": 1}},
+                 {"name": "a", "location": "eastus"},
+                 {"name": "c", "location": "westus", "properties": {"n": 3}})
+    query = parse("resources | summarize rows = make_list(pack_array(name, properties.n)), "
+                  "n = count() by location")
+    assert check(query) == [("location", "string"), ("rows", "dynamic"), ("n", "long")]
+    assert [r.values for r in run(query, rows).all()] == [
+        {"location": "eastus", "rows": [["a", None]], "n": 1},
+        {"location": "westus", "rows": [["b", 1], ["c", 3]], "n": 2},
+    ]
+    # Nulls are left out of a list; an unnamed list is named after its column.
+    plain = run(parse("resources | summarize make_list(properties.n)"), rows)
+    assert [r.values for r in plain.all()] == [{"list_properties_n": [1, 3]}]
+    # Given as JSON text when nothing after the summarize reads the lists.
+    (encoded,) = run(parse("resources | summarize l = make_list(name)"), rows,
+                     encode_lists=True).all()
+    assert type(encoded.values["l"]) is Encoded
+    assert json.loads(encoded.values["l"]) == ["b", "a", "c"]
 
 
 def test_the_type_filter_is_read_from_the_leading_wheres() -> None:

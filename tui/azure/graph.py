@@ -5,12 +5,18 @@ costs seconds at tens of thousands of rows; `send_request` goes through the same
 (credential, retry, throttling, read-only guard, transport) and returns the JSON untouched,
 as `paging.py` does for ARM lists. Pages follow `$skipToken`, each request paced by the
 quota headers of the answers before it (`graph_quota.QuotaPacer`).
+
+Azure refuses an answer over 16 MiB (`ResponsePayloadTooLarge`), however few its rows: a
+page that big is asked for again with fewer rows, and a query given a byte budget sizes
+each page from the bytes per row of the page before (packed rows, each a subscription's
+resources, vary from a few bytes to megabytes).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +32,9 @@ MAX_SUBSCRIPTIONS = 10_000  # per query
 MAX_PAGES = 10_000  # a service that never stops sending $skipToken is a bug, not an estate
 RESENDS = 4  # tries of a query whose connection dropped
 _RESENT_CODES = frozenset({"ConnectionDropped", "ConnectionFailed"})
+TOO_LARGE = "ResponsePayloadTooLarge"
+_DECODED_ASIDE = 256 * 1024  # an answer this long is decoded in a thread
+_SIZES = re.compile(r"size is (\d+)\D+limit of (\d+)")
 
 Row = dict[str, Any]
 
@@ -56,6 +65,52 @@ class Scope:
         if self.management_groups:
             return {"managementGroups": list(self.management_groups)}
         return {"subscriptions": list(self.subscriptions)}
+
+
+@dataclass(frozen=True)
+class PageSize:
+    """Rows to ask for per page: `first` for the first, then as many as fit `budget` bytes
+    at the bytes per row seen so far (None: always `first`)."""
+
+    first: int = PAGE_ROWS
+    budget: int | None = None
+
+    def next(self, top: int, rows: int, size: int) -> int:
+        if self.budget is None or rows <= 0 or size <= 0:
+            return top
+        return max(1, min(PAGE_ROWS, int(self.budget * rows / size)))
+
+
+class PayloadTooLarge(CloudError):
+    """Azure would not send a page this big; `size` and `limit` in bytes when it said."""
+
+    def __init__(self, message: str, size: int | None, limit: int | None) -> None:
+        super().__init__(message, code=TOO_LARGE, status=400)
+        self.size = size
+        self.limit = limit
+
+    def fewer(self, top: int) -> int:
+        """Rows to ask for instead of `top`: the limit's share of them, with room."""
+        if self.size and self.limit and self.size > self.limit:
+            return max(1, min(top - 1, int(top * 0.75 * self.limit / self.size)))
+        return max(1, top // 2)
+
+
+def too_large(content: bytes | None) -> PayloadTooLarge | None:
+    """The refusal in a failed answer's body when it is `ResponsePayloadTooLarge`."""
+    try:
+        body = json.loads(content) if content else None
+    except ValueError:
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
+    for detail in details if isinstance(details, list) else ():
+        if isinstance(detail, dict) and detail.get("code") == TOO_LARGE:
+            message = str(detail.get("message") or "")
+            found = _SIZES.search(message)
+            size, limit = (int(found[1]), int(found[2])) if found else (None, None)
+            return PayloadTooLarge(message or "The answer was too large.", size, limit)
+    return None
 
 
 class GraphUnavailable(CloudError):
@@ -97,7 +152,7 @@ class GraphReader:
         self.requests = 0
 
     async def pages(
-        self, query: str, scope: Scope, *, partial: bool = False,
+        self, query: str, scope: Scope, *, partial: bool = False, size: PageSize = PageSize(),
     ) -> AsyncGenerator[list[Row], None]:
         """The rows of `query` over `scope`, a page at a time, every row exactly once
         (pages follow `$skipToken`, which holds its place under concurrent writes). The
@@ -105,10 +160,11 @@ class GraphReader:
         the wait for the next."""
         for part in scope.chunks():
             token: str | None = None
-            pending = asyncio.ensure_future(self.page(query, part, None, partial=partial))
+            pending = asyncio.ensure_future(
+                self.sized_page(query, part, None, size.first, partial=partial))
             try:
                 for _ in range(MAX_PAGES):
-                    page = await pending
+                    page, top, length = await pending
                     data = page.get("data")
                     if not isinstance(data, list):
                         raise CloudError("Resource Graph answered without a `data` list of "
@@ -118,8 +174,10 @@ class GraphReader:
                         and next_token != token
                     if more:
                         token = next_token
-                        pending = asyncio.ensure_future(
-                            self.page(query, part, token, partial=partial))
+                        pending = asyncio.ensure_future(self.sized_page(
+                            query, part, token, size.next(top, len(data), length),
+                            partial=partial))
+                        await asyncio.sleep(0)  # sent before this page is mapped
                     elif str(page.get("resultTruncated")).lower() == "true":
                         raise CloudError("Resource Graph cut the result short and gave no way "
                                          "to page through it.", code="ResultTruncated")
@@ -131,13 +189,28 @@ class GraphReader:
                     pending.cancel()
                     await asyncio.gather(pending, return_exceptions=True)
 
+    async def sized_page(self, query: str, scope: Scope, token: str | None, top: int,
+                         *, partial: bool = False) -> tuple[dict[str, Any], int, int]:
+        """(answer, rows asked for, its length in bytes): a page Azure found too large is
+        asked for again with fewer rows, down to one."""
+        while True:
+            try:
+                answer, length = await self.page(query, scope, token, partial=partial, top=top)
+                return answer, top, length
+            except PayloadTooLarge as error:
+                if top <= 1:
+                    raise CloudError(
+                        "One row of a Resource Graph answer is larger than Azure will send "
+                        f"({error.message})", code=TOO_LARGE, status=400) from None
+                top = error.fewer(top)
+
     async def page(self, query: str, scope: Scope, token: str | None = None,
-                   *, partial: bool = False) -> dict[str, Any]:
-        """One page. A query only reads, so one whose connection dropped is sent again
-        (azure-core resends no POST whose answer was lost)."""
+                   *, partial: bool = False, top: int = PAGE_ROWS) -> tuple[dict[str, Any], int]:
+        """One page and its length in bytes. A query only reads, so one whose connection
+        dropped is sent again (azure-core resends no POST whose answer was lost)."""
         for attempt in range(1, RESENDS + 1):
             try:
-                return await self._page(query, scope, token, partial)
+                return await self._page(query, scope, token, partial, top)
             except TransientError as error:
                 if attempt == RESENDS or error.code not in _RESENT_CODES:
                     raise
@@ -145,17 +218,17 @@ class GraphReader:
         raise AssertionError("unreachable")
 
     async def _page(self, query: str, scope: Scope, token: str | None,
-                    partial: bool) -> dict[str, Any]:
+                    partial: bool, top: int) -> tuple[dict[str, Any], int]:
         """The POST, paced by the quota and parsed once."""
         from azure.core.rest import HttpRequest
 
-        options: dict[str, Any] = {"$top": PAGE_ROWS, "resultFormat": "objectArray",
+        options: dict[str, Any] = {"$top": top, "resultFormat": "objectArray",
                                    "allowPartialScopes": partial}
         if token:
             options["$skipToken"] = token
         body = {**scope.body(), "query": query, "options": options}
         headers: Any = None
-        await self.pacer.acquire()
+        sent_at = await self.pacer.acquire()
         try:
             self.requests += 1
             with azure_errors():
@@ -167,17 +240,21 @@ class GraphReader:
                 finally:
                     await response.close()
                 if response.status_code >= 400:
-                    raise error_from_response(response)
+                    refused = too_large(content) if response.status_code == 400 else None
+                    raise refused or error_from_response(response)
         finally:
-            await self.pacer.release(headers)
+            await self.pacer.release(headers, sent_at)
         try:
-            answer = json.loads(content) if content else None
+            if len(content) > _DECODED_ASIDE:  # the loop sends the next page meanwhile
+                answer = await asyncio.to_thread(json.loads, content)
+            else:
+                answer = json.loads(content) if content else None
         except ValueError:
             answer = None
         if not isinstance(answer, dict):
             raise CloudError("Resource Graph answered with something that is not a JSON "
                              "object.", code="InvalidResponse")
-        return answer
+        return answer, len(content)
 
     async def rows(self, query: str, scope: Scope, *, partial: bool = False) -> list[Row]:
         """Every row of a (small) query."""
@@ -202,4 +279,5 @@ def subscription_ids(rows: Sequence[Row]) -> set[str]:
     return {str(r.get("subscriptionId") or "").lower() for r in rows} - {""}
 
 
-__all__ = ["GraphReader", "GraphUnavailable", "Scope", "unavailable"]
+__all__ = ["GraphReader", "GraphUnavailable", "PageSize", "PayloadTooLarge", "Scope",
+           "unavailable"]

@@ -10,7 +10,15 @@ is a query against the quota, so the fewer pages the sooner the load ends.
 
 Rows are projected to what the model needs. VNets, NSGs and route tables share a query and
 keep their whole `properties` (the ARM GET's), so ARM's mappers read them as they are; VMs
-come joined with their NICs, cut to a few columns and mapped here. The index lags ARM
+come joined with their NICs, cut to a few columns and mapped here.
+
+Each answer row packs one resource group's resources (`summarize rows =
+make_list(pack_array(...)) by subscriptionId, resourceGroup`), unpacked here. Every page is
+a query against the quota and a page holds at most 1,000 rows, so one row per resource made
+the 60,000 resources of a 1,000-subscription tenant 60 pages: four quota windows, ~20 s of
+waiting. Packed, pages are bounded by bytes instead (`PageSize`: ~4 MiB, which a page of
+1,000 VNets came to; Azure refuses more than 16 MiB), and the load goes as fast as its
+pages can be read. The index lags ARM
 (seconds to minutes): what a write depends on is re-read from ARM, never from these rows
 (`AzureBackend.refresh_vnets`).
 """
@@ -19,12 +27,19 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from tui.azure import mappers
-from tui.azure.graph import GraphReader, Row, Scope, subscription_ids, visible_query
+from tui.azure.graph import (
+    GraphReader,
+    PageSize,
+    Row,
+    Scope,
+    subscription_ids,
+    visible_query,
+)
 from tui.azure.inventory import SubscriptionContents, first_error
 from tui.model import (
     Kind,
@@ -37,10 +52,35 @@ from tui.model import (
     VirtualNetwork,
 )
 
-WHOLE = "id, type, name, location, properties"
+NETWORK_COLUMNS = ("id", "type", "name", "location", "properties")
 VNET_TYPE = "microsoft.network/virtualnetworks"
 NSG_TYPE = "microsoft.network/networksecuritygroups"
 ROUTE_TABLE_TYPE = "microsoft.network/routetables"
+PACKED = "rows"
+# The first page is a few resource groups (all of a small tenant's), so the explorer paints
+# VNets early and the bytes per row are known before a large page is asked for; after it,
+# pages aim at what a page of 1,000 unpacked VNets came to (a larger page is more memory
+# at once, and no faster).
+PAGE_SIZE = PageSize(first=20, budget=4 * 2**20)
+
+
+def packed(query: str, columns: Sequence[str]) -> str:
+    """`query` with its rows packed, a resource group's to one row (see `unpacked`).
+    [U] Resource Graph publishes `summarize ... make_list()` samples; `pack_array` inside
+    it is KQL's, assumed allowed there too (a refusal falls back to ARM)."""
+    return (f"{query} | summarize {PACKED} = make_list(pack_array({', '.join(columns)})) "
+            "by subscriptionId, resourceGroup")
+
+
+def unpacked(page: Sequence[Row], columns: Sequence[str]) -> list[Row]:
+    """The rows a page of `packed` rows carries, each as the unpacked query's row."""
+    found = []
+    for row in page:
+        items = row.get(PACKED)
+        for item in items if isinstance(items, list) else ():
+            if isinstance(item, list) and len(item) == len(columns):
+                found.append(dict(zip(columns, item, strict=True)))
+    return found
 
 
 def network_query(types: Sequence[str], names: Sequence[str] = ()) -> str:
@@ -52,7 +92,7 @@ def network_query(types: Sequence[str], names: Sequence[str] = ()) -> str:
         raise ValueError(f"not a resource name to put in a query: {names!r}")
     quoted = ", ".join(f"'{n}'" for n in names)
     named = f" and name in~ ({quoted})" if names else ""
-    return f"resources | where type in~ ({listed}){named} | project {WHOLE}"
+    return packed(f"resources | where type in~ ({listed}){named}", NETWORK_COLUMNS)
 
 
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_.-]{1,80}")
@@ -65,12 +105,16 @@ def is_plain_name(text: str) -> bool:
 
 
 VNETS_QUERY = network_query([VNET_TYPE])
-# VMs with their NICs joined in, one row per (VM, NIC): 40,000 VMs are 40 pages, where a
-# query for VMs and another for NICs were 80. The key is lower-cased on both sides (ARM
-# does not keep one casing of a resource group across references).
-VMS_QUERY = (
+VM_COLUMNS = ("id", "name", "location", "vmSize", "osType", "nics", "powerState", "nicId",
+              "nicName", "ipConfigurations", "networkSecurityGroup", "virtualMachine",
+              "enableIPForwarding", "primary")
+# VMs with their NICs joined in, one row per (VM, NIC) before packing. The key is
+# lower-cased on both sides (ARM does not keep one casing of a resource group across
+# references).
+VMS_QUERY = packed(
     "resources | where type =~ 'microsoft.compute/virtualmachines' "
-    "| project id, name, location, vmSize = tostring(properties.hardwareProfile.vmSize), "
+    "| project id, subscriptionId, resourceGroup, name, location, "
+    "vmSize = tostring(properties.hardwareProfile.vmSize), "
     "osType = tostring(properties.storageProfile.osDisk.osType), "
     "nics = properties.networkProfile.networkInterfaces, "
     "powerState = tostring(properties.extended.instanceView.powerState.code), "
@@ -82,7 +126,8 @@ VMS_QUERY = (
     "virtualMachine = properties.virtualMachine, "
     "enableIPForwarding = properties.enableIPForwarding, primary = properties.primary, "
     "vmKey = tolower(tostring(properties.virtualMachine.id))) on vmKey "
-    "| project-away vmKey, vmKey1"
+    "| project-away vmKey, vmKey1",
+    VM_COLUMNS,
 )
 
 
@@ -163,20 +208,16 @@ _NETWORK_MAPPERS: dict[str, Callable[[Row], Any]] = {
 
 
 async def _network(reader: GraphReader, types: Sequence[str], scope: Scope, wanted: set[str],
-                   on_vnets: VnetsSeen | None, started: asyncio.Event,
-                   names: Sequence[str] = ()) -> dict[str, Buckets]:
+                   on_vnets: VnetsSeen | None, names: Sequence[str] = ()
+                   ) -> dict[str, Buckets]:
     """VNets, NSGs and route tables from one query; each page's VNets are told at once
     (the explorer paints them while the rest is on its way)."""
     found = {t: Buckets() for t in types}
-    async for page in _set_after_first(reader.pages(network_query(types, names), scope),
-                                       started):
+    async for page in reader.pages(network_query(types, names), scope, size=PAGE_SIZE):
+        # Mapped in a thread: the loop sends the next page and paints meanwhile.
+        mapped = await asyncio.to_thread(_map_network, page, wanted, found.keys())
         vnets = []
-        for row in page:
-            sub = _subscription_of(row)
-            kind = str(row.get("type") or "").lower()
-            if sub not in wanted or kind not in found:
-                continue
-            item = _NETWORK_MAPPERS[kind](row)
+        for kind, sub, item in mapped:
             found[kind].add(sub, item)
             if kind == VNET_TYPE:
                 vnets.append(item)
@@ -185,36 +226,52 @@ async def _network(reader: GraphReader, types: Sequence[str], scope: Scope, want
     return found
 
 
-async def _set_after_first(pages: AsyncIterator[list[Row]],
-                           event: asyncio.Event) -> AsyncIterator[list[Row]]:
-    try:
-        async for page in pages:
-            event.set()
-            yield page
-    finally:
-        event.set()
+def _map_network(page: Sequence[Row], wanted: Collection[str],
+                 kinds: Collection[str]) -> list[tuple[str, str, Any]]:
+    """(kind, subscription, model object) of each wanted row of a page."""
+    mapped = []
+    for row in unpacked(page, NETWORK_COLUMNS):
+        sub = _subscription_of(row)
+        kind = str(row.get("type") or "").lower()
+        if sub in wanted and kind in kinds:
+            mapped.append((kind, sub, _NETWORK_MAPPERS[kind](row)))
+    return mapped
 
 
-async def _vms(reader: GraphReader, scope: Scope, wanted: set[str],
-               after: asyncio.Event | None) -> Buckets:
-    """VMs from their joined rows (one per NIC, in the index's order of VMs). They start
-    once the first page of VNets is in: a first page is the whole query evaluated, and
-    the VNets are what the explorer paints first."""
-    if after is not None:
-        await after.wait()
+async def _vms(reader: GraphReader, scope: Scope, wanted: set[str]) -> Buckets:
+    """VMs from their joined rows (one per NIC, in the index's order of VMs), asked for
+    at the same time as the VNets: Azure evaluates the two queries side by side (and so
+    does the sandbox, in helper processes, for a large file)."""
     joined: dict[str, tuple[Row, list[NetworkInterface]]] = {}
-    async for page in reader.pages(VMS_QUERY, scope):
-        for row in page:
-            if _subscription_of(row) not in wanted:
-                continue
-            entry = joined.setdefault(str(row.get("id") or "").lower(), (row, []))
-            nic = nic_from_row(row)
-            if nic is not None:
-                entry[1].append(nic)
+    vms: dict[str, VirtualMachine] = {}
+    async for page in reader.pages(VMS_QUERY, scope, size=PAGE_SIZE):
+        # A VM's rows (one per NIC) share its resource group, so they come in one packed
+        # row of one page: each page's VMs are whole, and mapped while the next comes.
+        await asyncio.to_thread(_map_vms, page, wanted, joined, vms)
     found = Buckets()
-    for row, nics in joined.values():
-        found.add(_subscription_of(row), vm_from_row(row, {nic.id: nic for nic in nics}))
+    for key, vm in vms.items():
+        found.add(_subscription_of(joined[key][0]), vm)
     return found
+
+
+def _map_vms(page: Sequence[Row], wanted: Collection[str],
+             joined: dict[str, tuple[Row, list[NetworkInterface]]],
+             vms: dict[str, VirtualMachine]) -> None:
+    """Each wanted VM of a page mapped with its NICs (again, with all of them, should a
+    VM's rows ever span pages)."""
+    touched = []
+    for row in unpacked(page, VM_COLUMNS):
+        if _subscription_of(row) not in wanted:
+            continue
+        key = str(row.get("id") or "").lower()
+        entry = joined.setdefault(key, (row, []))
+        nic = nic_from_row(row)
+        if nic is not None:
+            entry[1].append(nic)
+        touched.append(key)
+    for key in dict.fromkeys(touched):
+        row, nics = joined[key]
+        vms[key] = vm_from_row(row, {nic.id: nic for nic in nics})
 
 
 def _subscription_of(row: Row) -> str:
@@ -254,15 +311,14 @@ async def read_graph(
                                (Kind.ROUTE_TABLES, ROUTE_TABLE_TYPE)) if kind in kinds]
     network: dict[str, Buckets] = {}
     vms = Buckets()
-    started = asyncio.Event()
     try:
         async with asyncio.TaskGroup() as group:
             if types:
                 network_task = group.create_task(
-                    _network(reader, types, scope, wanted, on_vnets, started, names))
+                    _network(reader, types, scope, wanted, on_vnets, names))
             if Kind.VMS in kinds:
                 vms_task = group.create_task(
-                    _vms(reader, scope, wanted, started if types else None))
+                    _vms(reader, scope, wanted))
     except BaseExceptionGroup as group_error:
         raise first_error(group_error) from None
     if types:

@@ -41,6 +41,9 @@ class FaultProfile:
     graph_quota: int = 15  # Resource Graph queries allowed per window (then 429)
     graph_quota_seconds: float = 5.0  # the quota's window
     graph_lag_seconds: float = 0.0  # how far Resource Graph's index trails ARM
+    # The largest Resource Graph answer, in bytes (Azure's 16 MiB; a larger page is refused
+    # with ResponsePayloadTooLarge).
+    graph_max_payload: int = 16 * 2**20
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> FaultProfile:
@@ -76,6 +79,8 @@ class FaultProfile:
             raise ValueError("fault profile error_status must be an HTTP error status")
         if values.get("graph_quota", 1) < 1:
             raise ValueError("fault profile graph_quota must be a whole number >= 1")
+        if values.get("graph_max_payload", 1024) < 1024:
+            raise ValueError("fault profile graph_max_payload must be a whole number >= 1024")
         if values.get("graph_quota_seconds", 1.0) <= 0:
             raise ValueError("fault profile graph_quota_seconds must be a number > 0")
         if values.get("graph_lag_seconds", 0.0) > MAX_GRAPH_LAG_SECONDS:

@@ -21,8 +21,10 @@ from tui.sandbox import operations, peerings, vnets
 from tui.sandbox.builders import PEERING_TYPE, VM_TYPE, VNET_TYPE, instance_view
 from tui.sandbox.errors import ArmError, bad_request, linked_authorization_failed, not_found
 from tui.sandbox.faults import FaultProfile
+from tui.sandbox.graph import endpoint as graph_endpoint
+from tui.sandbox.graph import results as graph_results
+from tui.sandbox.graph import workers as graph_workers
 from tui.sandbox.graph.endpoint import GraphState
-from tui.sandbox.graph.endpoint import answer as graph_answer
 from tui.sandbox.refusals import (
     forbidden,
     method_not_allowed,
@@ -172,12 +174,17 @@ class Router:
         raise no_route(req)
 
     def _graph_query(self, req: Request) -> Answer:
-        text, headers = graph_answer(
+        """Checked here; a large file's page is answered later, outside the transport's
+        lock and in a helper process (`graph.workers`), a small one's at once."""
+        request, headers = graph_endpoint.prepare(
             self.store, req.body, api_version=req.api_version, tenant=req.tenant,
             is_forbidden=self.is_forbidden, faults=self.faults, state=self.graph,
             now=self.clock(),
         )
-        return Answer(200, None, headers, raw=text)
+        if graph_endpoint.size(self.store, self.graph) > graph_workers.LARGE:
+            return Answer(200, None, headers, deferred=request)
+        status, text = graph_results.compute(request, self.store, self.graph.results)
+        return Answer(status, None, headers, raw=text)
 
     def _check_tenant(self, req: Request, sub: str) -> None:
         """A subscription answers tokens of its own tenant only (401 otherwise)."""

@@ -101,6 +101,10 @@ class Tx:
         for table in ("resources", "operations", "meta", "history"):
             self.conn.execute(f"DELETE FROM {table}")
 
+    def resource_count(self) -> int:
+        """How many resources the file holds (of every kind)."""
+        return int(self.conn.execute("SELECT count(*) FROM resources").fetchone()[0])
+
     def top_level_types(self) -> list[str]:
         """The lower-cased types stored, without subscriptions, groups and child resources."""
         rows = self.conn.execute("SELECT DISTINCT type FROM resources").fetchall()
@@ -123,14 +127,14 @@ class Tx:
             return
         marks = ",".join("?" for _ in wanted)
         columns = "key, id, type, subscription, resource_group, parent, body"
+        if cutoff is None:
+            yield from self.conn.execute(
+                f"SELECT {columns} FROM resources WHERE type IN ({marks}) ORDER BY key", wanted)
+            return
         current = self.conn.execute(
             f"SELECT {columns}, created FROM resources WHERE type IN ({marks}) ORDER BY key",
             wanted,
         )
-        if cutoff is None:
-            for row in current:
-                yield row[0], row[1], row[2], row[3], row[4], row[5], row[6]
-            return
         before = {
             r[0]: r for r in self.conn.execute(
                 f"SELECT {columns}, created FROM history WHERE seq IN (SELECT min(seq) FROM"

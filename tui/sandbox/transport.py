@@ -25,6 +25,7 @@ from azure.core.utils import case_insensitive_dict
 from tui.sandbox import routes
 from tui.sandbox.errors import ArmError
 from tui.sandbox.faults import FaultProfile
+from tui.sandbox.graph import workers
 from tui.sandbox.graph.endpoint import GraphState
 from tui.sandbox.requestlog import RequestLog
 from tui.sandbox.scenarios import ensure
@@ -203,6 +204,9 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
             # Answering is CPU work (a Resource Graph query over 40,000 VMs takes seconds):
             # it runs in a thread, so an app's event loop paints while the sandbox works.
             answer = await asyncio.to_thread(self._answer_locked, request)
+            if answer.deferred is not None:
+                status, text = await workers.helpers().answer(answer.deferred)
+                answer = routes.Answer(status, None, answer.headers, raw=text)
             if answer.status == -1:
                 raise ServiceResponseError("Connection dropped by the sandbox (fault profile).")
             if answer.status == -2:

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from tui.sandbox.errors import bad_request
+from tui.sandbox.graph.results import PageRequest
 from tui.sandbox.tenants import HOME_TENANT, request_tenants
 
 HOST = "https://management.azure.com"
@@ -25,6 +26,8 @@ class Answer:
     body: Any = None  # JSON-able, or None for an empty body
     headers: dict[str, str] = field(default_factory=dict)
     raw: str | None = None  # the body as JSON text already (bulk lists)
+    # A Resource Graph page to be answered outside the transport's lock (`graph.workers`).
+    deferred: PageRequest | None = None
 
 
 @dataclass(frozen=True)

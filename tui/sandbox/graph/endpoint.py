@@ -8,7 +8,10 @@ What it keeps as Azure does: the request body (`subscriptions` | `managementGrou
 paging for a query with `take`/`limit` or with only object columns (`resultTruncated`
 "true" instead); rows only from subscriptions the caller may read; the quota headers on
 every answer and 429 `RateLimiting` past the quota; the index trailing ARM by the fault
-profile's `graph_lag_seconds`.
+profile's `graph_lag_seconds`; an answer larger than 16 MiB (`graph_max_payload`) refused
+with 400 `BadRequest` and a `ResponsePayloadTooLarge` detail, in the words Azure's has in
+published reports ("Response payload size is N, and has exceeded the limit of 16777216.
+Please consider querying less data at a time and make paginated call if needed.").
 
 [U] the sandbox's choices where Azure's are not published:
 - no `$top`: pages of 1000;
@@ -22,35 +25,18 @@ profile's `graph_lag_seconds`.
 
 from __future__ import annotations
 
-import uuid
+import json
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from itertools import islice
 from typing import Any
 
 from tui.sandbox.errors import ArmError
 from tui.sandbox.faults import FaultProfile
-from tui.sandbox.graph import evaluate, paging, rows
-from tui.sandbox.graph.evaluate import Row
-from tui.sandbox.graph.kql import (
-    Compare,
-    Extend,
-    KqlError,
-    Literal,
-    Logical,
-    Member,
-    OrderBy,
-    Path,
-    Project,
-    ProjectAway,
-    Query,
-    Where,
-    parse,
-)
-from tui.sandbox.graph.paging import Answered, Cut
+from tui.sandbox.graph import evaluate, paging, results, rows
+from tui.sandbox.graph.kql import KqlError, Query, parse
 from tui.sandbox.graph.quota import Quota
+from tui.sandbox.graph.results import Kept, PageRequest, pushed_types
 from tui.sandbox.store import SandboxStore
 from tui.sandbox.tenants import ANY_TENANT, HOME_TENANT
 
@@ -58,8 +44,6 @@ OLDEST_API_VERSION = "2021-03-01"
 MAX_TOP = 1000
 DEFAULT_TOP = 1000
 MAX_SUBSCRIPTIONS = 10_000
-_CACHED_RESULTS = 8
-_CACHED_BYTES = 256 * 2**20  # the text of the results kept between pages
 
 
 @dataclass
@@ -68,8 +52,9 @@ class GraphState:
     last results evaluated (each page of a large query must not evaluate it again)."""
 
     quota: Quota
-    results: OrderedDict[tuple[Any, ...], Answered] = field(default_factory=OrderedDict)
+    results: Kept = field(default_factory=OrderedDict)  # evaluated here, kept for next pages
     tenants: tuple[tuple[int, int], dict[str, str]] | None = None  # (store version, map)
+    size: tuple[tuple[int, int], int] | None = None  # (store version, resources)
 
     @classmethod
     def for_profile(cls, faults: FaultProfile, clock: Callable[[], float]) -> GraphState:
@@ -99,7 +84,30 @@ def answer(
     state: GraphState,
     now: float,
 ) -> tuple[str, dict[str, str]]:
-    """(JSON text, headers) of a 200; any refusal raises `ArmError` with the quota headers."""
+    """(JSON text, headers) of a 200, answered here; any refusal raises `ArmError` with the
+    quota headers."""
+    request, headers = prepare(store, body, api_version=api_version, tenant=tenant,
+                               is_forbidden=is_forbidden, faults=faults, state=state, now=now)
+    status, text = results.compute(request, store, state.results)
+    if status != 200:
+        raise _refusal(status, text, headers)
+    return text, headers
+
+
+def prepare(
+    store: SandboxStore,
+    body: Any,
+    *,
+    api_version: str,
+    tenant: str,
+    is_forbidden: Callable[[str], bool],
+    faults: FaultProfile,
+    state: GraphState,
+    now: float,
+) -> tuple[PageRequest, dict[str, str]]:
+    """The page a request asks for, checked (the query, its scope, the quota) and ready
+    to be answered here or in a helper process (`workers`), and the answer's headers; any
+    refusal raises `ArmError` with the quota headers."""
     if api_version[:10] < OLDEST_API_VERSION:
         raise ArmError(
             400, "NoRegisteredProviderFound",
@@ -109,7 +117,8 @@ def answer(
         )
     allowed, headers = state.quota.take()
     if not allowed:
-        raise ArmError(429, "RateLimiting", _support_note(now), headers=headers, details=[{
+        raise ArmError(429, "RateLimiting", results.support_note(now), headers=headers,
+                       details=[{
             "code": "RateLimiting",
             "message": "Client application has been throttled and should not attempt to "
                        "repeat the request until an amount of time has elapsed. Please see "
@@ -117,7 +126,7 @@ def answer(
         }])
     try:
         options = _options(body)
-        query = _parse(options.query)
+        _parse(options.query)
         version = store.version()
         if state.tenants is None or state.tenants[0] != version:
             with store.read() as tx:
@@ -127,23 +136,31 @@ def answer(
         scope, limit_hit = _scope(options, tenant, tenant_of, is_forbidden)
         if limit_hit:
             headers["x-ms-tenant-subscription-limit-hit"] = "true"
-        fingerprint = paging.fingerprint(options.query, scope)
-        key = None
         with store.read() as tx:
             cutoff = _cutoff(tx, faults, now)
-            page = _first_page(tx, query, options, scope, tenant_of, cutoff)
-            if page is None:
-                key, answered = _result(store, tx, query, options, scope, tenant_of, cutoff,
-                                        state)
-                page = paging.cut(answered, _start(answered, options, fingerprint),
-                                  options.top)
-        text, last = paging.text(page, options.table_format, fingerprint)
-        if last and key is not None:  # read to the end: let it go (a rerun evaluates again)
-            state.results.pop(key, None)
-        return text, headers
+        request = PageRequest(
+            str(store.path), options.query, options.table_format, options.top, options.skip,
+            options.token, tuple(sorted(scope)), tenant_of, cutoff,
+            paging.fingerprint(options.query, scope), faults.graph_max_payload, now)
+        return request, headers
     except ArmError as error:
         error.headers.update(headers)
         raise
+
+
+def size(store: SandboxStore, state: GraphState) -> int:
+    """How many resources the file holds (counted again only when it changed)."""
+    version = store.version()
+    if state.size is None or state.size[0] != version:
+        with store.read() as tx:
+            state.size = (version, tx.resource_count())
+    return state.size[1]
+
+
+def _refusal(status: int, text: str, headers: dict[str, str]) -> ArmError:
+    error = json.loads(text).get("error") or {}
+    return ArmError(status, str(error.get("code") or ""), str(error.get("message") or ""),
+                    headers=dict(headers), details=list(error.get("details") or []))
 
 
 # --- the request --------------------------------------------------------------------------
@@ -263,136 +280,8 @@ def _cutoff(tx: Any, faults: FaultProfile, now: float) -> float | None:
     return max(now - faults.graph_lag_seconds, built)
 
 
-def _first_page(
-    tx: Any, query: Query, options: Options, scope: set[str], tenant_of: dict[str, str],
-    cutoff: float | None,
-) -> Cut | None:
-    """The first page of a query whose rows are the store's own, one for one and in its
-    order (a type filter, then project/extend/project-away): its first rows evaluated, the
-    rest only counted (Azure's `totalRecords`) without being decoded. A first page is what
-    a reader waits on before anything is on screen; the pages after it evaluate the query
-    whole, once. None when the query is not of that form."""
-    if options.token is not None or options.skip is not None or not _one_for_one(query):
-        return None
-    types = pushed_types(query)
-    total = rows.count(tx, scope, types=types, cutoff=cutoff)
-    result = evaluate.run(query, rows.source(tx, query.table, scope, types=types,
-                                             cutoff=cutoff, tenant_of=tenant_of))
-    names = [name for name, _ in result.columns]
-    try:
-        first = list(islice(result.rows, options.top))
-    finally:
-        close = getattr(result.rows, "close", None)
-        if close is not None:
-            close()  # the store's cursor is let go inside the transaction
-    texts = [paging.encode(row, names, options.table_format) for row in first]
-    last = first[-1].position() if first else None
-    return Cut(result.columns, texts, 0, total, last, result.limited)
-
-
-def _one_for_one(query: Query) -> bool:
-    """Each row of `resources` of the pushed types gives one result row, in store order."""
-    if query.table != "resources":
-        return False
-    operators = list(query.operators)
-    while operators and isinstance(first := operators[0], Where):
-        operators.pop(0)
-        condition = first.condition
-        terms = condition.terms if isinstance(condition, Logical) \
-            and condition.op == "and" else (condition,)
-        if any(_type_filter(term) is None for term in terms):
-            return False
-    return all(isinstance(op, Project | Extend | ProjectAway) for op in operators)
-
-
-def _start(answered: Answered, options: Options, fingerprint: str) -> int:
-    if options.skip is not None:
-        return options.skip
-    if options.token is not None:
-        return paging.resume(answered.positions, options.token, fingerprint,
-                             answered.descending)
-    return 0
-
-
-def _result(
-    store: SandboxStore, tx: Any, query: Query, options: Options, scope: set[str],
-    tenant_of: dict[str, str], cutoff: float | None, state: GraphState,
-) -> tuple[tuple[Any, ...], Answered]:
-    key = (query.table, options.query, options.table_format, tuple(sorted(scope)),
-           store.version(), cutoff)
-    if cutoff is None and key in state.results:
-        state.results.move_to_end(key)
-        return key, state.results[key]
-    def lookup(part: Query) -> Iterator[Row]:
-        return rows.source(tx, part.table, scope, types=pushed_types(part), cutoff=cutoff,
-                           tenant_of=tenant_of)
-
-    result = evaluate.run(query, lookup(query), lookup=lookup)
-    names = [name for name, _ in result.columns]
-    entries = [(row.position(), paging.encode(row, names, options.table_format))
-               for row in result.rows]
-    if not result.ordered:
-        entries.sort(key=lambda entry: entry[0])
-    answered = Answered(result.columns, [p for p, _ in entries], [t for _, t in entries],
-                        result.limited, result.descending)
-    if cutoff is None:
-        state.results[key] = answered
-        total = sum(a.size for a in state.results.values())
-        while len(state.results) > _CACHED_RESULTS or (
-            total > _CACHED_BYTES and len(state.results) > 1
-        ):
-            _, dropped = state.results.popitem(last=False)
-            total -= dropped.size
-    return key, answered
-
-
-def pushed_types(query: Query) -> set[str] | None:
-    """The graph types the query's leading `where`s allow (lower case), None for any: the
-    store reads only those. An optimisation only: the `where` still runs on every row."""
-    allowed: set[str] | None = None
-    for op in query.operators:
-        if isinstance(op, OrderBy):
-            continue
-        if not isinstance(op, Where):
-            break
-        terms = op.condition.terms if isinstance(op.condition, Logical) \
-            and op.condition.op == "and" else (op.condition,)
-        for term in terms:
-            found = _type_filter(term)
-            if found is not None:
-                allowed = found if allowed is None else allowed & found
-    return allowed
-
-
-def _type_filter(term: Any) -> set[str] | None:
-    def is_type(expr: Any) -> bool:
-        return isinstance(expr, Path) and expr.column == "type" and not expr.steps
-
-    if isinstance(term, Compare) and term.op in ("=~", "=="):
-        left, right = term.left, term.right
-        if is_type(right):
-            left, right = right, left
-        if is_type(left) and isinstance(right, Literal) and isinstance(right.value, str):
-            value = right.value
-            if term.op == "=~":
-                return {value.lower()}
-            return {value} if value == value.lower() else set()  # types are lower case
-    if isinstance(term, Member) and term.op in ("in~", "in") and is_type(term.left):
-        values = [i.value for i in term.items if isinstance(i.value, str)]
-        if term.op == "in~":
-            return {v.lower() for v in values}
-        return {v for v in values if v == v.lower()}
-    return None
-
-
 def _bad(code: str, message: str) -> ArmError:
     return ArmError(400, "BadRequest", message, details=[{"code": code, "message": message}])
 
 
-def _support_note(now: float) -> str:
-    stamp = datetime.fromtimestamp(now, UTC).isoformat().replace("+00:00", "Z")
-    return (f"Please provide below info when asking for support: timestamp = {stamp}, "
-            f"correlationId = {uuid.uuid4()}.")
-
-
-__all__ = ["GraphState", "answer", "pushed_types"]
+__all__ = ["GraphState", "answer", "prepare", "pushed_types", "size"]

@@ -134,10 +134,11 @@ def check(query: Query, schema: Schema | None = None) -> Schema:
 
 
 def run(query: Query, rows: Iterable[Row], schema: Schema | None = None,
-        lookup: Lookup | None = None) -> Result:
+        lookup: Lookup | None = None, *, encode_lists: bool = False) -> Result:
     """Row-wise operators (where, project, extend, project-away) stream; `order by` only
     keys the rows; `take` and `summarize` gather what came before them; `join` gathers
-    its right side (read through `lookup`) and streams the left."""
+    its right side (read through `lookup`) and streams the left. `encode_lists`: a last
+    `summarize` gives its lists as `Encoded` text (for a reader that only encodes them)."""
     columns = list(schema or TABLE_SCHEMA)
     stream: Iterator[Row] = iter(rows)
     ordered, limited = True, False
@@ -170,7 +171,8 @@ def run(query: Query, rows: Iterable[Row], schema: Schema | None = None,
             stream = iter(gathered[: op.count])
             limited = True
         else:
-            stream = iter(_summarize(op, stream, columns))
+            last = op is query.operators[-1]
+            stream = iter(_summarize(op, stream, columns, encode_lists and last))
             ordered, descending = True, ()
         columns = after
     return Result(columns, stream, limited, descending, ordered)
@@ -210,11 +212,13 @@ def _join(left: Iterator[Row], right: list[Row], op: Join, names: list[str]) -> 
     """Rows matched on equal keys (a null key matches nothing). A left row with several
     matches gives several rows, each with its own ordinal, so keyset paging never cuts
     between them; a right column named as a left one is renamed with '1', as KQL does."""
-    matches: dict[str, list[Row]] = {}
+    matches: dict[tuple[str, ...] | str, list[Row]] = {}
     for row in right:
         keys = [row.values.get(k) for k in op.on]
         if None not in keys:
             matches.setdefault(_join_key(keys), []).append(row)
+    # (left columns, right columns) -> each right column's name in the output
+    renamed: dict[tuple[tuple[str, ...], tuple[str, ...]], list[tuple[str, str]]] = {}
     for row in left:
         keys = [row.values.get(k) for k in op.on]
         found = matches.get(_join_key(keys), []) if None not in keys else []
@@ -225,30 +229,58 @@ def _join(left: Iterator[Row], right: list[Row], op: Join, names: list[str]) -> 
             continue
         for other in found:
             values = dict(row.values)
-            for name, value in other.values.items():
-                values[name + "1" if name in row.values else name] = value
+            shape = (tuple(row.values), tuple(other.values))
+            pairs = renamed.get(shape)
+            if pairs is None:
+                pairs = renamed[shape] = [(name, name + "1" if name in row.values else name)
+                                          for name in shape[1]]
+            for name, to in pairs:
+                values[to] = other.values[name]
             yield Row({n: values.get(n) for n in names}, f"{row.ordinal}|{other.ordinal}",
                       row.key)
 
 
-def _join_key(values: list[Any]) -> str:
+def _join_key(values: list[Any]) -> tuple[str, ...] | str:
+    """Equal keys are equal values: strings (the usual key) as they are, anything else as
+    its JSON text (so 1 and true, equal in Python, stay apart)."""
+    if all(type(v) is str for v in values):
+        return tuple(values)
     return json.dumps(values, sort_keys=True, separators=(",", ":"))
 
 
-def _summarize(op: Summarize, rows: Iterable[Row], columns: Schema) -> list[Row]:
+class Encoded(str):
+    """A value already in JSON text: what `make_list` gathers when nothing after it reads
+    the list (`run(..., encode_lists=True)`), so a large group is never held decoded."""
+
+
+def _summarize(op: Summarize, rows: Iterable[Row], columns: Schema,
+               encode_lists: bool = False) -> list[Row]:
+    """One row per group of the `by` values: each aggregate's count, or its values in the
+    order the rows came (`make_list`, leaving nulls out as KQL does)."""
     getters = [(name, compile_expr(expr, columns)) for name, expr in op.by]
-    groups: dict[str, tuple[list[Any], int]] = {}
+    listed = [None if a.arg is None else compile_expr(a.arg, columns) for a in op.aggregates]
+    compact = json.JSONEncoder(separators=(",", ":")).encode
+    groups: dict[Any, tuple[list[Any], list[Any]]] = {}
     for row in rows:
         values = [get(row.values) for _, get in getters]
-        ordinal = json.dumps(values, sort_keys=True, separators=(",", ":"))
-        found = groups.get(ordinal)
-        groups[ordinal] = (values, 1) if found is None else (found[0], found[1] + 1)
+        found = groups.get(group := _join_key(values))
+        if found is None:
+            found = groups[group] = (values, [0 if get is None else [] for get in listed])
+        totals = found[1]
+        for at, get in enumerate(listed):
+            if get is None:
+                totals[at] += 1
+            elif (value := get(row.values)) is not None:
+                totals[at].append(compact(value) if encode_lists else value)
     out = []
-    for ordinal in sorted(groups):
-        values, count = groups[ordinal]
+    for values, totals in groups.values():
         record = {name: value for (name, _), value in zip(getters, values, strict=True)}
-        record[op.count_name] = count
-        out.append(Row(record, ordinal))
+        for aggregate, total in zip(op.aggregates, totals, strict=True):
+            if encode_lists and aggregate.arg is not None:
+                total = Encoded(f"[{','.join(total)}]")
+            record[aggregate.name] = total
+        out.append(Row(record, json.dumps(values, sort_keys=True, separators=(",", ":"))))
+    out.sort(key=lambda row: row.ordinal)
     return out
 
 
@@ -289,8 +321,12 @@ def _schema_after(op: Any, columns: Schema) -> Schema:
         return _unique(columns + [(name + "1" if name in types else name, kind)
                                   for name, kind in right])
     assert isinstance(op, Summarize)
+    for aggregate in op.aggregates:
+        if aggregate.arg is not None:
+            type_of(aggregate.arg, types)
     return _unique([(name, type_of(expr, types)) for name, expr in op.by]
-                   + [(op.count_name, "long")])
+                   + [(a.name, "long" if a.function == "count" else "dynamic")
+                      for a in op.aggregates])
 
 
 def _unique(columns: Schema) -> Schema:
@@ -320,6 +356,8 @@ def type_of(expr: Expr, types: dict[str, str]) -> str:
     if isinstance(expr, Call):
         for arg in expr.args:
             type_of(arg, types)
+        if expr.name == "pack_array":
+            return "dynamic"
         return "string" if expr.name in ("tostring", "tolower", "toupper") else "bool"
     if isinstance(expr, Compare):
         type_of(expr.left, types)
@@ -354,6 +392,9 @@ def compile_expr(expr: Expr, columns: Schema) -> Getter:
     if isinstance(expr, Path):
         return _path_getter(expr)
     if isinstance(expr, Call):
+        if expr.name == "pack_array":
+            items = [compile_expr(item, columns) for item in expr.args]
+            return lambda values: [item(values) for item in items]
         arg = compile_expr(expr.args[0], columns)
         if expr.name == "tostring":
             return lambda values: tostring(arg(values))
@@ -382,6 +423,19 @@ def _path_getter(path: Path) -> Getter:
     column, steps = path.column, path.steps
     if not steps:
         return lambda values: values.get(column)
+
+    if all(type(step) is str for step in steps):
+        names = tuple(str(step) for step in steps)
+
+        def get_named(values: dict[str, Any]) -> Any:  # the usual path: property names only
+            value = values.get(column)
+            for name in names:
+                if type(value) is not dict:
+                    return None
+                value = value.get(name)
+            return value
+
+        return get_named
 
     def get(values: dict[str, Any]) -> Any:
         value = values.get(column)
@@ -454,6 +508,6 @@ def is_empty(value: Any) -> bool:
 
 
 __all__ = [
-    "TABLE_SCHEMA", "Result", "Row", "Schema", "SortValue", "check", "compile_expr", "equal",
-    "is_empty", "run", "tostring", "type_of",
+    "TABLE_SCHEMA", "Encoded", "Result", "Row", "Schema", "SortValue", "check",
+    "compile_expr", "equal", "is_empty", "run", "tostring", "type_of",
 ]

@@ -9,7 +9,8 @@ parser over this grammar (anything outside it is refused, never guessed at):
                | 'extend' name '=' expr (',' name '=' expr)*
                | ('order' | 'sort') 'by' expr ['asc' | 'desc'] (',' ...)*
                | ('take' | 'limit') integer
-               | 'summarize' [name '='] 'count' '(' ')' ['by' column (',' column)*]
+               | 'summarize' aggregate (',' aggregate)* ['by' column (',' column)*]
+                 aggregate := [name '='] ('count' '(' ')' | 'make_list' '(' expr ')')
                | 'join' 'kind' '=' ('leftouter' | 'inner') '(' query ')' 'on' name (',' name)*
     expr      := and ('or' and)*
     and       := compare ('and' compare)*
@@ -17,7 +18,8 @@ parser over this grammar (anything outside it is refused, never guessed at):
                           | ('in' | 'in~' | '!in' | '!in~') '(' literal (',' literal)* ')']
     primary   := literal | path | function '(' [expr (',' expr)*] ')' | '(' expr ')'
     path      := name ('.' name | '[' (string | integer) ']')*
-    function  := tostring | tolower | toupper | isempty | isnotempty | not
+    function  := tostring | tolower | toupper | isempty | isnotempty | not  (one argument)
+               | pack_array                                            (one or more)
     literal   := string | number | true | false
 
 A query that starts with an operator reads the `resources` table, as Resource Graph's do.
@@ -31,6 +33,7 @@ name this module had is importable from it too.
 from __future__ import annotations
 
 from tui.sandbox.graph.syntax import (
+    Aggregate,
     Call,
     Compare,
     Expr,
@@ -52,7 +55,10 @@ from tui.sandbox.graph.syntax import (
 from tui.sandbox.graph.tokens import KqlError, Token, tokenize
 
 TABLES = ("resources", "resourcecontainers")
-FUNCTIONS = frozenset({"tostring", "tolower", "toupper", "isempty", "isnotempty", "not"})
+FUNCTIONS = frozenset({"tostring", "tolower", "toupper", "isempty", "isnotempty", "not",
+                       "pack_array"})
+VARIADIC = frozenset({"pack_array"})
+AGGREGATIONS = ("count", "make_list")
 OPERATORS = frozenset({
     "where", "project", "project-away", "extend", "order", "sort", "take", "limit", "summarize",
     "join",
@@ -255,25 +261,39 @@ class _Parser:
         return expr, descending
 
     def summarize(self) -> Summarize:
-        count_name = "count"  # [U] Microsoft's REST example names it `count` (KQL: count_)
-        if self.token.kind == "name" and self.peek().kind == "symbol" and self.peek().text == "=":
-            count_name = self.name("a column name")
+        aggregates = [self.aggregate()]
+        while self.is_symbol(","):
             self.take()
-        token = self.token
-        if not self.is_word("count"):
-            if token.kind == "name":
-                self.unsupported(token, "aggregation")
-            self.fail("expected count()")
-        self.take()
-        self.expect_symbol("(")
-        self.expect_symbol(")")
-        if self.is_symbol(","):
-            self.unsupported(self.token, "second aggregation after")
+            aggregates.append(self.aggregate())
         by: list[tuple[str, Expr]] = []
         if self.is_word("by"):
             self.take()
             by = self.columns(named=False)
-        return Summarize(count_name, tuple(by))
+        return Summarize(tuple(aggregates), tuple(by))
+
+    def aggregate(self) -> Aggregate:
+        """`count()` or `make_list(expr)` (a whole group's values as one array: what lets
+        one row carry a subscription's resources)."""
+        name = None
+        if self.token.kind == "name" and self.peek().kind == "symbol" and self.peek().text == "=":
+            name = self.name("a column name")
+            self.take()
+        token = self.token
+        if not self.is_word(*AGGREGATIONS):
+            if token.kind == "name":
+                self.unsupported(token, "aggregation")
+            self.fail("expected count() or make_list()")
+        self.take()
+        self.expect_symbol("(")
+        if token.text == "count":
+            self.expect_symbol(")")
+            # [U] Microsoft's REST example names it `count` (KQL: count_)
+            return Aggregate(name or "count", "count")
+        arg = self.expr()
+        if self.is_symbol(","):
+            self.unsupported(self.token, "make_list size limit")
+        self.expect_symbol(")")
+        return Aggregate(name or f"list_{self.column_name(arg)}", "make_list", arg)
 
     # expressions
     def expr(self) -> Expr:
@@ -368,7 +388,7 @@ class _Parser:
                 self.take()
                 args.append(self.expr())
         self.expect_symbol(")")
-        if len(args) != 1:
+        if len(args) != 1 and not (token.text in VARIADIC and args):
             raise KqlError("ParserFailure", f"{token.text}() takes one argument, not "
                            f"{len(args)}", token.text, token.line, token.column)
         return Call(token.text, tuple(args))
@@ -404,7 +424,8 @@ def parse(text: str) -> Query:
 
 
 __all__ = [
-    "COMPARISONS", "FUNCTIONS", "MEMBERSHIP", "OPERATORS", "TABLES", "Call", "Compare",
+    "COMPARISONS", "FUNCTIONS", "MEMBERSHIP", "OPERATORS", "TABLES", "Aggregate", "Call",
+    "Compare",
     "Expr", "Extend", "Join", "KqlError", "Literal", "Logical", "Member", "Operator",
     "OrderBy", "Path", "Project", "ProjectAway", "Query", "Summarize", "Take", "Token",
     "Where", "parse", "tokenize",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.sandbox.errors import ArmError
-from tui.sandbox.graph.evaluate import Row, Schema, SortValue
+from tui.sandbox.graph.evaluate import Encoded, Row, Schema, SortValue
 
 Position = tuple[tuple[SortValue, ...], str]
 _COLUMN_TYPES = {"string": "string", "long": "integer", "real": "number", "bool": "boolean",
@@ -55,9 +55,19 @@ class Cut:
 
 def encode(row: Row, names: list[str], table_format: bool) -> str:
     values = row.values
+    if any(type(values.get(n)) is Encoded for n in names):
+        parts = [_text(values.get(n)) for n in names]
+        if table_format:
+            return f"[{','.join(parts)}]"
+        return "{" + ",".join(f"{json.dumps(n)}:{p}" for n, p in zip(names, parts,
+                                                                     strict=True)) + "}"
     if table_format:
         return json.dumps([values.get(n) for n in names], separators=(",", ":"))
     return json.dumps({n: values.get(n) for n in names}, separators=(",", ":"))
+
+
+def _text(value: Any) -> str:
+    return value if type(value) is Encoded else json.dumps(value, separators=(",", ":"))
 
 
 def cut(answered: Answered, start: int, top: int) -> Cut:

@@ -104,21 +104,22 @@ def _vm_properties(body: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
+_EMPTY_ROW: dict[str, Any] = {name: None for name, _ in TABLE_SCHEMA}
+
+
 def _values(
     body: dict[str, Any], rid: str, kind: str, sub: str, rg: str, tenant_of: dict[str, str],
     props: Any,
 ) -> dict[str, Any]:
-    values: dict[str, Any] = {name: None for name, _ in TABLE_SCHEMA}
-    values.update({
-        "id": body.get("id") or rid,
-        "name": body.get("name") or IdParts.parse(rid).name,
-        "type": kind,
-        "tenantId": tenant_of.get(sub, ""),
-        "resourceGroup": rg,
-        "subscriptionId": sub,
-        "properties": props,
-        "tags": body.get("tags") or {},
-    })
+    values = _EMPTY_ROW.copy()
+    values["id"] = body.get("id") or rid
+    values["name"] = body.get("name") or IdParts.parse(rid).name
+    values["type"] = kind
+    values["tenantId"] = tenant_of.get(sub, "")
+    values["resourceGroup"] = rg
+    values["subscriptionId"] = sub
+    values["properties"] = props
+    values["tags"] = body.get("tags") or {}
     for name in _STRING_COLUMNS:
         values[name] = str(body.get(name) or "")
     for name in _OBJECT_COLUMNS:

@@ -86,8 +86,17 @@ class Take:
 
 
 @dataclass(frozen=True)
+class Aggregate:
+    """One aggregation of a `summarize`: `count()` or `make_list(expr)`, and its column."""
+
+    name: str
+    function: str  # count | make_list
+    arg: Expr | None = None
+
+
+@dataclass(frozen=True)
 class Summarize:
-    count_name: str
+    aggregates: tuple[Aggregate, ...]
     by: tuple[tuple[str, Expr], ...]
 
 

@@ -1,0 +1,225 @@
+"""Evaluating a Resource Graph query and cutting the asked page from its result.
+
+A page is asked for as a `PageRequest` (plain data, so it can be answered in another
+process: `workers`) and answered as (status, JSON text). A refusal found while answering
+(a skip token of another query, a page over the payload limit) comes back as its error
+body, not an exception, so it crosses a process boundary as it is.
+
+A large result is kept between its pages as its rows' JSON text (in `kept`, owned by the
+caller: a transport's state, or a helper process's), so each page does not evaluate the
+query again; a query's first page of the simplest form is cut from its first rows alone.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+
+from tui.sandbox.errors import ArmError
+from tui.sandbox.graph import evaluate, paging, rows
+from tui.sandbox.graph.evaluate import Row
+from tui.sandbox.graph.kql import (
+    Compare,
+    Extend,
+    Literal,
+    Logical,
+    Member,
+    OrderBy,
+    Path,
+    Project,
+    ProjectAway,
+    Query,
+    Where,
+    parse,
+)
+from tui.sandbox.graph.paging import Answered, Cut
+from tui.sandbox.store import SandboxStore
+
+_CACHED_RESULTS = 8
+_CACHED_BYTES = 256 * 2**20  # the text of the results kept between pages
+
+Kept = OrderedDict[tuple[Any, ...], Answered]
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """One page of a checked query over a resolved scope: all an answer needs but the
+    file itself."""
+
+    path: str  # the sandbox file
+    query: str
+    table_format: bool
+    top: int
+    skip: int | None
+    token: str | None
+    scope: tuple[str, ...]  # lower-cased subscription ids, sorted
+    tenant_of: dict[str, str]
+    cutoff: float | None  # the index shows the file as of then (None: now)
+    fingerprint: str  # what the query's skip tokens belong to
+    max_payload: int
+    now: float
+
+
+def compute(request: PageRequest, store: SandboxStore, kept: Kept) -> tuple[int, str]:
+    """(status, JSON text) of the page."""
+    try:
+        query = parse(request.query)
+        scope = set(request.scope)
+        key = None
+        with store.read() as tx:
+            page = _first_page(tx, query, request, scope)
+            if page is None:
+                key, answered = _result(store, tx, query, request, scope, kept)
+                page = paging.cut(answered, _start(answered, request), request.top)
+        text, last = paging.text(page, request.table_format, request.fingerprint)
+        if len(text) > request.max_payload:  # the kept result stays for a smaller page
+            raise _too_large(len(text), request.max_payload, request.now)
+        if last and key is not None:  # read to the end: let it go (a rerun evaluates again)
+            kept.pop(key, None)
+        return 200, text
+    except ArmError as error:
+        return error.status, json.dumps(error.body(), separators=(",", ":"))
+
+
+def _first_page(tx: Any, query: Query, options: PageRequest, scope: set[str]) -> Cut | None:
+    """The first page of a query whose rows are the store's own, one for one and in its
+    order (a type filter, then project/extend/project-away): its first rows evaluated, the
+    rest only counted (Azure's `totalRecords`) without being decoded. A first page is what
+    a reader waits on before anything is on screen; the pages after it evaluate the query
+    whole, once. None when the query is not of that form."""
+    if options.token is not None or options.skip is not None or not _one_for_one(query):
+        return None
+    types, cutoff = pushed_types(query), options.cutoff
+    total = rows.count(tx, scope, types=types, cutoff=cutoff)
+    result = evaluate.run(query, rows.source(tx, query.table, scope, types=types,
+                                             cutoff=cutoff, tenant_of=options.tenant_of))
+    names = [name for name, _ in result.columns]
+    try:
+        first = list(islice(result.rows, options.top))
+    finally:
+        close = getattr(result.rows, "close", None)
+        if close is not None:
+            close()  # the store's cursor is let go inside the transaction
+    texts = [paging.encode(row, names, options.table_format) for row in first]
+    last = first[-1].position() if first else None
+    return Cut(result.columns, texts, 0, total, last, result.limited)
+
+
+def _one_for_one(query: Query) -> bool:
+    """Each row of `resources` of the pushed types gives one result row, in store order."""
+    if query.table != "resources":
+        return False
+    operators = list(query.operators)
+    while operators and isinstance(first := operators[0], Where):
+        operators.pop(0)
+        condition = first.condition
+        terms = condition.terms if isinstance(condition, Logical) \
+            and condition.op == "and" else (condition,)
+        if any(_type_filter(term) is None for term in terms):
+            return False
+    return all(isinstance(op, Project | Extend | ProjectAway) for op in operators)
+
+
+def _start(answered: Answered, request: PageRequest) -> int:
+    if request.skip is not None:
+        return request.skip
+    if request.token is not None:
+        return paging.resume(answered.positions, request.token, request.fingerprint,
+                             answered.descending)
+    return 0
+
+
+def _result(
+    store: SandboxStore, tx: Any, query: Query, request: PageRequest, scope: set[str],
+    kept: Kept,
+) -> tuple[tuple[Any, ...], Answered]:
+    cutoff = request.cutoff
+    key = (query.table, request.query, request.table_format, request.scope,
+           store.version(), cutoff)
+    if cutoff is None and key in kept:
+        kept.move_to_end(key)
+        return key, kept[key]
+
+    def lookup(part: Query) -> Iterator[Row]:
+        return rows.source(tx, part.table, scope, types=pushed_types(part), cutoff=cutoff,
+                           tenant_of=request.tenant_of)
+
+    result = evaluate.run(query, lookup(query), lookup=lookup, encode_lists=True)
+    names = [name for name, _ in result.columns]
+    entries = [(row.position(), paging.encode(row, names, request.table_format))
+               for row in result.rows]
+    if not result.ordered:
+        entries.sort(key=lambda entry: entry[0])
+    answered = Answered(result.columns, [p for p, _ in entries], [t for _, t in entries],
+                        result.limited, result.descending)
+    if cutoff is None:
+        kept[key] = answered
+        total = sum(a.size for a in kept.values())
+        while len(kept) > _CACHED_RESULTS or (total > _CACHED_BYTES and len(kept) > 1):
+            _, dropped = kept.popitem(last=False)
+            total -= dropped.size
+    return key, answered
+
+
+def pushed_types(query: Query) -> set[str] | None:
+    """The graph types the query's leading `where`s allow (lower case), None for any: the
+    store reads only those. An optimisation only: the `where` still runs on every row."""
+    allowed: set[str] | None = None
+    for op in query.operators:
+        if isinstance(op, OrderBy):
+            continue
+        if not isinstance(op, Where):
+            break
+        terms = op.condition.terms if isinstance(op.condition, Logical) \
+            and op.condition.op == "and" else (op.condition,)
+        for term in terms:
+            found = _type_filter(term)
+            if found is not None:
+                allowed = found if allowed is None else allowed & found
+    return allowed
+
+
+def _type_filter(term: Any) -> set[str] | None:
+    def is_type(expr: Any) -> bool:
+        return isinstance(expr, Path) and expr.column == "type" and not expr.steps
+
+    if isinstance(term, Compare) and term.op in ("=~", "=="):
+        left, right = term.left, term.right
+        if is_type(right):
+            left, right = right, left
+        if is_type(left) and isinstance(right, Literal) and isinstance(right.value, str):
+            value = right.value
+            if term.op == "=~":
+                return {value.lower()}
+            return {value} if value == value.lower() else set()  # types are lower case
+    if isinstance(term, Member) and term.op in ("in~", "in") and is_type(term.left):
+        values = [i.value for i in term.items if isinstance(i.value, str)]
+        if term.op == "in~":
+            return {v.lower() for v in values}
+        return {v for v in values if v == v.lower()}
+    return None
+
+
+def _too_large(size: int, limit: int, now: float) -> ArmError:
+    return ArmError(400, "BadRequest", support_note(now), details=[{
+        "code": "ResponsePayloadTooLarge",
+        "message": f"Response payload size is {size}, and has exceeded the limit of {limit}. "
+                   "Please consider querying less data at a time and make paginated call if "
+                   "needed.",
+    }])
+
+
+def support_note(now: float) -> str:
+    stamp = datetime.fromtimestamp(now, UTC).isoformat().replace("+00:00", "Z")
+    return (f"Please provide below info when asking for support: timestamp = {stamp}, "
+            f"correlationId = {uuid.uuid4()}.")
+
+
+
+__all__ = ["Kept", "PageRequest", "compute", "pushed_types", "support_note"]
