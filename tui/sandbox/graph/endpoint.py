@@ -51,6 +51,7 @@ from tui.sandbox.graph.kql import (
 )
 from tui.sandbox.graph.paging import Answered, Cut
 from tui.sandbox.graph.quota import Quota
+from tui.sandbox.graph.spool import Spool
 from tui.sandbox.store import SandboxStore
 from tui.sandbox.tenants import ANY_TENANT, HOME_TENANT
 
@@ -329,12 +330,13 @@ def _result(
 
     result = evaluate.run(query, lookup(query), lookup=lookup)
     names = [name for name, _ in result.columns]
-    entries = [(row.position(), paging.encode(row, names, options.table_format))
+    spool = Spool()  # each row's text goes to a file as it is made (paging.Answered)
+    entries = [(row.position(), spool.add(paging.encode(row, names, options.table_format)))
                for row in result.rows]
     if not result.ordered:
         entries.sort(key=lambda entry: entry[0])
-    answered = Answered(result.columns, [p for p, _ in entries], [t for _, t in entries],
-                        result.limited, result.descending)
+    answered = Answered(result.columns, [p for p, _ in entries],
+                        spool.texts(i for _, i in entries), result.limited, result.descending)
     if cutoff is None:
         state.results[key] = answered
         total = sum(a.size for a in state.results.values())
