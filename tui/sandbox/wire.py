@@ -21,6 +21,8 @@ HOST = "https://management.azure.com"
 
 @dataclass
 class Answer:
+    """What the router gives back: status, JSON body (or its text) and headers."""
+
     status: int
     body: Any = None  # JSON-able, or None for an empty body
     headers: dict[str, str] = field(default_factory=dict)
@@ -29,6 +31,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class Request:
+    """An ARM request as the router reads it: method, path, query, body, tokens."""
+
     method: str
     host: str
     path: str
