@@ -39,6 +39,8 @@ ERROR = "error"  # no answer (connection dropped, timeout)
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """One write sent to Azure, as `audit.jsonl` records it."""
+
     time: str  # ISO 8601, UTC
     who: str
     method: str

@@ -12,7 +12,6 @@ one's freed pages unused by the others (10 to 25 MB more at the peak).
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import logging
 import sys
 
@@ -33,7 +32,9 @@ def keep_big_buffers_apart() -> None:
         return
     _done = True
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        # The process's own symbols hold libc's: no `find_library`, which runs
+        # `ldconfig -p` (~3 ms of the first frame).
+        libc = ctypes.CDLL(None)
         if not libc.mallopt(M_MMAP_THRESHOLD, BIG_BUFFER_BYTES):
             log.info("mallopt(M_MMAP_THRESHOLD) refused")
         if not libc.mallopt(M_ARENA_MAX, ARENAS):

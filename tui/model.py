@@ -98,6 +98,8 @@ _SYNC_LEVELS = {m.value.lower(): m for m in SyncLevel}
 
 @dataclass(frozen=True, slots=True)
 class Subscription:
+    """An Azure subscription the caller can read."""
+
     id: str  # the subscription GUID, not the /subscriptions/... path
     name: str
     state: str = "Enabled"
@@ -136,6 +138,8 @@ class SubnetSelection:
 
 @dataclass(frozen=True, slots=True)
 class Peering:
+    """One direction of a VNet peering, as ARM reports it on its own VNet."""
+
     id: ResourceId
     name: str
     vnet_id: ResourceId  # the VNet this link lives on
@@ -160,6 +164,8 @@ class Peering:
 
 @dataclass(frozen=True, slots=True)
 class Subnet:
+    """A subnet of a VNet, with the NSG and route table on it (for reachability)."""
+
     id: ResourceId
     name: str
     address_prefixes: tuple[str, ...]
@@ -173,6 +179,8 @@ class Subnet:
 
 @dataclass(frozen=True, slots=True)
 class VirtualNetwork:
+    """A VNet with its address space, subnets and peerings."""
+
     id: ResourceId
     name: str
     resource_group: str
@@ -193,6 +201,8 @@ class VirtualNetwork:
 
 @dataclass(frozen=True, slots=True)
 class NetworkInterface:
+    """A NIC: what joins a VM to a subnet, with its private addresses."""
+
     id: ResourceId
     name: str
     private_ips: tuple[str, ...]
@@ -228,6 +238,8 @@ _POWER_STATES = {m.value: m for m in PowerState}
 
 @dataclass(frozen=True, slots=True)
 class VirtualMachine:
+    """A VM with its private IPs (joined from its NICs) and power state."""
+
     id: ResourceId
     name: str
     resource_group: str
@@ -265,6 +277,8 @@ class Direction(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SecurityRule:
+    """One NSG rule, custom or default."""
+
     name: str
     priority: int
     direction: Direction
@@ -279,6 +293,8 @@ class SecurityRule:
 
 @dataclass(frozen=True, slots=True)
 class NetworkSecurityGroup:
+    """An NSG and its rules, for the reachability verdict."""
+
     id: ResourceId
     name: str
     rules: tuple[SecurityRule, ...] = ()  # custom and default rules together
@@ -290,6 +306,8 @@ class NetworkSecurityGroup:
 
 @dataclass(frozen=True, slots=True)
 class Route:
+    """One user-defined route of a route table."""
+
     name: str
     address_prefix: str
     next_hop_type: str  # VirtualAppliance | VnetLocal | Internet | VirtualNetworkGateway | None
@@ -298,6 +316,8 @@ class Route:
 
 @dataclass(frozen=True, slots=True)
 class RouteTable:
+    """A route table and its routes, for the reachability verdict."""
+
     id: ResourceId
     name: str
     routes: tuple[Route, ...] = ()

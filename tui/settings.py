@@ -11,6 +11,8 @@ INVENTORY_SOURCES = ("auto", "graph", "arm")
 
 @dataclass(frozen=True)
 class Settings:
+    """Everything a run was asked for: the command line over the config file."""
+
     sandbox: bool = False
     sandbox_state: Path | None = None
     subscriptions: tuple[str, ...] = ()  # ids or display names; empty = all readable

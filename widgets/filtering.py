@@ -26,6 +26,8 @@ def _network(text: str) -> Network | None:
 
 @dataclass(frozen=True)
 class Query:
+    """A filter as typed, parsed once: its text, and a network when it is one."""
+
     text: str
     network: Network | None
 

@@ -12,6 +12,8 @@ from widgets.style import BAD_STYLE, DIM_STYLE, OK_STYLE, WARN_STYLE, plain
 
 @dataclass(frozen=True)
 class HeaderInfo:
+    """What the header shows; equal infos are not drawn again."""
+
     source: str  # "sandbox" or the tenant
     subscriptions: int = 0
     vnets: int = 0
@@ -97,4 +99,6 @@ class StatusHeader(Static):
     def show(self, info: HeaderInfo) -> None:
         if info != self.info:
             self.info = info
-            self.update(header_text(info))
+            # One line as wide as the screen whatever it says: a repaint, never a layout
+            # of the whole screen (several per load, and one a second for the age).
+            self.update(header_text(info), layout=False)

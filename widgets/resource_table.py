@@ -23,7 +23,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -121,6 +121,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._fitted: tuple[int, int, list[int]] = (-1, -1, [])
         self.sort_column: int | None = None
         self.sort_reverse = False
+        self._paint_style: Style | None = None  # the widget's style while one paint lasts
 
     # --- reading ---------------------------------------------------------------------
 
@@ -396,9 +397,18 @@ class ResourceTable(ScrollView, can_focus=True):
         self._fitted = (self._version, room, fitted)
         return fitted
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's style blends every ancestor's background: worked out once per paint,
+        # not once per line (a full screen of panes is ~100 lines).
+        self._paint_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint_style = None
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._paint_style if self._paint_style is not None else self.rich_style
         if self.show_header and y == 0:
             header = self.get_component_rich_style("resource-table--header")
             cells = [Text(c.label) for c in self.columns]

@@ -9,6 +9,8 @@ from textual.binding import Binding
 
 @dataclass(frozen=True)
 class Key:
+    """One explorer key: its binding, footer word, help line and group."""
+
     keys: str
     action: str
     short: str  # the footer's word

@@ -20,6 +20,8 @@ MAX_GRAPH_LAG_SECONDS = 3600.0  # store.HISTORY_SECONDS keeps that much history
 
 @dataclass(frozen=True)
 class FaultProfile:
+    """The faults the sandbox plays (`VNETTUI_SANDBOX_FAULTS`)."""
+
     latency_ms: float = 0.0  # added to every request
     # Added to requests whose path contains one of `slow_paths`: one side of a two-sided
     # write answers later than the other, as on a real cloud (the fault suite kills `peer`

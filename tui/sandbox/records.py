@@ -102,6 +102,8 @@ class Resource:
 
 @dataclass(frozen=True)
 class Operation:
+    """A long-running write, as its Azure-AsyncOperation URL reports it."""
+
     id: str
     resource_key: str
     kind: str

@@ -58,6 +58,8 @@ class Endpoint:
 
 @dataclass
 class Verdict:
+    """A connectivity check's answer: the hops, and whether it got through."""
+
     hops: list[dict[str, Any]] = field(default_factory=list)
     reachable: bool = True
 

@@ -22,6 +22,8 @@ HOST = "https://management.azure.com"
 
 @dataclass
 class Answer:
+    """What the router gives back: status, JSON body (or its text) and headers."""
+
     status: int
     body: Any = None  # JSON-able, or None for an empty body
     headers: dict[str, str] = field(default_factory=dict)
@@ -32,6 +34,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class Request:
+    """An ARM request as the router reads it: method, path, query, body, tokens."""
+
     method: str
     host: str
     path: str

@@ -18,6 +18,7 @@ from typing import Any
 
 from tui.sandbox.errors import ArmError
 from tui.sandbox.graph.evaluate import Encoded, Row, Schema, SortValue
+from tui.sandbox.graph.spool import SpooledTexts
 
 Position = tuple[tuple[SortValue, ...], str]
 _COLUMN_TYPES = {"string": "string", "long": "integer", "real": "number", "bool": "boolean",
@@ -27,17 +28,18 @@ _COLUMN_TYPES = {"string": "string", "long": "integer", "real": "number", "bool"
 @dataclass
 class Answered:
     """A query's result, held between its pages as the JSON text of each row (a decoded
-    result of 40,000 VMs would hold half a gigabyte; their text a tenth of that)."""
+    result of 40,000 VMs would hold half a gigabyte; their text a tenth of that), spooled
+    to a file so that it is not in the heap of the app the sandbox runs in."""
 
     columns: Schema
     positions: list[Position]
-    texts: list[str]
+    texts: SpooledTexts
     limited: bool
     descending: tuple[bool, ...]
 
     @property
     def size(self) -> int:
-        return sum(len(t) for t in self.texts)
+        return self.texts.size
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from tui.sandbox.graph.kql import (
     parse,
 )
 from tui.sandbox.graph.paging import Answered, Cut
+from tui.sandbox.graph.spool import Spool
 from tui.sandbox.store import SandboxStore
 
 _CACHED_RESULTS = 8
@@ -152,12 +153,13 @@ def _result(
 
     result = evaluate.run(query, lookup(query), lookup=lookup, encode_lists=True)
     names = [name for name, _ in result.columns]
-    entries = [(row.position(), paging.encode(row, names, request.table_format))
+    spool = Spool()  # each row's text goes to a file as it is made (paging.Answered)
+    entries = [(row.position(), spool.add(paging.encode(row, names, request.table_format)))
                for row in result.rows]
     if not result.ordered:
         entries.sort(key=lambda entry: entry[0])
-    answered = Answered(result.columns, [p for p, _ in entries], [t for _, t in entries],
-                        result.limited, result.descending)
+    answered = Answered(result.columns, [p for p, _ in entries],
+                        spool.texts(i for _, i in entries), result.limited, result.descending)
     if cutoff is None:
         kept[key] = answered
         total = sum(a.size for a in kept.values())

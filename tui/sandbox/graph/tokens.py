@@ -30,6 +30,8 @@ class KqlError(Exception):
 # --- tokens -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Token:
+    """One KQL token, with where it was in the query (for errors)."""
+
     kind: str  # name | string | number | symbol | end
     text: str
     value: str | int | float
