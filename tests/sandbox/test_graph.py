@@ -350,6 +350,25 @@ def test_pages_put_together_are_the_whole_result(
     assert set(totals) == {len(whole)}
 
 
+@pytest.mark.parametrize("top", [1, 2, 5])
+def test_packed_pages_from_the_first_rows_are_the_whole_results_pages(
+    paged_estate: Path, top: int
+) -> None:
+    """A first page of a `summarize` by subscription and resource group is cut from the
+    store's first rows (its groups come in id order); put together with the pages after
+    it, it is the whole result, as the inventory's own packed queries read it."""
+    from tui.azure.graph_inventory import VMS_QUERY, VNETS_QUERY
+
+    with SandboxStore(paged_estate) as store:
+        for query in (VNETS_QUERY, VMS_QUERY):
+            whole, _ = _all_pages(store, f"{query} | order by subscriptionId asc, "
+                                  "resourceGroup asc", 1000)  # no first page from rows
+            paged, totals = _all_pages(store, query, top)
+            assert [r["resourceGroup"] for r in paged] == [r["resourceGroup"] for r in whole]
+            assert paged == whole
+            assert set(totals) == {len(whole)}
+
+
 def test_an_answer_over_the_payload_limit_is_refused_as_azure_does(paged_estate: Path) -> None:
     from tui.sandbox.errors import ArmError
     from tui.sandbox.faults import FaultProfile

@@ -114,6 +114,18 @@ class Tx:
                                               RESOURCE_GROUP_TYPE.lower())
         )
 
+    def groups_of(self, types: Iterable[str], *, by_group: bool) -> list[tuple[str, str]]:
+        """The (subscription, resource group) pairs holding resources of these types, or
+        (subscription, '') when `by_group` is false (lower case)."""
+        wanted = sorted({t.lower() for t in types})
+        if not wanted:
+            return []
+        marks = ",".join("?" for _ in wanted)
+        group = "resource_group" if by_group else "''"
+        return [(str(sub), str(rg)) for sub, rg in self.conn.execute(
+            f"SELECT DISTINCT subscription, {group} FROM resources WHERE type IN ({marks})",
+            wanted)]
+
     def rows_as_of(
         self, types: Iterable[str], cutoff: float | None = None
     ) -> Iterator[tuple[str, str, str, str, str, str, str]]:

@@ -134,11 +134,13 @@ def check(query: Query, schema: Schema | None = None) -> Schema:
 
 
 def run(query: Query, rows: Iterable[Row], schema: Schema | None = None,
-        lookup: Lookup | None = None, *, encode_lists: bool = False) -> Result:
+        lookup: Lookup | None = None, *, encode_lists: bool = False,
+        grouped: bool = False) -> Result:
     """Row-wise operators (where, project, extend, project-away) stream; `order by` only
     keys the rows; `take` and `summarize` gather what came before them; `join` gathers
     its right side (read through `lookup`) and streams the left. `encode_lists`: a last
-    `summarize` gives its lists as `Encoded` text (for a reader that only encodes them)."""
+    `summarize` gives its lists as `Encoded` text (for a reader that only encodes them).
+    `grouped`: the rows come a `summarize` group at a time, so it streams too."""
     columns = list(schema or TABLE_SCHEMA)
     stream: Iterator[Row] = iter(rows)
     ordered, limited = True, False
@@ -172,7 +174,10 @@ def run(query: Query, rows: Iterable[Row], schema: Schema | None = None,
             limited = True
         else:
             last = op is query.operators[-1]
-            stream = iter(_summarize(op, stream, columns, encode_lists and last))
+            if grouped:
+                stream = summarize_as_they_come(op, stream, columns, encode_lists and last)
+            else:
+                stream = iter(_summarize(op, stream, columns, encode_lists and last))
             ordered, descending = True, ()
         columns = after
     return Result(columns, stream, limited, descending, ordered)
@@ -257,31 +262,72 @@ def _summarize(op: Summarize, rows: Iterable[Row], columns: Schema,
                encode_lists: bool = False) -> list[Row]:
     """One row per group of the `by` values: each aggregate's count, or its values in the
     order the rows came (`make_list`, leaving nulls out as KQL does)."""
-    getters = [(name, compile_expr(expr, columns)) for name, expr in op.by]
-    listed = [None if a.arg is None else compile_expr(a.arg, columns) for a in op.aggregates]
-    compact = json.JSONEncoder(separators=(",", ":")).encode
-    groups: dict[Any, tuple[list[Any], list[Any]]] = {}
+    gather = _Gather(op, columns, encode_lists)
     for row in rows:
-        values = [get(row.values) for _, get in getters]
-        found = groups.get(group := _join_key(values))
+        gather.add(row)
+    return sorted(gather.rows(), key=lambda row: row.ordinal)
+
+
+def summarize_as_they_come(op: Summarize, rows: Iterable[Row], columns: Schema,
+                           encode_lists: bool = False) -> Iterator[Row]:
+    """`summarize` over rows whose groups each come in one run (a resource group's or a
+    subscription's resources, in id order): each group given as soon as the next begins,
+    in the order `_summarize` sorts them."""
+    gather = _Gather(op, columns, encode_lists)
+    for row in rows:
+        if gather.add(row) and len(gather.groups) > 1:
+            yield from gather.rows(drop=1)
+    yield from gather.rows()
+
+
+class _Gather:
+    def __init__(self, op: Summarize, columns: Schema, encode_lists: bool) -> None:
+        self.op = op
+        self.getters = [(name, compile_expr(expr, columns)) for name, expr in op.by]
+        self.listed = [None if a.arg is None else compile_expr(a.arg, columns)
+                       for a in op.aggregates]
+        self.encode_lists = encode_lists
+        self.compact = json.JSONEncoder(separators=(",", ":")).encode
+        self.groups: dict[Any, tuple[list[Any], list[Any]]] = {}
+
+    def add(self, row: Row) -> bool:
+        """Count a row in; whether it began a group."""
+        values = [get(row.values) for _, get in self.getters]
+        found = self.groups.get(group := _join_key(values))
+        began = found is None
         if found is None:
-            found = groups[group] = (values, [0 if get is None else [] for get in listed])
+            found = self.groups[group] = (values, [0 if get is None else []
+                                                   for get in self.listed])
         totals = found[1]
-        for at, get in enumerate(listed):
+        for at, get in enumerate(self.listed):
             if get is None:
                 totals[at] += 1
             elif (value := get(row.values)) is not None:
-                totals[at].append(compact(value) if encode_lists else value)
-    out = []
-    for values, totals in groups.values():
-        record = {name: value for (name, _), value in zip(getters, values, strict=True)}
-        for aggregate, total in zip(op.aggregates, totals, strict=True):
-            if encode_lists and aggregate.arg is not None:
-                total = Encoded(f"[{','.join(total)}]")
-            record[aggregate.name] = total
-        out.append(Row(record, json.dumps(values, sort_keys=True, separators=(",", ":"))))
-    out.sort(key=lambda row: row.ordinal)
-    return out
+                totals[at].append(self.compact(value) if self.encode_lists else value)
+        return began
+
+    def rows(self, drop: int = 0) -> list[Row]:
+        """The groups gathered so far (but the last `drop`), let go of."""
+        keys = list(self.groups)[: len(self.groups) - drop]
+        out = []
+        for key in keys:
+            values, totals = self.groups.pop(key)
+            record = {name: value for (name, _), value in zip(self.getters, values,
+                                                              strict=True)}
+            for aggregate, total in zip(self.op.aggregates, totals, strict=True):
+                if self.encode_lists and aggregate.arg is not None:
+                    total = Encoded(f"[{','.join(total)}]")
+                record[aggregate.name] = total
+            out.append(Row(record, _group_ordinal(values)))
+        return out
+
+
+def _group_ordinal(values: list[Any]) -> str:
+    """Where a group sorts: strings joined by '/' (so groups by subscription and resource
+    group come in the order of their resources' ids), anything else as its JSON."""
+    if all(type(v) is str and "/" not in v for v in values):
+        return "/".join(values) + "/"
+    return json.dumps(values, sort_keys=True, separators=(",", ":"))
 
 
 # --- columns ------------------------------------------------------------------------------
@@ -509,5 +555,6 @@ def is_empty(value: Any) -> bool:
 
 __all__ = [
     "TABLE_SCHEMA", "Encoded", "Result", "Row", "Schema", "SortValue", "check",
-    "compile_expr", "equal", "is_empty", "run", "tostring", "type_of",
+    "compile_expr", "equal", "is_empty", "run", "summarize_as_they_come", "tostring",
+    "type_of",
 ]

@@ -27,6 +27,7 @@ from tui.sandbox.graph.evaluate import Row
 from tui.sandbox.graph.kql import (
     Compare,
     Extend,
+    Join,
     Literal,
     Logical,
     Member,
@@ -35,6 +36,7 @@ from tui.sandbox.graph.kql import (
     Project,
     ProjectAway,
     Query,
+    Summarize,
     Where,
     parse,
 )
@@ -89,17 +91,28 @@ def compute(request: PageRequest, store: SandboxStore, kept: Kept) -> tuple[int,
 
 
 def _first_page(tx: Any, query: Query, options: PageRequest, scope: set[str]) -> Cut | None:
-    """The first page of a query whose rows are the store's own, one for one and in its
-    order (a type filter, then project/extend/project-away): its first rows evaluated, the
-    rest only counted (Azure's `totalRecords`) without being decoded. A first page is what
-    a reader waits on before anything is on screen; the pages after it evaluate the query
-    whole, once. None when the query is not of that form."""
-    if options.token is not None or options.skip is not None or not _one_for_one(query):
+    """The first page of a query whose rows come in the store's order: the store's own,
+    one for one (a type filter, then project/extend/project-away), or a `summarize` by
+    subscription (and resource group) over them (`_grouped`). Only its first rows are
+    evaluated; the rest is only counted (Azure's `totalRecords`) without being decoded. A
+    first page is what a reader waits on before anything is on screen; the pages after it
+    evaluate the query whole, once. None when the query is of neither form."""
+    if options.token is not None or options.skip is not None or options.cutoff is not None:
         return None
-    types, cutoff = pushed_types(query), options.cutoff
-    total = rows.count(tx, scope, types=types, cutoff=cutoff)
-    result = evaluate.run(query, rows.source(tx, query.table, scope, types=types,
-                                             cutoff=cutoff, tenant_of=options.tenant_of))
+    types = pushed_types(query)
+    if _one_for_one(query):
+        total = rows.count(tx, scope, types=types)
+    elif (by := _grouped(query)) is not None:
+        total = rows.count_groups(tx, scope, types, by)
+    else:
+        return None
+
+    def lookup(part: Query) -> Iterator[Row]:
+        return rows.source(tx, part.table, scope, types=pushed_types(part),
+                           tenant_of=options.tenant_of)
+
+    result = evaluate.run(query, lookup(query), lookup=lookup, encode_lists=True,
+                          grouped=True)
     names = [name for name, _ in result.columns]
     try:
         first = list(islice(result.rows, options.top))
@@ -110,6 +123,47 @@ def _first_page(tx: Any, query: Query, options: PageRequest, scope: set[str]) ->
     texts = [paging.encode(row, names, options.table_format) for row in first]
     last = first[-1].position() if first else None
     return Cut(result.columns, texts, 0, total, last, result.limited)
+
+
+_GROUPINGS = (("subscriptionId",), ("subscriptionId", "resourceGroup"))
+
+
+def _grouped(query: Query) -> tuple[str, ...] | None:
+    """The `by` columns when the query is type filters, then row-wise operators that keep
+    `subscriptionId` and `resourceGroup` as they are (a `join kind=leftouter` keeps every
+    left row in its place), then one `summarize` by subscription (and resource group):
+    its groups each come in one run of the store's rows, in its order of ids."""
+    operators = list(query.operators)
+    if query.table != "resources" or not operators \
+            or not isinstance(last := operators.pop(), Summarize):
+        return None
+    while operators and isinstance(head := operators[0], Where):
+        operators.pop(0)
+        condition = head.condition
+        terms = condition.terms if isinstance(condition, Logical) \
+            and condition.op == "and" else (condition,)
+        if any(_type_filter(term) is None for term in terms):
+            return None
+    for op in operators:
+        if isinstance(op, Join):
+            if op.kind != "leftouter":
+                return None
+        elif isinstance(op, Project | Extend):
+            for name, expr in op.columns:
+                if name in _GROUPINGS[1] and not _is_column(expr, name):
+                    return None
+        elif isinstance(op, ProjectAway):
+            if set(op.names) & set(_GROUPINGS[1]):
+                return None
+        else:
+            return None
+    by = tuple(name for name, _ in last.by)
+    plain = all(_is_column(expr, name) for name, expr in last.by)
+    return by if plain and by in _GROUPINGS else None
+
+
+def _is_column(expr: Any, name: str) -> bool:
+    return isinstance(expr, Path) and expr.column == name and not expr.steps
 
 
 def _one_for_one(query: Query) -> bool:

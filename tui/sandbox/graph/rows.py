@@ -77,6 +77,15 @@ def count(
     return sum(1 for record in tx.rows_as_of(stored, cutoff) if record[3] in scope)
 
 
+def count_groups(tx: Tx, scope: set[str], types: set[str] | None,
+                 by: tuple[str, ...]) -> int:
+    """How many groups a `summarize` by subscription (and resource group) over the
+    `resources` rows of `types` gives (nothing decoded)."""
+    stored = [t for t in tx.top_level_types() if types is None or t in types]
+    groups = tx.groups_of(stored, by_group=len(by) > 1)
+    return sum(1 for sub, _rg in groups if sub in scope)
+
+
 def _resource_row(
     record: tuple[str, str, str, str, str, str, str],
     links: dict[str, list[tuple[str, str, str]]], tenant_of: dict[str, str],
