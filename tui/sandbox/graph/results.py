@@ -16,6 +16,7 @@ import json
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
@@ -23,7 +24,7 @@ from typing import Any
 
 from tui.sandbox.errors import ArmError
 from tui.sandbox.graph import evaluate, paging, rows
-from tui.sandbox.graph.evaluate import Row
+from tui.sandbox.graph.evaluate import Row, Schema
 from tui.sandbox.graph.kql import (
     Compare,
     Extend,
@@ -40,7 +41,7 @@ from tui.sandbox.graph.kql import (
     Where,
     parse,
 )
-from tui.sandbox.graph.paging import Answered, Cut
+from tui.sandbox.graph.paging import Answered, Cut, Position
 from tui.sandbox.graph.spool import Spool
 from tui.sandbox.store import SandboxStore
 
@@ -69,25 +70,127 @@ class PageRequest:
     now: float
 
 
-def compute(request: PageRequest, store: SandboxStore, kept: Kept) -> tuple[int, str]:
-    """(status, JSON text) of the page."""
+def compute(request: PageRequest, store: SandboxStore, kept: Kept,
+            streams: Streams | None = None) -> tuple[int, str]:
+    """(status, JSON text) of the page. With `streams` (a helper process's), a query whose
+    first page came from the store's first rows goes on from where that page stopped, on
+    a connection of its own, so its next pages do not evaluate it again from the start."""
     try:
         query = parse(request.query)
         scope = set(request.scope)
         key = None
-        with store.read() as tx:
-            page = _first_page(tx, query, request, scope)
-            if page is None:
-                key, answered = _result(store, tx, query, request, scope, kept)
-                page = paging.cut(answered, _start(answered, request), request.top)
+        page = _streamed(store, query, request, scope, streams)
+        if page is None:
+            with store.read() as tx:
+                page = _first_page(tx, query, request, scope)
+                if page is None:
+                    key, answered = _result(store, tx, query, request, scope, kept)
+                    page = paging.cut(answered, _start(answered, request), request.top)
         text, last = paging.text(page, request.table_format, request.fingerprint)
         if len(text) > request.max_payload:  # the kept result stays for a smaller page
+            if streams is not None:
+                _close(streams.pop(_stream_key(request), None))
             raise _too_large(len(text), request.max_payload, request.now)
         if last and key is not None:  # read to the end: let it go (a rerun evaluates again)
             kept.pop(key, None)
         return 200, text
     except ArmError as error:
         return error.status, json.dumps(error.body(), separators=(",", ":"))
+
+
+@dataclass
+class Stream:
+    """A query being read from the store's rows a page at a time, in a transaction (and on
+    a connection) of its own: the rows handed out so far and the last one's position."""
+
+    store: SandboxStore
+    transaction: ExitStack
+    rows: Iterator[Row]
+    columns: Schema
+    total: int
+    limited: bool
+    version: tuple[int, int]  # of the caller's connection when it began
+    sent: int = 0
+    last: Position | None = None
+
+    def page(self, top: int, table_format: bool) -> Cut:
+        names = [name for name, _ in self.columns]
+        rows = list(islice(self.rows, top))
+        start, self.sent = self.sent, self.sent + len(rows)
+        self.last = rows[-1].position() if rows else self.last
+        texts = [paging.encode(row, names, table_format) for row in rows]
+        return Cut(self.columns, texts, start, self.total, self.last, self.limited)
+
+    def close(self) -> None:
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
+        self.transaction.close()
+        self.store.close()
+
+
+Streams = OrderedDict[tuple[Any, ...], Stream]
+_STREAMS = 4
+
+
+def _stream_key(request: PageRequest) -> tuple[Any, ...]:
+    return (request.path, request.query, request.table_format, request.scope)
+
+
+def _close(stream: Stream | None) -> None:
+    if stream is not None:
+        stream.close()
+
+
+def _streamed(store: SandboxStore, query: Query, request: PageRequest, scope: set[str],
+              streams: Streams | None) -> Cut | None:
+    """The page from a stream: a first page that begins one, or the page right after the
+    last one a stream gave (the store unchanged since); None otherwise."""
+    if streams is None or request.cutoff is not None or request.skip is not None:
+        return None
+    key = _stream_key(request)
+    version = store.version()
+    if request.token is not None:
+        stream = streams.get(key)
+        if stream is None or stream.version != version or stream.last is None \
+                or paging.read_token(request.token, request.fingerprint, ()) != stream.last:
+            return None
+        page = stream.page(request.top, request.table_format)
+        if stream.sent >= stream.total:
+            _close(streams.pop(key))
+        return page
+    if not _one_for_one(query) and _grouped(query) is None:
+        return None
+    _close(streams.pop(key, None))
+    own = SandboxStore(request.path)
+    transaction = ExitStack()
+    try:
+        tx = transaction.enter_context(own.read())
+        types = pushed_types(query)
+        by = _grouped(query)
+        total = rows.count(tx, scope, types=types) if by is None \
+            else rows.count_groups(tx, scope, types, by)
+
+        def lookup(part: Query) -> Iterator[Row]:
+            return rows.source(tx, part.table, scope, types=pushed_types(part),
+                               tenant_of=request.tenant_of)
+
+        result = evaluate.run(query, lookup(query), lookup=lookup, encode_lists=True,
+                              grouped=True)
+        stream = Stream(own, transaction, result.rows, result.columns, total, result.limited,
+                        version)
+        page = stream.page(request.top, request.table_format)
+    except BaseException:
+        transaction.close()
+        own.close()
+        raise
+    if stream.sent < stream.total:
+        streams[key] = stream
+        while len(streams) > _STREAMS:
+            _close(streams.popitem(last=False)[1])
+    else:
+        stream.close()
+    return page
 
 
 def _first_page(tx: Any, query: Query, options: PageRequest, scope: set[str]) -> Cut | None:
@@ -278,4 +381,5 @@ def support_note(now: float) -> str:
 
 
 
-__all__ = ["Kept", "PageRequest", "compute", "pushed_types", "support_note"]
+__all__ = ["Kept", "PageRequest", "Stream", "Streams", "compute", "pushed_types",
+           "support_note"]

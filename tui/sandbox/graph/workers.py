@@ -31,7 +31,7 @@ from collections import OrderedDict
 from typing import IO, Any
 
 from tui.sandbox.graph import results
-from tui.sandbox.graph.results import Kept, PageRequest
+from tui.sandbox.graph.results import Kept, PageRequest, Streams
 from tui.sandbox.store import SandboxStore
 
 LARGE = 20_000  # resources in a file from which its queries are answered by helpers
@@ -165,6 +165,7 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> None:
     """A helper's life: answer pages until its input ends."""
     stores: OrderedDict[str, SandboxStore] = OrderedDict()
     kept: Kept = OrderedDict()
+    streams: Streams = OrderedDict()
     while True:
         try:
             request = _receive(source)
@@ -178,7 +179,7 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> None:
         stores.move_to_end(request.path)
         gc.disable()  # a query's rows hold no cycles; rescanning them was a third of it
         try:
-            answer = results.compute(request, store, kept)
+            answer = results.compute(request, store, kept, streams)
         finally:
             gc.enable()
         _send(sink, answer)
