@@ -176,10 +176,12 @@ def run(size: tuple[int, int, int] | None = None) -> Iterator[Row]:
             yield Row("graph", f"{case}: requests", graph_sent, loop_sent, "measured",
                       f"ARM fan-out {arm_sent:,}", unit="requests",
                       target=f"<= {REQUEST_TARGET}", met=graph_sent <= REQUEST_TARGET)
+            # Issue 13's target is the full inventory's; the VNets alone are shown beside it.
+            full = kinds == ALL_KINDS
             yield Row("graph", f"{case}: vs sequential loop", graph_wall, loop_wall, "measured",
                       f"wall; ARM fan-out {arm_wall:.1f} s; quota {quota}/5 s",
-                      target=f">= {SPEED_TARGET:g}x",
-                      met=loop_wall / graph_wall >= SPEED_TARGET)
+                      target=f">= {SPEED_TARGET:g}x" if full else "",
+                      met=loop_wall / graph_wall >= SPEED_TARGET if full else None)
         subs_at, vnets_at, loaded_at = first_rows(path)
         yield Row("graph", f"explorer first rows, {tenant}", subs_at, FIRST_ROWS_TARGET,
                   "target", f"wall; VNet rows at {vnets_at:.1f} s, all loaded at "
