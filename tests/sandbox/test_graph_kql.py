@@ -37,7 +37,7 @@ def test_the_published_examples_parse_to_their_shapes() -> None:
     assert isinstance(project, Project)
     assert isinstance(take, Take)
     assert [name for name, _ in project.columns] == ["id", "name", "type", "location", "tags"]
-    assert take.count == 3
+    assert take.rows == 3
     assert [name for name, _ in check(basic)] == ["id", "name", "type", "location", "tags"]
 
     props = parse(PROPERTIES)

@@ -170,7 +170,7 @@ def run(query: Query, rows: Iterable[Row], schema: Schema | None = None,
             if not ordered:
                 gathered.sort(key=Row.position)
                 ordered = True
-            stream = iter(gathered[: op.count])
+            stream = iter(gathered[: op.rows])
             limited = True
         else:
             last = op is query.operators[-1]
