@@ -32,6 +32,7 @@ from tui.sandbox.graph.kql import (
     Literal,
     Logical,
     Member,
+    Operator,
     OrderBy,
     Path,
     Project,
@@ -159,24 +160,14 @@ def _streamed(store: SandboxStore, query: Query, request: PageRequest, scope: se
         if stream.sent >= stream.total:
             _close(streams.pop(key))
         return page
-    if not _one_for_one(query) and _grouped(query) is None:
+    if not _in_store_order(query):
         return None
     _close(streams.pop(key, None))
     own = SandboxStore(request.path)
     transaction = ExitStack()
     try:
         tx = transaction.enter_context(own.read())
-        types = pushed_types(query)
-        by = _grouped(query)
-        total = rows.count(tx, scope, types=types) if by is None \
-            else rows.count_groups(tx, scope, types, by)
-
-        def lookup(part: Query) -> Iterator[Row]:
-            return rows.source(tx, part.table, scope, types=pushed_types(part),
-                               tenant_of=request.tenant_of)
-
-        result = evaluate.run(query, lookup(query), lookup=lookup, encode_lists=True,
-                              grouped=True)
+        total, result = _from_first_rows(tx, query, request, scope)
         stream = Stream(own, transaction, result.rows, result.columns, total, result.limited,
                         version)
         page = stream.page(request.top, request.table_format)
@@ -200,22 +191,10 @@ def _first_page(tx: Any, query: Query, options: PageRequest, scope: set[str]) ->
     evaluated; the rest is only counted (Azure's `totalRecords`) without being decoded. A
     first page is what a reader waits on before anything is on screen; the pages after it
     evaluate the query whole, once. None when the query is of neither form."""
-    if options.token is not None or options.skip is not None or options.cutoff is not None:
+    if options.token is not None or options.skip is not None or options.cutoff is not None \
+            or not _in_store_order(query):
         return None
-    types = pushed_types(query)
-    if _one_for_one(query):
-        total = rows.count(tx, scope, types=types)
-    elif (by := _grouped(query)) is not None:
-        total = rows.count_groups(tx, scope, types, by)
-    else:
-        return None
-
-    def lookup(part: Query) -> Iterator[Row]:
-        return rows.source(tx, part.table, scope, types=pushed_types(part),
-                           tenant_of=options.tenant_of)
-
-    result = evaluate.run(query, lookup(query), lookup=lookup, encode_lists=True,
-                          grouped=True)
+    total, result = _from_first_rows(tx, query, options, scope)
     names = [name for name, _ in result.columns]
     try:
         first = list(islice(result.rows, options.top))
@@ -228,6 +207,27 @@ def _first_page(tx: Any, query: Query, options: PageRequest, scope: set[str]) ->
     return Cut(result.columns, texts, 0, total, last, result.limited)
 
 
+def _from_first_rows(tx: Any, query: Query, request: PageRequest,
+                     scope: set[str]) -> tuple[int, evaluate.Result]:
+    """(rows the result has, counted without decoding them; the result, made as its rows
+    are read) of a query `_in_store_order`."""
+    types = pushed_types(query)
+    by = _grouped(query)
+    total = rows.count(tx, scope, types=types) if by is None \
+        else rows.count_groups(tx, scope, types, by)
+
+    def lookup(part: Query) -> Iterator[Row]:
+        return rows.source(tx, part.table, scope, types=pushed_types(part),
+                           tenant_of=request.tenant_of)
+
+    return total, evaluate.run(query, lookup(query), lookup=lookup, encode_lists=True,
+                               grouped=True)
+
+
+def _in_store_order(query: Query) -> bool:
+    return _one_for_one(query) or _grouped(query) is not None
+
+
 _GROUPINGS = (("subscriptionId",), ("subscriptionId", "resourceGroup"))
 
 
@@ -236,17 +236,9 @@ def _grouped(query: Query) -> tuple[str, ...] | None:
     `subscriptionId` and `resourceGroup` as they are (a `join kind=leftouter` keeps every
     left row in its place), then one `summarize` by subscription (and resource group):
     its groups each come in one run of the store's rows, in its order of ids."""
-    operators = list(query.operators)
-    if query.table != "resources" or not operators \
-            or not isinstance(last := operators.pop(), Summarize):
+    operators = _after_type_filters(query)
+    if not operators or not isinstance(last := operators.pop(), Summarize):
         return None
-    while operators and isinstance(head := operators[0], Where):
-        operators.pop(0)
-        condition = head.condition
-        terms = condition.terms if isinstance(condition, Logical) \
-            and condition.op == "and" else (condition,)
-        if any(_type_filter(term) is None for term in terms):
-            return None
     for op in operators:
         if isinstance(op, Join):
             if op.kind != "leftouter":
@@ -271,17 +263,25 @@ def _is_column(expr: Any, name: str) -> bool:
 
 def _one_for_one(query: Query) -> bool:
     """Each row of `resources` of the pushed types gives one result row, in store order."""
+    operators = _after_type_filters(query)
+    return operators is not None \
+        and all(isinstance(op, Project | Extend | ProjectAway) for op in operators)
+
+
+def _after_type_filters(query: Query) -> list[Operator] | None:
+    """The operators after a query of `resources` has filtered it by type alone (None when
+    it reads another table, or filters on anything else first)."""
     if query.table != "resources":
-        return False
+        return None
     operators = list(query.operators)
-    while operators and isinstance(first := operators[0], Where):
+    while operators and isinstance(head := operators[0], Where):
         operators.pop(0)
-        condition = first.condition
+        condition = head.condition
         terms = condition.terms if isinstance(condition, Logical) \
             and condition.op == "and" else (condition,)
         if any(_type_filter(term) is None for term in terms):
-            return False
-    return all(isinstance(op, Project | Extend | ProjectAway) for op in operators)
+            return None
+    return operators
 
 
 def _start(answered: Answered, request: PageRequest) -> int:
