@@ -1,6 +1,5 @@
 """Every use of Textual's private API, in one place, each checked by a test (the crash
-handler and the palette race by tests/tui/test_crash.py, the watcher pruning by
-tests/tui/test_footer_memory.py).
+handler and the palette race by tests/tui/test_crash.py).
 
 Textual 8.2.8 ends the app on an uncaught exception by printing a rich traceback *with
 local variables* to stderr (which may show a token) and returning code 1. There is no
@@ -18,21 +17,8 @@ from textual.app import App
 
 # The private names this module relies on; the test fails when Textual renames them.
 PRIVATE_NAMES = ("_handle_exception", "_fatal_error", "_close_messages_no_wait")
-# Where textual.reactive keeps the watchers of an object's reactives, and what a closed
-# widget carries.
-WATCHERS, CLOSING = "__watchers", "_closing"
 # The command palette's search worker, and the file it lives in.
 PALETTE_SEARCH, PALETTE_MODULE = "_gather_commands", os.path.join("textual", "command.py")
-
-
-def forget_closed_watchers(node: object, attribute: str) -> None:
-    """Drop the watchers of `node.attribute` whose widget has closed. Textual does it only
-    when the value changes, so a widget whose children are data-bound to a reactive that
-    never changes keeps every child it ever had (widgets.footer)."""
-    watchers = getattr(node, WATCHERS, {}).get(attribute)
-    if watchers:
-        watchers[:] = [(owner, callback) for owner, callback in watchers
-                       if not getattr(owner, CLOSING, False)]
 
 
 def palette_closing_race(error: BaseException) -> bool:

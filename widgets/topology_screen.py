@@ -24,7 +24,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.model import Inventory, ResourceId
 from tui.topology import (
@@ -41,6 +41,7 @@ from tui.topology import (
     plan_tree,
     reach_map,
 )
+from widgets.footer import Footer
 from widgets.style import BAD_STYLE, DIM_STYLE, WARN_STYLE
 from widgets.topology_info import link_line, reach_line_text, vnet_line
 from widgets.topology_view import TopologyView
@@ -115,7 +116,7 @@ class TopologyScreen(Screen[TopologyResult | None]):
         yield TopologyView(id="topology-view")
         yield Static("", id="topology-info")
         yield Static("", id="topology-reach")
-        yield Footer(compact=True)
+        yield Footer()
 
     @property
     def view(self) -> TopologyView:

@@ -67,7 +67,7 @@ class ExplorerScreen(Addresses):
             yield VmsPane(id="vms")
         yield FilterBar(id="filter")
         yield CommandBar(self.complete_command, id="command")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         if not self.alive():
