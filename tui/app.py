@@ -92,7 +92,6 @@ class VnetTuiApp(App[int]):
         # What is imported by now (Textual, the shell) lives as long as the app: the
         # collector need not scan it again (a full collection during start-up was ~30 ms).
         gc.freeze()
-        memory.keep_big_buffers_apart()  # a load's page buffers go back to the system
         self.settings = settings
         self.clock = clock
         self.backend: Cloud | None = None
@@ -138,6 +137,9 @@ class VnetTuiApp(App[int]):
 
     async def open_backend(self) -> Cloud:
         if self.backend is None:
+            # Before the first worker thread: a load's page buffers go back to the system.
+            # Not earlier: loading ctypes was ~2 ms of the first frame.
+            memory.keep_big_buffers_apart()
             # Imported in a thread, so the first frame never waits for the SDK.
             azure = await asyncio.to_thread(_import_backend, self.settings)
             gc.freeze()  # likewise the SDK's modules

@@ -11,7 +11,6 @@ one's freed pages unused by the others (10 to 25 MB more at the peak).
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import sys
 
@@ -31,6 +30,8 @@ def keep_big_buffers_apart() -> None:
     if _done or not sys.platform.startswith("linux"):
         return
     _done = True
+    import ctypes  # here: the explorer's first frame need not load it
+
     try:
         # The process's own symbols hold libc's: no `find_library`, which runs
         # `ldconfig -p` (~3 ms of the first frame).

@@ -8,7 +8,7 @@ and not `tui.peering`, which the explorer imports only when a workflow starts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tui.model import Inventory, Peering, PeeringFlags, SyncLevel
 
@@ -52,8 +52,7 @@ def remote_address_space(peering: Peering, inventory: Inventory) -> tuple[str, .
             or peering.remote_address_prefixes)
 
 
-@dataclass(frozen=True, slots=True)
-class RemoteHome:
+class RemoteHome(NamedTuple):
     """Where the remote VNet lives: its subscription (by name when it could be listed) and,
     only when it differs from the local VNet's, its tenant."""
 

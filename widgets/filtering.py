@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -24,8 +24,7 @@ def _network(text: str) -> Network | None:
         return None
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     """A filter as typed, parsed once: its text, and a network when it is one."""
 
     text: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -18,8 +18,7 @@ GAP = 2  # blank cells between columns
 ELLIPSIS = "…"
 
 
-@dataclass(frozen=True)
-class TableRow:
+class TableRow(NamedTuple):
     """One row: a stable key (a lower-cased resource id), its cells and its height."""
 
     key: str
@@ -27,8 +26,7 @@ class TableRow:
     height: int = 1
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """A column: its heading, key, and the narrowest it may become before it is dropped."""
 
     label: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tui.model import (
     Inventory,
@@ -45,8 +45,7 @@ def _rules(settings: Settings) -> tuple[Callable[[Subscription], bool],
             (lambda s: config.is_read_only(s, settings)))
 
 
-@dataclass(frozen=True)
-class StateChange:
+class StateChange(NamedTuple):
     """A peering whose state, sync level or provisioning state moved."""
 
     vnet: VirtualNetwork
