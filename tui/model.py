@@ -3,6 +3,13 @@
 No I/O, no Textual, no SDK. Resource ids are `ResourceId` strings that compare and hash
 case-insensitively, because Azure treats `/subscriptions/X/resourceGroups/RG` and
 `/subscriptions/x/resourcegroups/rg` as the same resource.
+
+The records are named tuples, not frozen dataclasses: making a frozen dataclass compiles
+its methods from source (~0.65 ms a class), and this module is on the way to the
+explorer's first frame. So a record is a tuple: code reads it by field name and copies it
+with `_replace`; it never iterates one, sorts by one, or compares one with a plain tuple
+or with a record of another type (equal fields would make them equal). `Inventory` stays
+a dataclass: its lookups are cached on the instance.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 _T = TypeVar("_T")
 
@@ -96,8 +103,7 @@ _PEERING_STATES = {m.value.lower(): m for m in PeeringState}
 _SYNC_LEVELS = {m.value.lower(): m for m in SyncLevel}
 
 
-@dataclass(frozen=True, slots=True)
-class Subscription:
+class Subscription(NamedTuple):
     """An Azure subscription the caller can read."""
 
     id: str  # the subscription GUID, not the /subscriptions/... path
@@ -106,8 +112,7 @@ class Subscription:
     tenant_id: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class PeeringFlags:
+class PeeringFlags(NamedTuple):
     """The four settings of one direction of a peering, named as ARM names them."""
 
     allow_virtual_network_access: bool = True
@@ -116,8 +121,7 @@ class PeeringFlags:
     use_remote_gateways: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class SubnetSelection:
+class SubnetSelection(NamedTuple):
     """Subnet peering (`peerCompleteVnets: false`): only these subnets of each side are
     peered, by name, as ARM names them (`localSubnetNames`, `remoteSubnetNames`); with
     `ipv6_only` (`enableOnlyIPv6Peering`) only their IPv6 prefixes are exchanged."""
@@ -136,8 +140,7 @@ class SubnetSelection:
         return text + (", IPv6 only" if self.ipv6_only else "")
 
 
-@dataclass(frozen=True, slots=True)
-class Peering:
+class Peering(NamedTuple):
     """One direction of a VNet peering, as ARM reports it on its own VNet."""
 
     id: ResourceId
@@ -162,8 +165,7 @@ class Peering:
         return self.sync_level not in (SyncLevel.FULLY_IN_SYNC, SyncLevel.UNKNOWN)
 
 
-@dataclass(frozen=True, slots=True)
-class Subnet:
+class Subnet(NamedTuple):
     """A subnet of a VNet, with the NSG and route table on it (for reachability)."""
 
     id: ResourceId
@@ -177,8 +179,7 @@ class Subnet:
         return self.id.parent
 
 
-@dataclass(frozen=True, slots=True)
-class VirtualNetwork:
+class VirtualNetwork(NamedTuple):
     """A VNet with its address space, subnets and peerings."""
 
     id: ResourceId
@@ -199,8 +200,7 @@ class VirtualNetwork:
         return next((p for p in self.peerings if p.remote_vnet_id == remote_vnet_id), None)
 
 
-@dataclass(frozen=True, slots=True)
-class NetworkInterface:
+class NetworkInterface(NamedTuple):
     """A NIC: what joins a VM to a subnet, with its private addresses."""
 
     id: ResourceId
@@ -236,8 +236,7 @@ class PowerState(enum.StrEnum):
 _POWER_STATES = {m.value: m for m in PowerState}
 
 
-@dataclass(frozen=True, slots=True)
-class VirtualMachine:
+class VirtualMachine(NamedTuple):
     """A VM with its private IPs (joined from its NICs) and power state."""
 
     id: ResourceId
@@ -275,8 +274,7 @@ class Direction(enum.StrEnum):
     OUTBOUND = "Outbound"
 
 
-@dataclass(frozen=True, slots=True)
-class SecurityRule:
+class SecurityRule(NamedTuple):
     """One NSG rule, custom or default."""
 
     name: str
@@ -291,8 +289,7 @@ class SecurityRule:
     is_default: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class NetworkSecurityGroup:
+class NetworkSecurityGroup(NamedTuple):
     """An NSG and its rules, for the reachability verdict."""
 
     id: ResourceId
@@ -304,8 +301,7 @@ class NetworkSecurityGroup:
         return sorted((r for r in self.rules if r.direction == direction), key=lambda r: r.priority)
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
+class Route(NamedTuple):
     """One user-defined route of a route table."""
 
     name: str
@@ -314,8 +310,7 @@ class Route:
     next_hop_ip: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RouteTable:
+class RouteTable(NamedTuple):
     """A route table and its routes, for the reachability verdict."""
 
     id: ResourceId
@@ -323,8 +318,7 @@ class RouteTable:
     routes: tuple[Route, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class LoadError:
+class LoadError(NamedTuple):
     """Why one subscription (or one part of it) could not be read."""
 
     subscription_id: str
@@ -332,8 +326,7 @@ class LoadError:
     message: str
 
 
-@dataclass(frozen=True)
-class SubscriptionStatus:
+class SubscriptionStatus(NamedTuple):
     """What the explorer knows of one subscription: loading, loaded, or failed."""
 
     subscription: Subscription

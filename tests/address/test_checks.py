@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from tests.address.world import peered
@@ -54,7 +52,7 @@ def test_warnings_do_not_block() -> None:
 
 def test_a_peer_seen_only_from_its_side_counts() -> None:
     inv, v1, v2 = _peered()
-    lonely = replace(v1, peerings=())  # vnet1's own link not loaded; vnet2's points at it
+    lonely = v1._replace(peerings=())  # vnet1's own link not loaded; vnet2's points at it
     inv = inventory(lonely, v2)
     assert "peered with vnet1" in check_new_prefix(inv, lonely, "10.2.0.0/24").errors[0]
 
@@ -92,9 +90,9 @@ def test_plan_refuses_and_notes() -> None:
     assert "changed since it was read" in stale.problems[0]
     nothing = plan_address_change(inv, AddressChange(v1.id))
     assert not nothing.ok
-    gone = replace(v2, peerings=(replace(v2.peerings[0], state=PeeringState.DISCONNECTED),))
-    subnet_link = replace(v2.peerings[0], subnets=SubnetSelection(("a",), ("default",)))
-    for changed, note in ((gone, "is Disconnected"), (replace(v2, peerings=(subnet_link,)),
+    gone = v2._replace(peerings=(v2.peerings[0]._replace(state=PeeringState.DISCONNECTED),))
+    subnet_link = v2.peerings[0]._replace(subnets=SubnetSelection(("a",), ("default",)))
+    for changed, note in ((gone, "is Disconnected"), (v2._replace(peerings=(subnet_link,)),
                                                       "is a subnet peering")):
         plan = plan_address_change(inventory(v1, changed), AddressChange(v1.id,
                                                                         add=("10.99.0.0/16",)))

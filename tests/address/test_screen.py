@@ -150,7 +150,6 @@ async def test_the_peering_form_peers_overlapping_vnets_by_subnets() -> None:
 
 
 async def test_editing_a_subnet_peering_changes_its_lists_and_says_to_sync() -> None:
-    from dataclasses import replace
 
     from textual.widgets import SelectionList
 
@@ -161,8 +160,8 @@ async def test_editing_a_subnet_peering_changes_its_lists_and_says_to_sync() -> 
     from widgets.peering_edit import PeeringEditForm
 
     a, b = twins()
-    mine = replace(link(a, b, "f2a"), subnets=SubnetSelection(("ot",), ("ingest",)))
-    back = replace(link(b, a, "a2f"), subnets=SubnetSelection(("ingest",), ("ot",)))
+    mine = link(a, b, "f2a")._replace(subnets=SubnetSelection(("ot",), ("ingest",)))
+    back = link(b, a, "a2f")._replace(subnets=SubnetSelection(("ingest",), ("ot",)))
     a, b = linked(a, mine), linked(b, back)
     app = Harness(lambda: PeeringEditForm(inventory(a, b), mine))
     async with app.run_test(size=(100, 30)) as pilot:

@@ -3,15 +3,13 @@ peered with vnet2, and legacy overlapping nothing yet."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from tests.peering.builders import inventory, link, linked, vnet
 from tui.model import Inventory, ResourceId, Subnet, VirtualNetwork
 
 
 def with_subnet(v: VirtualNetwork, name: str, prefix: str) -> VirtualNetwork:
     subnet = Subnet(ResourceId(f"{v.id}/subnets/{name}"), name, (prefix,))
-    return replace(v, subnets=(*v.subnets, subnet))
+    return v._replace(subnets=(*v.subnets, subnet))
 
 
 def peered() -> tuple[Inventory, VirtualNetwork, VirtualNetwork]:

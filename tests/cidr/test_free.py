@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from tests.cidr.factory import link, vnet, vnet_id
@@ -48,8 +46,7 @@ def test_ipv6_vnets_do_not_block_ipv4_space() -> None:
 
 
 def _hub_estate() -> list:  # type: ignore[type-arg]
-    hub = replace(
-        vnet("hub", "10.1.0.0/16", peers=["s1"]),
+    hub = vnet("hub", "10.1.0.0/16", peers=["s1"])._replace(
         peerings=(
             link("hub", "s1"),
             link("hub", "far", remote_prefixes=["10.2.0.0/16"]),  # not loaded

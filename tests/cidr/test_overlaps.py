@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from tests.cidr.factory import link, vnet, vnet_id
 from tui import cidr
 from tui.model import Inventory, ResourceId
@@ -69,7 +67,7 @@ def test_ipv4_and_ipv6_never_overlap_each_other() -> None:
 
 def test_a_vnet_never_conflicts_with_itself_whatever_the_id_casing() -> None:
     own = vnet("a", "10.0.0.0/16", "10.0.1.0/24")  # Azure would refuse this; still no self-pair
-    again = replace(own, id=ResourceId(own.id.upper()), address_prefixes=("10.0.0.0/8",))
+    again = own._replace(id=ResourceId(own.id.upper()), address_prefixes=("10.0.0.0/8",))
     assert cidr.analyse([own, again, vnet("b", "172.16.0.0/12")]).overlaps == ()
 
 
@@ -166,8 +164,7 @@ def test_peering_refusals_name_azure_codes_and_ranges() -> None:
 
 
 def test_a_peer_in_an_unloaded_subscription_counts_with_its_recorded_space() -> None:
-    hub = replace(
-        vnet("hub", "10.0.0.0/16"),
+    hub = vnet("hub", "10.0.0.0/16")._replace(
         peerings=(link("hub", "remote", remote_prefixes=["10.7.0.0/16"]),),
     )
     index = cidr.analyse([hub, vnet("new", "10.7.1.0/24")])
@@ -202,12 +199,10 @@ def test_which_vnets_a_prospective_space_would_overlap() -> None:
 
 
 def test_peering_blockers_cover_peers_outside_the_inventory() -> None:
-    hub = replace(
-        vnet("hub", "10.0.0.0/16"),
+    hub = vnet("hub", "10.0.0.0/16")._replace(
         peerings=(link("hub", "far", remote_prefixes=["10.7.0.0/16", "garbage"]),),
     )
-    spoke = replace(
-        vnet("spoke", "10.8.0.0/16"),
+    spoke = vnet("spoke", "10.8.0.0/16")._replace(
         peerings=(link("spoke", "far2", remote_prefixes=["10.9.0.0/16"]),),
     )
     index = cidr.analyse([

@@ -49,7 +49,7 @@ def test_peering_json_and_table_name_the_remote_subscription() -> None:
     }})
     inventory = Inventory(
         subscriptions=(Subscription(SUB, "Spoke"), Subscription(OTHER, "Hub Prod")),
-        vnets=(replace(vnet, peerings=(peering,)),),
+        vnets=(vnet._replace(peerings=(peering,)),),
     )
     data = peering_json(peering)
     assert json.loads(json.dumps(data)) == {

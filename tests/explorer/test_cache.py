@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tui.explorer import cache
+from tui.model import PeeringFlags, SubnetSelection
 from tui.settings import Settings
 
 
@@ -64,3 +65,20 @@ def test_each_scope_and_source_has_its_own_cache(tmp_path: Path,
     assert cache.cache_path(Settings(tenant="t1", management_groups=("MG-a", "mg-b"))) == \
         cache.cache_path(Settings(tenant="t1", management_groups=("mg-B", "mg-a")))
     assert all(p.parent == tmp_path / "vnettui" for p in paths)
+
+
+def test_records_are_objects_of_their_fields_and_in_the_fingerprint() -> None:
+    """A model record is a named tuple, so a tuple: it is still written as an object of its
+    fields (a bare list would decode by position, or not at all), and its fields count in
+    the fingerprint that keeps another version's file from being misread."""
+    flags = PeeringFlags(allow_forwarded_traffic=True)
+    written = {"allow_virtual_network_access": True, "allow_forwarded_traffic": True,
+               "allow_gateway_transit": False, "use_remote_gateways": False}
+    assert cache.encode(flags) == written
+    assert cache.encode((flags, ("a", "b"))) == [written, ["a", "b"]]
+    assert cache.decode(PeeringFlags, written) == flags
+    selection = SubnetSelection(("ot",), ("ingest",))
+    assert cache.decode(SubnetSelection | None, cache.encode(selection)) == selection
+    assert cache.decode(SubnetSelection | None, None) is None
+    names = {kind.__name__ for kind in cache._model_classes()}
+    assert {"Inventory", "Peering", "PeeringFlags", "VirtualNetwork", "SubscriptionStatus"} <= names

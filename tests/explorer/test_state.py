@@ -36,12 +36,12 @@ def test_a_reload_reports_moved_links_and_forgets_a_vanished_selection() -> None
     state = ExplorerState(Settings())
     base = seed_inventory()
     one = peering("vnet1", "vnet2", "1and2", PeeringState.CONNECTED)
-    vnets = tuple(dataclasses.replace(v, peerings=(one,)) if v.name == "vnet1" else v
+    vnets = tuple(v._replace(peerings=(one,)) if v.name == "vnet1" else v
                   for v in base.vnets)
     state.apply_inventory(dataclasses.replace(base, vnets=vnets), now=1.0)
     state.select_vnet(vnet_id("vnet1").casefold())
-    gone = dataclasses.replace(one, state=PeeringState.DISCONNECTED)
-    fresh = {vnet_id("vnet1").casefold(): dataclasses.replace(vnets[0], peerings=(gone,))}
+    gone = one._replace(state=PeeringState.DISCONNECTED)
+    fresh = {vnet_id("vnet1").casefold(): vnets[0]._replace(peerings=(gone,))}
     moved, differ = state.apply_vnets(fresh, now=2.0)
     assert [c.after.state for c in moved] == [PeeringState.DISCONNECTED]
     assert moved[0].disconnected
@@ -83,7 +83,7 @@ def test_the_caches_overlaps_are_found_after_it_is_shown() -> None:
     """A cached inventory is taken without the sweep; its overlaps are found on the next
     ask, or when anything needs the address index, and never from an empty one."""
     inventory = seed_inventory()
-    overlapping = dataclasses.replace(inventory.vnets[1], address_prefixes=("10.1.0.0/24",))
+    overlapping = inventory.vnets[1]._replace(address_prefixes=("10.1.0.0/24",))
     inventory = dataclasses.replace(inventory, vnets=(inventory.vnets[0], overlapping))
     state = ExplorerState(Settings())
     state.apply_cached(inventory, now=5.0, age=60.0)

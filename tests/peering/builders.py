@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from tui.model import (
     Inventory,
     Peering,
@@ -39,7 +37,7 @@ def link(local: VirtualNetwork, remote: VirtualNetwork, name: str,
 
 
 def linked(v: VirtualNetwork, *links: Peering) -> VirtualNetwork:
-    return replace(v, peerings=v.peerings + links)
+    return v._replace(peerings=v.peerings + links)
 
 
 def inventory(*vnets: VirtualNetwork) -> Inventory:

@@ -60,7 +60,7 @@ def test_the_seed_request_passes_and_plans_both_links() -> None:
     first, second = plan.commands()
     assert first == ("az network vnet peering create -g rg-peering --vnet-name vnet1 -n 1and2 "
                      f"--remote-vnet vnet2 --allow-vnet-access --subscription {SUB}")
-    other_rg = replace(v2, id=vnet_id("vnet2", rg="rg-other"), resource_group="rg-other")
+    other_rg = v2._replace(id=vnet_id("vnet2", rg="rg-other"), resource_group="rg-other")
     inv2 = inventory(v1, other_rg)
     cross = plan_peering(inv2, request(inv2, "vnet1", "vnet2")).commands()[0]
     assert f"--remote-vnet {other_rg.id} " in cross
@@ -73,7 +73,7 @@ def test_the_seed_request_passes_and_plans_both_links() -> None:
 def test_default_names_go_both_ways() -> None:
     _, v1, v2 = az303()
     assert default_names(v1, v2) == ("vnet1-to-vnet2", "vnet2-to-vnet1")
-    long = replace(v2, name="v" * 75)
+    long = v2._replace(name="v" * 75)
     local_name, _ = default_names(v1, long)
     assert len(local_name) == 80
     assert valid_name_problem(local_name, "a", "b") is None
@@ -313,9 +313,9 @@ def test_sync_chooses_the_stale_side() -> None:
     assert sides_to_sync(changed, stale) == [stale]
     assert sides_to_sync(stale, changed) == [stale]
     assert sides_to_sync(changed, None) == [changed]
-    both = replace(stale, sync_level=SyncLevel.LOCAL_AND_REMOTE_NOT_IN_SYNC)
-    assert sides_to_sync(replace(changed, sync_level=SyncLevel.LOCAL_AND_REMOTE_NOT_IN_SYNC),
-                         both) == [replace(changed, sync_level=both.sync_level), both]
+    both = stale._replace(sync_level=SyncLevel.LOCAL_AND_REMOTE_NOT_IN_SYNC)
+    assert sides_to_sync(changed._replace(sync_level=SyncLevel.LOCAL_AND_REMOTE_NOT_IN_SYNC),
+                         both) == [changed._replace(sync_level=both.sync_level), both]
     assert sides_to_sync(link(v1, v2, "a"), link(v2, v1, "b")) == []
 
 

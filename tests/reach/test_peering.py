@@ -1,6 +1,5 @@
 """Same VNet, or a peering Connected in both directions; peering is not transitive."""
 
-from dataclasses import replace
 
 from tests.reach.world import World, rule, seed, vm_id, vnet_id
 from tui.model import Inventory, PeeringState, ResourceId
@@ -147,8 +146,8 @@ def test_peering_link_is_symmetric_in_its_verdict() -> None:
 def test_ambiguous_vnet_names_are_qualified_in_commands() -> None:
     inventory = seed().build()
     vnet2 = inventory.vnets[1]
-    twin = replace(vnet2, id=ResourceId(vnet2.id.replace("rg-peering", "rg-b")),
-                   resource_group="rg-b", subnets=())
+    twin = vnet2._replace(id=ResourceId(vnet2.id.replace("rg-peering", "rg-b")),
+                          resource_group="rg-b", subnets=())
     doubled = Inventory(inventory.subscriptions, (*inventory.vnets, twin), inventory.vms)
     verdict = check(doubled, vm_id("vm1"), vm_id("vm2"))
     assert verdict.reason is not None

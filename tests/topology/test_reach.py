@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from tests.reach.world import World, vnet_id
 from tests.topology.world import hub_world, key, showcase_like, with_gateway
 from tui.model import Inventory, Route
@@ -85,9 +83,9 @@ def test_a_gateway_route_through_a_hub_the_spokes_use() -> None:
     for name in ("spoke-a", "spoke-b"):
         vnet = inv.vnet(vnet_id(name))
         assert vnet is not None
-        links = tuple(replace(p, flags=replace(p.flags, use_remote_gateways=True))
+        links = tuple(p._replace(flags=p.flags._replace(use_remote_gateways=True))
                       for p in vnet.peerings)
-        inv = inv.with_vnet(replace(vnet, peerings=links))
+        inv = inv.with_vnet(vnet._replace(peerings=links))
     assert reach(inv, "spoke-a")["spoke-b"] == Reach(
         ReachKind.VIA_HUB, "through hub's gateway in hub", "hub")
 

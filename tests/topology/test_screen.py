@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from textual.pilot import Pilot
@@ -122,14 +121,14 @@ async def test_a_big_hub_shows_plus_n_spokes_and_expands(estate_inventory: Inven
 def _mended(inv: Inventory) -> Inventory:
     """spoke3 links back to the hub and the hub's Disconnected link revives: Connected."""
     hub, spoke3 = find_vnet(inv, "hub-vnet"), find_vnet(inv, "spoke3-vnet")
-    revived = tuple(replace(p, state=PeeringState.CONNECTED) if p.name == "hub-to-spoke3"
+    revived = tuple(p._replace(state=PeeringState.CONNECTED) if p.name == "hub-to-spoke3"
                     else p for p in hub.peerings)
-    back = replace(revived[0], id=rid(f"{spoke3.id}/virtualNetworkPeerings/spoke3-to-hub"),
-                   name="spoke3-to-hub", vnet_id=spoke3.id, remote_vnet_id=hub.id,
-                   state=PeeringState.CONNECTED, sync_level=SyncLevel.FULLY_IN_SYNC,
-                   flags=PeeringFlags())
-    return inv.with_vnet(replace(hub, peerings=revived)).with_vnet(
-        replace(spoke3, peerings=(back,)))
+    back = revived[0]._replace(
+        id=rid(f"{spoke3.id}/virtualNetworkPeerings/spoke3-to-hub"), name="spoke3-to-hub",
+        vnet_id=spoke3.id, remote_vnet_id=hub.id, state=PeeringState.CONNECTED,
+        sync_level=SyncLevel.FULLY_IN_SYNC, flags=PeeringFlags())
+    return inv.with_vnet(hub._replace(peerings=revived)).with_vnet(
+        spoke3._replace(peerings=(back,)))
 
 
 async def test_update_changes_links_in_place_and_keeps_the_cursor(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from tests.reach.world import World, vnet_id
 from tui.model import Inventory, PeeringState, Route, SyncLevel
 
@@ -15,15 +13,15 @@ def key(name: str) -> str:
 def with_gateway(inventory: Inventory, name: str) -> Inventory:
     vnet = inventory.vnet(vnet_id(name))
     assert vnet is not None
-    return inventory.with_vnet(replace(vnet, has_gateway=True))
+    return inventory.with_vnet(vnet._replace(has_gateway=True))
 
 
 def with_sync(inventory: Inventory, name: str, link: str) -> Inventory:
     vnet = inventory.vnet(vnet_id(name))
     assert vnet is not None
-    peerings = tuple(replace(p, sync_level=SyncLevel.LOCAL_NOT_IN_SYNC) if p.name == link
+    peerings = tuple(p._replace(sync_level=SyncLevel.LOCAL_NOT_IN_SYNC) if p.name == link
                      else p for p in vnet.peerings)
-    return inventory.with_vnet(replace(vnet, peerings=peerings))
+    return inventory.with_vnet(vnet._replace(peerings=peerings))
 
 
 def hub_world(spokes: int = 4) -> World:

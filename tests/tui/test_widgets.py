@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from rich.text import Text
 from textual.app import App, ComposeResult
 
@@ -94,11 +92,10 @@ async def test_details_show_both_directions_and_missing_back_link() -> None:
         assert "⇄ 2and1" in lines[1]
         assert "Connected" in lines[1]
         # The remote side deleted: this side Disconnected, the way back missing.
-        v1 = dataclasses.replace(
-            inv.vnets[0],
+        v1 = inv.vnets[0]._replace(
             peerings=(peering("vnet1", "vnet2", "1and2", PeeringState.DISCONNECTED),),
         )
-        v2 = dataclasses.replace(inv.vnets[1], peerings=())
+        v2 = inv.vnets[1]._replace(peerings=())
         inv2 = Inventory(inv.subscriptions, (v1, v2), inv.vms)
         pane.show(v1, inv2)
         await pilot.pause()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from typing import Any
 
 from tui.model import (
@@ -269,7 +268,7 @@ def vm_from_json(body: Json, nics_by_id: Mapping[ResourceId, NetworkInterface]) 
             continue
         primary = _props(ref).get("primary")
         if isinstance(primary, bool):
-            nic = replace(nic, primary=primary)
+            nic = nic._replace(primary=primary)
         nics.append(nic)
     nics = _one_primary(nics)
     return VirtualMachine(
@@ -287,9 +286,9 @@ def vm_from_json(body: Json, nics_by_id: Mapping[ResourceId, NetworkInterface]) 
 
 def _one_primary(nics: list[NetworkInterface]) -> list[NetworkInterface]:
     if len(nics) == 1:
-        return [replace(nics[0], primary=True)]
+        return [nics[0]._replace(primary=True)]
     chosen = next((i for i, n in enumerate(nics) if n.primary), 0)
-    return [replace(n, primary=(i == chosen)) for i, n in enumerate(nics)]
+    return [n._replace(primary=(i == chosen)) for i, n in enumerate(nics)]
 
 
 def _rule_from_json(body: Json, *, is_default: bool) -> SecurityRule | None:
@@ -369,6 +368,6 @@ def join_vms(
         vm = vm_from_json(body, nics_by_id)
         power = powers.get(vm.id, PowerState.UNKNOWN)
         if power is not PowerState.UNKNOWN:
-            vm = replace(vm, power_state=power)
+            vm = vm._replace(power_state=power)
         vms.append(vm)
     return vms

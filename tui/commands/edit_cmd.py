@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import json
 import sys
 from typing import Any
@@ -109,7 +108,7 @@ async def _edit(args: argparse.Namespace, settings: Settings, refusals: Refusals
         refuse_read_only(settings, inventory, targets, what)
         refuse_on_gaps(inventory, [vnet, remote], what)
         plan = plan_edit(inventory, EditRequest(
-            peering.id, dataclasses.replace(peering.flags, **changes), subnets))
+            peering.id, peering.flags._replace(**changes), subnets))
         if not plan.preflight.ok:
             raise plan.preflight.refusal()
         for note in plan.preflight.notes:

@@ -3,7 +3,9 @@
 One file per cloud, tenant and identity (or sandbox file) under the XDG cache directory,
 owner-only, holding nothing but what the panes show (names, ids, prefixes, states: no
 token, no secret). It carries a version and a fingerprint of the model's fields, so a
-file written by another vnettui is ignored rather than misread. Any problem reading it
+file written by another vnettui is ignored rather than misread. Records (named tuples) and
+dataclasses alike are written as objects of their fields, never as bare lists, so the
+format does not depend on which of the two a model class is. Any problem reading it
 means "no cache", never an error: it only ever saves a wait.
 """
 
@@ -59,18 +61,31 @@ def cache_path(settings: Settings) -> Path:
 
 
 def _fingerprint() -> str:
-    """Changes whenever a model class gains, loses or renames a field."""
+    """Changes whenever a model class gains, loses, renames or reorders a field."""
     names = []
     for cls in _model_classes():
-        names.append(cls.__name__ + ":" + ",".join(f.name for f in dataclasses.fields(cls)))
+        names.append(cls.__name__ + ":" + ",".join(_field_names(cls)))
     return hashlib.sha256("|".join(names).encode()).hexdigest()[:16]
 
 
-def _model_classes() -> list[Any]:
-    """The model's dataclasses, Inventory among them, in a stable order."""
+def _model_classes() -> list[type]:
+    """The model's records and dataclasses, Inventory among them, in a stable order."""
     return sorted((obj for obj in vars(model).values()
-                   if isinstance(obj, type) and dataclasses.is_dataclass(obj)),
+                   if isinstance(obj, type) and obj.__module__ == model.__name__
+                   and (_is_record(obj) or dataclasses.is_dataclass(obj))),
                   key=lambda cls: cls.__name__)
+
+
+def _is_record(kind: type) -> bool:
+    """A named tuple class (`typing.NamedTuple`): a tuple with field names."""
+    return issubclass(kind, tuple) and hasattr(kind, "_fields")
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A record's fields or a dataclass's init fields, in order."""
+    if _is_record(kind):
+        return tuple(getattr(kind, "_fields", ()))
+    return tuple(f.name for f in dataclasses.fields(kind) if f.init)
 
 
 def save(settings: Settings, inventory: Inventory) -> None:
@@ -120,7 +135,13 @@ def load(settings: Settings) -> tuple[Inventory, float] | None:
 
 
 def encode(value: Any) -> Any:
-    """Model objects as JSON values (dataclasses as objects of their init fields)."""
+    """Model objects as JSON values (records and dataclasses as objects of their fields)."""
+    if isinstance(value, tuple):
+        # A record is a tuple too: it must be told apart before the generic case.
+        names = getattr(type(value), "_fields", None)
+        if names is not None:
+            return {name: encode(item) for name, item in zip(names, value, strict=True)}
+        return [encode(item) for item in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: encode(getattr(value, f.name))
                 for f in dataclasses.fields(value) if f.init}
@@ -128,7 +149,7 @@ def encode(value: Any) -> Any:
         return value.value
     if isinstance(value, datetime):
         return value.isoformat()
-    if isinstance(value, (tuple, list)):
+    if isinstance(value, list):
         return [encode(item) for item in value]
     if isinstance(value, (set, frozenset)):  # e.g. Inventory.kinds
         return sorted(encode(item) for item in value)
@@ -139,10 +160,10 @@ def encode(value: Any) -> Any:
 
 @functools.cache
 def _init_fields(kind: type) -> tuple[tuple[str, Any], ...]:
-    """(name, type) of a dataclass's init fields, resolved once per class (resolving the
-    hints per object was most of a cached start's decoding)."""
+    """(name, type) of a record's fields or a dataclass's init fields, in order, resolved
+    once per class (resolving the hints per object was most of a cached start's decoding)."""
     hints = typing.get_type_hints(kind, vars(sys.modules[kind.__module__]))
-    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(kind) if f.init)
+    return tuple((name, hints[name]) for name in _field_names(kind))
 
 
 def decode(kind: Any, data: Any) -> Any:
@@ -162,7 +183,7 @@ def decode(kind: Any, data: Any) -> Any:
     if origin is dict:
         key_kind, value_kind = typing.get_args(kind)
         return {decode(key_kind, k): decode(value_kind, v) for k, v in data.items()}
-    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and (_is_record(kind) or dataclasses.is_dataclass(kind)):
         return kind(**{name: decode(hint, data[name])
                        for name, hint in _init_fields(kind) if name in data})
     if kind is ResourceId:
