@@ -51,6 +51,16 @@ class ExplorerScreen(Addresses):
 
     def __init__(self, settings: Settings, clock: Callable[[], float]) -> None:
         super().__init__(settings, clock)
+        self._resumed = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first resume comes straight after the panes mounted, each styled as it
+        mounted: Textual would style every node (with the panes' component classes, ~50)
+        again before the first frame. Later resumes (a modal closed) restyle as usual.
+        Runs before Screen's own handler (handlers are called subclass first)."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def compose(self) -> ComposeResult:
         # The width's breakpoint class now, before the panes exist: Textual sets it on the
