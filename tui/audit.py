@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tui.redact import redact
 from tui.settings import state_dir
 
 log = logging.getLogger(__name__)
@@ -66,6 +65,8 @@ class AuditEntry:
         return f"{when} {self.who} {verb} {target}: {result}"
 
     def to_json(self) -> str:
+        from tui.redact import redact  # its patterns compile on import: on the first write
+
         data = asdict(self)
         data["ids"] = list(self.ids)
         if not self.extra:

@@ -64,7 +64,6 @@ def make_connection(
     `device_code` receives a device-code prompt (`tui.azure.auth.DeviceCodePrompt`); the
     TUI passes a handler that shows it in a modal.
     """
-    from tui.azure import auth
     from tui.azure.guard import Safety
     from tui.azure.throttle import Backoff, MeterPolicy, ThrottlePolicy
 
@@ -87,6 +86,8 @@ def make_connection(
             policies_factory=policies,
             meter=meter,
         )
+    from tui.azure import auth  # sign-in and the clouds' tables: Azure's alone
+
     options = auth.client_options(settings)
     return Connection(
         credential=auth.make_credential(settings, device_code=device_code),
