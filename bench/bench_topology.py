@@ -17,7 +17,6 @@ import asyncio
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +41,8 @@ async def _backend(path: Path, faults: dict[str, Any]) -> Any:
     from tui.settings import Settings
 
     chosen = Settings(sandbox=True, sandbox_state=path)
-    connection = replace(make_connection(chosen),
-                         transport_factory=lambda: sandbox_transport(path, faults))
+    connection = make_connection(chosen)._replace(
+        transport_factory=lambda: sandbox_transport(path, faults))
     return AzureBackend(chosen, connection)
 
 

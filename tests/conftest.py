@@ -92,8 +92,6 @@ async def open_sandbox_backend(env: dict[str, str]) -> AsyncIterator[Callable[..
     Faults always include `operation_seconds: 0` unless given. Backends still open at the
     end of the test are closed.
     """
-    from dataclasses import replace
-
     from tui.azure import AzureBackend
     from tui.azure.connection import make_connection, sandbox_transport
     from tui.settings import Settings
@@ -106,8 +104,7 @@ async def open_sandbox_backend(env: dict[str, str]) -> AsyncIterator[Callable[..
         profile = {**FAST, **(faults or {})}
         options = transport_options or {}
         chosen = Settings(sandbox=True, sandbox_state=path, **settings)
-        connection = replace(
-            make_connection(chosen),
+        connection = make_connection(chosen)._replace(
             transport_factory=lambda: sandbox_transport(path, profile, **options),
         )
         backend = AzureBackend(chosen, connection)

@@ -17,14 +17,12 @@ import json
 import logging
 import threading
 from collections import deque
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from tui.redact import redact
 from tui.settings import state_dir
 
 log = logging.getLogger(__name__)
@@ -37,9 +35,9 @@ FAILED = "failed"
 ERROR = "error"  # no answer (connection dropped, timeout)
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    """One write sent to Azure, as `audit.jsonl` records it."""
+class AuditEntry(NamedTuple):
+    """One write sent to Azure, as `audit.jsonl` records it. A named tuple: the backend's
+    pipeline imports this module, and a frozen dataclass compiles its methods on import."""
 
     time: str  # ISO 8601, UTC
     who: str
@@ -52,7 +50,7 @@ class AuditEntry:
     message: str = ""
     tenant: str = ""
     request_id: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = {}  # never changed, so one empty default serves all
 
     def describe(self) -> str:
         """One line for the activity view: `12:04:05 ada@contoso.com write peering
@@ -66,7 +64,9 @@ class AuditEntry:
         return f"{when} {self.who} {verb} {target}: {result}"
 
     def to_json(self) -> str:
-        data = asdict(self)
+        from tui.redact import redact  # its patterns compile on import: on the first write
+
+        data = self._asdict()
         data["ids"] = list(self.ids)
         if not self.extra:
             del data["extra"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import time as real_time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +86,8 @@ def backend_with(
     def policies() -> list[Any]:
         return [*(base() if base else []), *([recorder] if recorder else [])]
 
-    connection = replace(connection, transport_factory=lambda: transport,
-                         policies_factory=policies)
+    connection = connection._replace(transport_factory=lambda: transport,
+                                     policies_factory=policies)
     backend = AzureBackend(chosen, connection)
     if time is not None:
         backend.graph_pacer = QuotaPacer(clock=time.clock, sleep=time.sleep)

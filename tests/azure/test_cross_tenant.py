@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ class RecordingTransport(SandboxTransport):
 async def test_auxiliary_token_only_across_tenants(sandbox_path: Path, env: dict[str, str]) -> None:
     transport = RecordingTransport(sandbox_path, faults={"operation_seconds": 0})
     settings = Settings(sandbox=True, sandbox_state=sandbox_path)
-    connection = replace(make_connection(settings), transport_factory=lambda: transport)
+    connection = make_connection(settings)._replace(transport_factory=lambda: transport)
     async with AzureBackend(settings, connection) as backend:
         inventory = await backend.load_inventory()
         vnet1, vnet2 = find_vnet(inventory, "vnet1"), find_vnet(inventory, "vnet2")

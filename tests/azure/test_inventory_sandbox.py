@@ -173,8 +173,6 @@ async def test_subscription_filter_by_name_or_id(
 async def test_subscriptions_load_concurrently_but_bounded(
     make_sandbox: Callable[..., Path], env: dict[str, str]
 ) -> None:
-    from dataclasses import replace
-
     from tui.azure.connection import make_connection
     from tui.azure.reads import MAX_CONCURRENT_SUBSCRIPTIONS, MAX_REQUESTS_IN_FLIGHT
     from tui.model import Kind
@@ -206,7 +204,7 @@ async def test_subscriptions_load_concurrently_but_bounded(
     settings = Settings(sandbox=True, sandbox_state=path, inventory="arm")  # the fan-out
     for kinds in ({Kind.VNETS}, set(Kind)):
         transport = Watching(path, faults={"operation_seconds": 0, "latency_ms": 5})
-        connection = replace(make_connection(settings), transport_factory=lambda t=transport: t)
+        connection = make_connection(settings)._replace(transport_factory=lambda t=transport: t)
         async with AzureBackend(settings, connection) as backend:
             inventory = await backend.load(kinds)
         assert len(inventory.subscriptions) == MAX_CONCURRENT_SUBSCRIPTIONS + 4

@@ -9,7 +9,6 @@ cloud's Resource Manager.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -76,7 +75,7 @@ async def test_every_request_goes_to_the_clouds_endpoint_with_its_scope(
     reset(path, "az303")
     transport = CloudTransport(path)
     settings = Settings(cloud=cloud)
-    connection = replace(make_connection(settings), transport_factory=lambda: transport)
+    connection = make_connection(settings)._replace(transport_factory=lambda: transport)
     async with AzureBackend(settings, connection) as backend:
         inventory = await backend.load_inventory()
     assert {v.name for v in inventory.vnets} == {"vnet1", "vnet2"}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +98,7 @@ async def backend_with(
     changes: dict[str, Any] = {"transport_factory": lambda: transport}
     if credential is not None:
         changes["credential"] = credential
-    return AzureBackend(settings, replace(connection, **changes))
+    return AzureBackend(settings, connection._replace(**changes))
 
 
 @pytest.fixture
@@ -258,8 +257,8 @@ async def test_a_sentinel_token_never_reaches_logs_audit_or_errors(
         sandbox, faults={**FAST, "fail_writes": ["virtualNetworkPeerings/doomed"]})
     settings = Settings(sandbox=True, sandbox_state=sandbox)
     credential = SignInCredential(TenantTokens(SENTINEL), settings, cloud_endpoints("public"))
-    connection: Connection = replace(make_connection(settings), credential=credential,
-                                     transport_factory=lambda: transport)
+    connection: Connection = make_connection(settings)._replace(
+        credential=credential, transport_factory=lambda: transport)
     errors: list[str] = []
     try:
         async with AzureBackend(settings, connection) as backend:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +26,8 @@ async def _read(path: Path) -> Inventory:
     from tui.settings import Settings
 
     chosen = Settings(sandbox=True, sandbox_state=path)
-    connection = replace(make_connection(chosen),
-                         transport_factory=lambda: sandbox_transport(path, FAST))
+    connection = make_connection(chosen)._replace(
+        transport_factory=lambda: sandbox_transport(path, FAST))
     async with AzureBackend(chosen, connection) as backend:
         inventory: Inventory = await backend.load_inventory()
         return inventory

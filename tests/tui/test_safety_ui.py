@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -104,7 +103,7 @@ def azure_on_sandbox(
         connection = real(settings, **kwargs)
         if settings.sandbox:
             return connection
-        return replace(connection, transport_factory=lambda: sandbox_transport(path))
+        return connection._replace(transport_factory=lambda: sandbox_transport(path))
 
     monkeypatch.setattr(tui.azure, "make_connection", on_sandbox)
     monkeypatch.setattr(azure.identity.aio, "DefaultAzureCredential", NoCredential)

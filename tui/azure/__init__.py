@@ -16,14 +16,15 @@ from tui.settings import Settings
 
 __all__ = ["AzureBackend", "ProgressCallback", "open_backend", "prepare"]
 
-# What opening a backend and its first reads import (azure-core, the reads' pipeline).
-READ_PATH = ("tui.azure.auth", "tui.azure.guard", "tui.azure.throttle", "tui.azure.reader")
+# What opening a backend and its first reads import (azure-core, the reads' pipeline);
+# signing in (`auth`) is Azure's alone, the sandbox has its own credential.
+READ_PATH = ("tui.azure.guard", "tui.azure.throttle", "tui.azure.reader")
 
 
 def prepare(settings: Settings) -> None:
     """Import what `open_backend(settings)` and the first reads need; the explorer calls
     it in a thread, so its event loop keeps drawing through those ~0.2 s of imports."""
-    for name in (*READ_PATH, *(("tui.sandbox",) if settings.sandbox else ())):
+    for name in (*READ_PATH, "tui.sandbox" if settings.sandbox else "tui.azure.auth"):
         importlib.import_module(name)
 
 

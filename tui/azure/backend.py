@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.azure import watcher
 from tui.azure.error_map import azure_errors
 from tui.azure.writes import PeeringWrites
 from tui.errors import CloudError
@@ -27,6 +26,8 @@ class AzureBackend(PeeringWrites):
 
     async def find_network_watcher(self, subscription_id: str, location: str) -> ResourceId:
         """The subscription's Network Watcher for a region, or NotFoundError saying so."""
+        from tui.azure import watcher  # with tui.probe: only `check --probe` needs them
+
         await self._ready()
         with azure_errors():
             found = [w.as_dict() async for w in
@@ -43,6 +44,8 @@ class AzureBackend(PeeringWrites):
         read). The check runs as a long-running operation, awaited to its end. A source VM
         without the Network Watcher agent is a CloudError saying what to install.
         """
+        from tui.azure import watcher
+
         await self._ready()
         source = rid(source_vm_id)
         body = watcher.parameters(source, destination, port, protocol)

@@ -9,9 +9,8 @@ only puts them together, and swaps in the sandbox's credential and transport for
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.azure.meter import RequestMeter
 from tui.errors import InputError
@@ -20,9 +19,9 @@ from tui.settings import Settings
 PUBLIC_ARM = "https://management.azure.com"
 
 
-@dataclass(frozen=True)
-class Connection:
-    """The parts a backend builds its clients from.
+class Connection(NamedTuple):
+    """The parts a backend builds its clients from (a named tuple: a frozen dataclass
+    compiles its methods from source on import; change one with `_replace`).
 
     `transport_factory` builds the one `AsyncHttpTransport` a backend shares among its
     clients (None: each client uses the SDK's default aiohttp transport).
@@ -32,6 +31,8 @@ class Connection:
     """
 
     credential: Any
+    # Counts every request of every client built from this connection (the explorer's rate).
+    meter: RequestMeter
     base_url: str = PUBLIC_ARM
     credential_scopes: tuple[str, ...] = (f"{PUBLIC_ARM}/.default",)
     transport_factory: Callable[[], Any] | None = None
@@ -39,8 +40,6 @@ class Connection:
     # The sandbox sends Retry-After; Azure's network RP says 10 s. This is only the
     # fallback when an answer carries no Retry-After (the SDK's own default is 30 s).
     polling_interval: float = 1.0
-    # Counts every request of every client built from this connection (the explorer's rate).
-    meter: RequestMeter = field(default_factory=RequestMeter)
 
     def client_kwargs(self, transport: Any = None) -> dict[str, Any]:
         """Keyword arguments for any azure-mgmt async client."""
@@ -64,7 +63,6 @@ def make_connection(
     `device_code` receives a device-code prompt (`tui.azure.auth.DeviceCodePrompt`); the
     TUI passes a handler that shows it in a modal.
     """
-    from tui.azure import auth
     from tui.azure.guard import Safety
     from tui.azure.throttle import Backoff, MeterPolicy, ThrottlePolicy
 
@@ -87,6 +85,8 @@ def make_connection(
             policies_factory=policies,
             meter=meter,
         )
+    from tui.azure import auth  # sign-in and the clouds' tables: Azure's alone
+
     options = auth.client_options(settings)
     return Connection(
         credential=auth.make_credential(settings, device_code=device_code),

@@ -74,15 +74,16 @@ _FALLBACK = {
     429: "Azure is throttling requests; try again in a moment.",
 }
 _MAX_MESSAGE = 400
-_SECRET = re.compile(r"(?i)\b(bearer|encryptedbearer|pop)\s+[A-Za-z0-9._~+/=-]{8,}")
-_SDK_PREFIX = re.compile(r"^\(\w+\)\s*")  # "(Code) message" as azure-core formats it
+# Patterns `re` compiles on first use (an error), not while a first start imports this.
+_SECRET = r"(?i)\b(bearer|encryptedbearer|pop)\s+[A-Za-z0-9._~+/=-]{8,}"
+_SDK_PREFIX = r"^\(\w+\)\s*"  # "(Code) message" as azure-core formats it
 
 
 def sentence(text: str | None, fallback: str) -> str:
     """One line of text for a person: whitespace collapsed, secrets removed, length capped."""
     line = " ".join((text or "").split())
-    line = _SDK_PREFIX.sub("", line)
-    line = _SECRET.sub(lambda m: f"{m.group(1)} ***", line)
+    line = re.sub(_SDK_PREFIX, "", line)
+    line = re.sub(_SECRET, lambda m: f"{m.group(1)} ***", line)
     if not line:
         return fallback
     if len(line) > _MAX_MESSAGE:
@@ -243,7 +244,7 @@ def _is_locked(exc: BaseException) -> bool:
     return False
 
 
-_SANDBOX_FILE = re.compile(r"^The sandbox file (.+?) cannot be used: (.*)$", re.S)
+_SANDBOX_FILE = r"^The sandbox file (.+?) cannot be used: (.*)$"
 
 
 def _sandbox_file_problem(text: str) -> str:
@@ -251,7 +252,7 @@ def _sandbox_file_problem(text: str) -> str:
     transport wrapped it (the reason alone when the path is not known)."""
     line = sentence(text, "unreadable")
     path = None
-    while match := _SANDBOX_FILE.match(line):
+    while match := re.match(_SANDBOX_FILE, line, re.S):
         path, line = match.group(1), match.group(2)
     where = f" {path}" if path else ""
     return f"The sandbox file{where} cannot be used: {line.rstrip('.')}"

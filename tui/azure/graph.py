@@ -18,8 +18,7 @@ import asyncio
 import json
 import re
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.azure.error_map import azure_errors, error_from_response
 from tui.azure.graph_quota import QuotaPacer
@@ -45,10 +44,10 @@ UNREGISTERED_CODES = frozenset(c.lower() for c in (
 ))
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """Where a query looks: these subscriptions, or these management groups (never both,
-    as the API takes one or the other)."""
+    as the API takes one or the other). Named tuples, this and `PageSize`: a frozen
+    dataclass compiles its methods from source on import, before a first start's reads."""
 
     subscriptions: tuple[str, ...] = ()
     management_groups: tuple[str, ...] = ()
@@ -67,8 +66,7 @@ class Scope:
         return {"subscriptions": list(self.subscriptions)}
 
 
-@dataclass(frozen=True)
-class PageSize:
+class PageSize(NamedTuple):
     """Rows to ask for per page: `first` for the first, then as many as fit `budget` bytes
     at the bytes per row seen so far (None: always `first`)."""
 
@@ -79,6 +77,9 @@ class PageSize:
         if self.budget is None or rows <= 0 or size <= 0:
             return top
         return max(1, min(PAGE_ROWS, int(self.budget * rows / size)))
+
+
+FULL_PAGES = PageSize()  # PAGE_ROWS rows a page, whatever their size
 
 
 class PayloadTooLarge(CloudError):
@@ -152,7 +153,7 @@ class GraphReader:
         self.requests = 0
 
     async def pages(
-        self, query: str, scope: Scope, *, partial: bool = False, size: PageSize = PageSize(),
+        self, query: str, scope: Scope, *, partial: bool = False, size: PageSize = FULL_PAGES,
     ) -> AsyncGenerator[list[Row], None]:
         """The rows of `query` over `scope`, a page at a time, every row exactly once
         (pages follow `$skipToken`, which holds its place under concurrent writes). The

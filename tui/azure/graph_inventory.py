@@ -28,8 +28,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.azure import mappers
 from tui.azure.graph import (
@@ -177,11 +176,16 @@ def vm_from_row(row: Row, nics_by_id: dict[Any, NetworkInterface]) -> VirtualMac
                           vm.size, vm.os_type, power, vm.nics)
 
 
-@dataclass
 class Buckets:
-    """Mapped objects per (lower-cased) subscription, in the order the index sent them."""
+    """Mapped objects per (lower-cased) subscription, in the order the index sent them.
 
-    found: dict[str, list[Any]] = field(default_factory=dict)
+    A plain class and `GraphResult` a named tuple: a dataclass compiles its methods from
+    source on import, on the way to a first start's first reads."""
+
+    __slots__ = ("found",)
+
+    def __init__(self) -> None:
+        self.found: dict[str, list[Any]] = {}
 
     def add(self, sub: str, item: Any) -> None:
         self.found.setdefault(sub, []).append(item)
@@ -190,8 +194,7 @@ class Buckets:
         return tuple(self.found.get(sub_id.lower(), ()))
 
 
-@dataclass(frozen=True)
-class GraphResult:
+class GraphResult(NamedTuple):
     """What the index gave, per subscription it answered for; `unseen` are the listed
     subscriptions it did not (left to ARM)."""
 

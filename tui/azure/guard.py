@@ -16,7 +16,6 @@ import json
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,32 +40,31 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # POSTs that only read: Network Watcher diagnostics and Resource Graph queries. Anything
 # else sent with POST (an action, `register`, `listKeys`, `/batch`) counts as a write.
+# Matched ignoring case; `re` compiles each on first use and keeps it (at import, the six
+# were ~0.5 ms before a first start's reads), and the one every inventory read sends is first.
 _ID = r"[^/]+"
-READ_ONLY_POSTS: dict[str, re.Pattern[str]] = {
-    name: re.compile(pattern, re.I)
-    for name, pattern in {
-        "Network Watcher connectivity check":
-            rf"^/subscriptions/{_ID}/resourceGroups/{_ID}/providers/Microsoft\.Network/"
-            rf"networkWatchers/{_ID}/connectivityCheck$",
-        "Network Watcher IP flow verify":
-            rf"^/subscriptions/{_ID}/resourceGroups/{_ID}/providers/Microsoft\.Network/"
-            rf"networkWatchers/{_ID}/ipFlowVerify$",
-        "Network Watcher next hop":
-            rf"^/subscriptions/{_ID}/resourceGroups/{_ID}/providers/Microsoft\.Network/"
-            rf"networkWatchers/{_ID}/nextHop$",
-        "effective routes of a network interface":
-            rf"^/subscriptions/{_ID}/resourceGroups/{_ID}/providers/Microsoft\.Network/"
-            rf"networkInterfaces/{_ID}/effectiveRouteTable$",
-        "effective security rules of a network interface":
-            rf"^/subscriptions/{_ID}/resourceGroups/{_ID}/providers/Microsoft\.Network/"
-            rf"networkInterfaces/{_ID}/effectiveNetworkSecurityGroups$",
-        "Resource Graph query":
-            r"^/providers/Microsoft\.ResourceGraph/resources$",
-    }.items()
+READ_ONLY_POSTS: dict[str, str] = {
+    "Resource Graph query":
+        r"^/providers/Microsoft\.ResourceGraph/resources$",
+    "Network Watcher connectivity check":
+        rf"^/subscriptions/{_ID}/resourceGroups/{_ID}/providers/Microsoft\.Network/"
+        rf"networkWatchers/{_ID}/connectivityCheck$",
+    "Network Watcher IP flow verify":
+        rf"^/subscriptions/{_ID}/resourceGroups/{_ID}/providers/Microsoft\.Network/"
+        rf"networkWatchers/{_ID}/ipFlowVerify$",
+    "Network Watcher next hop":
+        rf"^/subscriptions/{_ID}/resourceGroups/{_ID}/providers/Microsoft\.Network/"
+        rf"networkWatchers/{_ID}/nextHop$",
+    "effective routes of a network interface":
+        rf"^/subscriptions/{_ID}/resourceGroups/{_ID}/providers/Microsoft\.Network/"
+        rf"networkInterfaces/{_ID}/effectiveRouteTable$",
+    "effective security rules of a network interface":
+        rf"^/subscriptions/{_ID}/resourceGroups/{_ID}/providers/Microsoft\.Network/"
+        rf"networkInterfaces/{_ID}/effectiveNetworkSecurityGroups$",
 }
 
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
-_SUBSCRIPTION_IN_PATH = re.compile(r"^/subscriptions/([^/]+)", re.I)
+_GUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+_SUBSCRIPTION_IN_PATH = r"^/subscriptions/([^/]+)"
 
 
 class WriteRefusedError(RefusedError):
@@ -86,11 +84,10 @@ def is_write(method: str, url: str) -> bool:
         # Dot segments would be normalised away by the HTTP client after the check.
         if "%2e" in path.lower() or any(s in (".", "..") for s in path.split("/")):
             return True
-        return not any(pattern.match(path) for pattern in READ_ONLY_POSTS.values())
+        return not any(re.match(pattern, path, re.I) for pattern in READ_ONLY_POSTS.values())
     return True
 
 
-@dataclass
 class WriteRules:
     """Which writes are refused: all (`--read-only`) or those to read-only subscriptions.
 
@@ -98,13 +95,24 @@ class WriteRules:
     learned from every subscription list that passes through the pipeline (`learn`). A
     write to a subscription whose name is not known yet, while a read-only entry is a
     display name, is refused: the guard fails closed.
+
+    A plain class, as `Safety` is: a dataclass compiles its methods from source on import,
+    on the way to a first start's reads.
     """
 
-    read_only: bool = False
-    read_only_subscriptions: tuple[str, ...] = ()
-    config_path: Path | None = None
-    names: dict[str, str] = field(default_factory=dict)  # id (casefolded) -> display name
-    read_only_origin: str | None = None  # what made it read-only (Settings)
+    __slots__ = ("config_path", "names", "read_only", "read_only_origin",
+                 "read_only_subscriptions")
+
+    def __init__(
+        self, read_only: bool = False, read_only_subscriptions: tuple[str, ...] = (),
+        config_path: Path | None = None, names: dict[str, str] | None = None,
+        read_only_origin: str | None = None,
+    ) -> None:
+        self.read_only = read_only
+        self.read_only_subscriptions = read_only_subscriptions
+        self.config_path = config_path
+        self.names: dict[str, str] = {} if names is None else names  # casefolded id -> name
+        self.read_only_origin = read_only_origin  # what made it read-only (Settings)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WriteRules:
@@ -129,7 +137,7 @@ class WriteRules:
                 f"read-only mode ({self.read_only_origin or '--read-only'}): refused to "
                 f"send {what}; nothing was sent"
             )
-        match = _SUBSCRIPTION_IN_PATH.match(urlsplit(url).path)
+        match = re.match(_SUBSCRIPTION_IN_PATH, urlsplit(url).path, re.I)
         if not match or not self.read_only_subscriptions:
             return None
         sub_id = match.group(1)
@@ -142,7 +150,7 @@ class WriteRules:
                 f"subscription {label} is read_only{where}: refused to send {what}; "
                 f"nothing was sent"
             )
-        if name is None and any(not _GUID.match(entry) for entry in entries):
+        if name is None and any(not re.match(_GUID, entry, re.I) for entry in entries):
             return (
                 f"subscription {sub_id} may be read-only{where} (entries there use display "
                 f"names, and its name is not known yet): refused to send {what}; nothing was "
@@ -314,12 +322,14 @@ async def _learn_subscription_names(rules: WriteRules, response: Response) -> No
             rules.names[str(item["subscriptionId"]).casefold()] = str(item["displayName"])
 
 
-@dataclass
 class Safety:
     """The rails one backend shares between all its clients."""
 
-    rules: WriteRules
-    audit_log: AuditLog
+    __slots__ = ("audit_log", "rules")
+
+    def __init__(self, rules: WriteRules, audit_log: AuditLog) -> None:
+        self.rules = rules
+        self.audit_log = audit_log
 
     @classmethod
     def from_settings(cls, settings: Settings, audit_path: Path | None = None) -> Safety:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection, Iterable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from tui.azure import mappers
 from tui.azure.paging import (
@@ -38,9 +37,9 @@ T = TypeVar("T")
 Json = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class SubscriptionContents:
-    """One subscription's resources of the kinds read (the others stay empty)."""
+class SubscriptionContents(NamedTuple):
+    """One subscription's resources of the kinds read (the others stay empty). A named
+    tuple: a frozen dataclass compiles its methods from source on import."""
 
     vnets: tuple[VirtualNetwork, ...] = ()
     vms: tuple[VirtualMachine, ...] = ()

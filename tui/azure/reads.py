@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tui import collector, notices
-from tui.azure import mappers, targets
+from tui.azure import mappers
 from tui.azure.clients import AzureClients
 from tui.azure.error_map import azure_errors, translate
 from tui.azure.graph import GraphReader, GraphUnavailable, unavailable
@@ -285,6 +285,8 @@ class InventoryReads(AzureClients):
         (default: every readable one) are searched, as a full load would. A subscription
         that cannot be read becomes a `LoadError`, as in `load`.
         """
+        from tui.azure import targets  # commands' reads: not on the way to a first inventory
+
         await self.reader()
         subs = list(subscriptions) if subscriptions is not None else (
             await self.list_subscriptions())
@@ -337,6 +339,8 @@ class InventoryReads(AzureClients):
         VNets already held, and VNets outside the inventory's subscriptions (which a full
         load would not hold either), are not read; one that does not exist is left out.
         """
+        from tui.azure import targets
+
         await self.reader()
         listed = {s.id.lower() for s in inventory.subscriptions}
         wanted = list(dict.fromkeys(

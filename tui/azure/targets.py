@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tui.azure import mappers
 from tui.azure.error_map import translate
@@ -40,9 +39,9 @@ if TYPE_CHECKING:
 MAX_IN_FLIGHT = 16
 
 
-@dataclass(frozen=True)
-class Read:
-    """One read: the VNet list of a subscription, or one VNet by id / group and name."""
+class Read(NamedTuple):
+    """One read: the VNet list of a subscription, or one VNet by id / group and name.
+    A named tuple: a frozen dataclass compiles its methods from source on import."""
 
     subscription_id: str
     vnet_id: ResourceId | None = None  # one GET

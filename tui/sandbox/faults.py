@@ -11,16 +11,18 @@ import json
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 ENV = "VNETTUI_SANDBOX_FAULTS"
 MAX_GRAPH_LAG_SECONDS = 3600.0  # store.HISTORY_SECONDS keeps that much history
 
 
-@dataclass(frozen=True)
-class FaultProfile:
-    """The faults the sandbox plays (`VNETTUI_SANDBOX_FAULTS`)."""
+class FaultProfile(NamedTuple):
+    """The faults the sandbox plays (`VNETTUI_SANDBOX_FAULTS`).
+
+    A named tuple, not a frozen dataclass: every sandbox transport imports it, and making
+    a frozen dataclass of this size compiles its methods from source (~1 ms).
+    """
 
     latency_ms: float = 0.0  # added to every request
     # Added to requests whose path contains one of `slow_paths`: one side of a two-sided
@@ -49,7 +51,7 @@ class FaultProfile:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> FaultProfile:
-        known = {f.name for f in fields(cls)}
+        known = set(cls._fields)
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(

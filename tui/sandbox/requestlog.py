@@ -14,7 +14,6 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -71,16 +70,20 @@ class RequestLog:
             os.close(fd)
 
 
-@dataclass
 class Stats:
-    """What a log holds: requests per kind and per status, and over how long."""
+    """What a log holds: requests per kind and per status, and over how long. A plain
+    class: every sandbox transport imports this module, and a dataclass compiles its
+    methods from source on import."""
 
-    total: int = 0
-    first: float = 0.0
-    last: float = 0.0
-    kinds: Counter[str] = field(default_factory=Counter)
-    statuses: Counter[int] = field(default_factory=Counter)
-    skipped: int = 0  # lines that were not a request record
+    __slots__ = ("first", "kinds", "last", "skipped", "statuses", "total")
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.first = 0.0
+        self.last = 0.0
+        self.kinds: Counter[str] = Counter()
+        self.statuses: Counter[int] = Counter()
+        self.skipped = 0  # lines that were not a request record
 
     @property
     def seconds(self) -> float:

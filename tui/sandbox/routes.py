@@ -41,8 +41,6 @@ from tui.sandbox.store import (
 )
 from tui.sandbox.tenants import ANY_TENANT, HOME_TENANT
 from tui.sandbox.vms import vm_view
-from tui.sandbox.watcher import check as watcher_check
-from tui.sandbox.watcher import power_state
 from tui.sandbox.wire import HOST, Answer, Request, parse
 
 LOG = logging.getLogger(__name__)
@@ -346,6 +344,8 @@ class Router:
 
     def _power(self, req: Request, vm_id: str, action: str) -> Answer:
         """start / restart / powerOff / deallocate: 202, transitional power state, then final."""
+        from tui.sandbox.watcher import power_state  # with Network Watcher's rules
+
         during, after = POWER[action]
         with self.store.write() as tx:
             vm = self._top_level(tx, VM_TYPE.lower(), vm_id)
@@ -368,6 +368,8 @@ class Router:
 
     def _connectivity(self, req: Request, watcher_id: str) -> Answer:
         """POST connectivityCheck: 202 + Location; the Location answers the result."""
+        from tui.sandbox.watcher import check as watcher_check  # only this POST needs it
+
         body = object_body(req)
         with self.store.write() as tx:
             watcher = self._top_level(tx, "microsoft.network/networkwatchers", watcher_id)

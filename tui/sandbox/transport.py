@@ -28,7 +28,6 @@ from tui.sandbox.faults import FaultProfile
 from tui.sandbox.graph import workers
 from tui.sandbox.graph.endpoint import GraphState
 from tui.sandbox.requestlog import RequestLog
-from tui.sandbox.scenarios import ensure
 from tui.sandbox.store import SUBSCRIPTION_TYPE, SandboxFileError, SandboxStore
 from tui.sandbox.tenants import token_for
 
@@ -173,7 +172,11 @@ class SandboxTransport(AsyncHttpTransport[HttpRequest, AsyncHttpResponse]):
         if self._store is None:
             try:
                 store = SandboxStore(self.path)
-                ensure(store)
+                if store.is_empty():
+                    # Building scenarios is a module of its own, imported only when used.
+                    from tui.sandbox.scenarios import ensure
+
+                    ensure(store)
             except SandboxFileError:
                 raise  # it names the file already, and keeps what it was raised from
             except (sqlite3.Error, OSError) as error:

@@ -2,15 +2,15 @@
 the answer it gives back (`Answer`).
 
 Apart from `routes` so that what a request and an answer are is one small module, and the
-router holds only the decisions.
+router holds only the decisions. Both are named tuples, not dataclasses, which would
+compile their methods from source on the way to the sandbox's first answer.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 from tui.sandbox.errors import bad_request
@@ -20,20 +20,18 @@ from tui.sandbox.tenants import HOME_TENANT, request_tenants
 HOST = "https://management.azure.com"
 
 
-@dataclass
-class Answer:
+class Answer(NamedTuple):
     """What the router gives back: status, JSON body (or its text) and headers."""
 
     status: int
     body: Any = None  # JSON-able, or None for an empty body
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = {}  # read only, so one empty default serves all
     raw: str | None = None  # the body as JSON text already (bulk lists)
     # A Resource Graph page to be answered outside the transport's lock (`graph.workers`).
     deferred: PageRequest | None = None
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     """An ARM request as the router reads it: method, path, query, body, tokens."""
 
     method: str

@@ -28,8 +28,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.sandbox.errors import ArmError
 from tui.sandbox.faults import FaultProfile
@@ -46,23 +45,27 @@ DEFAULT_TOP = 1000
 MAX_SUBSCRIPTIONS = 10_000
 
 
-@dataclass
 class GraphState:
     """What the endpoint keeps between one transport's requests: the caller's quota and the
-    last results evaluated (each page of a large query must not evaluate it again)."""
+    last results evaluated (each page of a large query must not evaluate it again).
 
-    quota: Quota
-    results: Kept = field(default_factory=OrderedDict)  # evaluated here, kept for next pages
-    tenants: tuple[tuple[int, int], dict[str, str]] | None = None  # (store version, map)
-    size: tuple[tuple[int, int], int] | None = None  # (store version, resources)
+    A plain class and `Options` a named tuple: every sandbox transport imports them, and
+    a dataclass compiles its methods from source on import."""
+
+    __slots__ = ("quota", "results", "size", "tenants")
+
+    def __init__(self, quota: Quota) -> None:
+        self.quota = quota
+        self.results: Kept = OrderedDict()  # evaluated here, kept for the next pages
+        self.tenants: tuple[tuple[int, int], dict[str, str]] | None = None  # (version, map)
+        self.size: tuple[tuple[int, int], int] | None = None  # (store version, resources)
 
     @classmethod
     def for_profile(cls, faults: FaultProfile, clock: Callable[[], float]) -> GraphState:
         return cls(Quota(faults.graph_quota, faults.graph_quota_seconds, clock))
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     subscriptions: list[str] | None
     groups: list[str] | None
     query: str

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import total_ordering
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.sandbox.graph.kql import (
     Call,
@@ -105,11 +104,11 @@ class Row:
         return self.key, self.ordinal
 
 
-@dataclass
-class Result:
+class Result(NamedTuple):
     """A query's output: its columns, and its rows as they are made (consume them inside
     the store's transaction). `ordered` is False when an `order by` is still to be applied:
-    the reader sorts by `Row.position` (after encoding the rows, which keeps it light)."""
+    the reader sorts by `Row.position` (after encoding the rows, which keeps it light).
+    A named tuple: a dataclass would compile its methods on the way to a first answer."""
 
     columns: Schema
     rows: Iterator[Row]

@@ -13,8 +13,7 @@ import bisect
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.sandbox.errors import ArmError
 from tui.sandbox.graph.evaluate import Encoded, Row, Schema, SortValue
@@ -25,8 +24,7 @@ _COLUMN_TYPES = {"string": "string", "long": "integer", "real": "number", "bool"
                  "dynamic": "object"}
 
 
-@dataclass
-class Answered:
+class Answered(NamedTuple):
     """A query's result, held between its pages as the JSON text of each row (a decoded
     result of 40,000 VMs would hold half a gigabyte; their text a tenth of that), spooled
     to a file so that it is not in the heap of the app the sandbox runs in."""
@@ -42,10 +40,12 @@ class Answered:
         return self.texts.size
 
 
-@dataclass(frozen=True)
-class Cut:
+class Cut(NamedTuple):
     """What one page is: its rows' text, where it starts, how many rows the result has,
-    and the position of the page's last row (for the next token)."""
+    and the position of the page's last row (for the next token).
+
+    Named tuples, these and `Answered`: the sandbox imports this module before its first
+    answer, and a dataclass compiles its methods from source on import."""
 
     columns: Schema
     texts: Sequence[str]

@@ -17,10 +17,9 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.sandbox.errors import ArmError
 from tui.sandbox.graph import evaluate, paging, rows
@@ -52,10 +51,10 @@ _CACHED_BYTES = 256 * 2**20  # the text of the results kept between pages
 Kept = OrderedDict[tuple[Any, ...], Answered]
 
 
-@dataclass(frozen=True)
-class PageRequest:
+class PageRequest(NamedTuple):
     """One page of a checked query over a resolved scope: all an answer needs but the
-    file itself."""
+    file itself. A named tuple (it pickles as one, too): a frozen dataclass would compile
+    its methods from source on the way to the sandbox's first answer."""
 
     path: str  # the sandbox file
     query: str
@@ -99,20 +98,26 @@ def compute(request: PageRequest, store: SandboxStore, kept: Kept,
         return error.status, json.dumps(error.body(), separators=(",", ":"))
 
 
-@dataclass
 class Stream:
     """A query being read from the store's rows a page at a time, in a transaction (and on
-    a connection) of its own: the rows handed out so far and the last one's position."""
+    a connection) of its own: the rows handed out so far and the last one's position.
+    A plain class, as a dataclass compiles its methods from source on import."""
 
-    store: SandboxStore
-    transaction: ExitStack
-    rows: Iterator[Row]
-    columns: Schema
-    total: int
-    limited: bool
-    version: tuple[int, int]  # of the caller's connection when it began
-    sent: int = 0
-    last: Position | None = None
+    __slots__ = ("columns", "last", "limited", "rows", "sent", "store", "total",
+                 "transaction", "version")
+
+    def __init__(self, store: SandboxStore, transaction: ExitStack, rows: Iterator[Row],
+                 columns: Schema, total: int, limited: bool,
+                 version: tuple[int, int]) -> None:
+        self.store = store
+        self.transaction = transaction
+        self.rows = rows
+        self.columns = columns
+        self.total = total
+        self.limited = limited
+        self.version = version  # of the caller's connection when it began
+        self.sent = 0
+        self.last: Position | None = None
 
     def page(self, top: int, table_format: bool) -> Cut:
         names = [name for name, _ in self.columns]

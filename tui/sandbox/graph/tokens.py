@@ -7,7 +7,7 @@ symbols is one module and the grammar another.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _SYMBOLS = (
     "!in~", "!in", "in~", "==", "!=", "=~", "!~", "<=", ">=", "<>", "=", "<", ">", "(", ")",
@@ -28,9 +28,9 @@ class KqlError(Exception):
 
 
 # --- tokens -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Token:
-    """One KQL token, with where it was in the query (for errors)."""
+class Token(NamedTuple):
+    """One KQL token, with where it was in the query (for errors). A named tuple, as the
+    syntax tree's nodes are (`syntax`): a frozen dataclass compiles its methods on import."""
 
     kind: str  # name | string | number | symbol | end
     text: str
