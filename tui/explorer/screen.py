@@ -8,7 +8,7 @@ them here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from widgets.describe_screen import DescribeScreen
     from widgets.help_screen import HelpEntry
     from widgets.palette import JumpTarget
+
+BarT = TypeVar("BarT", FilterBar, CommandBar)
 
 FILTER_LABELS = {"subs": "subscriptions", "vnets": "VNets", "vms": "VMs"}
 
@@ -75,8 +77,7 @@ class ExplorerScreen(Addresses):
             yield VnetsPane(id="vnets")
             yield DetailsPane(id="details")
             yield VmsPane(id="vms")
-        yield FilterBar(id="filter")
-        yield CommandBar(self.complete_command, id="command")
+        # The `/` and `:` bars are mounted when first opened (bars()).
         yield Footer()
 
     def on_mount(self) -> None:
@@ -182,12 +183,26 @@ class ExplorerScreen(Addresses):
 
     # --- filtering ---------------------------------------------------------------------
 
-    def action_filter(self) -> None:
+    async def filter_bar(self) -> FilterBar:
+        return self.query_one_optional(FilterBar) or await self._mount_bar(FilterBar(id="filter"))
+
+    async def command_bar(self) -> CommandBar:
+        return self.query_one_optional(CommandBar) or await self._mount_bar(
+            CommandBar(self.complete_command, id="command"))
+
+    async def _mount_bar(self, bar: BarT) -> BarT:
+        """The `/` and `:` bars are mounted the first time they open: two inputs in the
+        first frame (their CSS parsed, ten nodes styled) cost ~5 ms of every start, for
+        keys many sessions never press."""
+        await self.mount(bar, before=self.query_one(Footer))
+        return bar
+
+    async def action_filter(self) -> None:
         name = self.focused_pane() or "vnets"
         if name == "peerings":
             name = "vnets"
-        self.query_one(FilterBar).open(name, FILTER_LABELS[name],
-                                       self.state.filters.get(name, ""))
+        (await self.filter_bar()).open(name, FILTER_LABELS[name],
+                                        self.state.filters.get(name, ""))
         self.mark_filter(name, self.state.filters.get(name, ""), typing=True)
 
     @on(FilterBar.FilterChanged)
@@ -229,8 +244,8 @@ class ExplorerScreen(Addresses):
 
     # --- command mode ------------------------------------------------------------------
 
-    def action_command(self) -> None:
-        self.query_one(CommandBar).open()
+    async def action_command(self) -> None:
+        (await self.command_bar()).open()
 
     def complete_command(self, line: str) -> str | None:
         from tui.explorer.commands import complete
