@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -120,6 +121,14 @@ class VnetTuiApp(App[int]):
     @property
     def explorer(self) -> ExplorerScreen:
         return self._explorer
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed straight after `/` or `:` in one read (pasted, or fast over SSH) went
+        to the pane that had the focus; they are typed into the bar instead of running
+        as keys (widgets/typing_bar.py). Runs before App's own key handling."""
+        if self.screen is self._explorer and self._explorer.typed_ahead(event):
+            event.prevent_default()
+            event.stop()
 
     def on_mount(self) -> None:
         if self._theme_problem:

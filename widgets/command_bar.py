@@ -10,6 +10,8 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input
 
+from widgets.typing_bar import TypingBar
+
 Completer = Callable[[str], str | None]
 
 
@@ -22,7 +24,7 @@ class _Suggest(Suggester):
         return self.completer(value)
 
 
-class CommandBar(Input):
+class CommandBar(TypingBar):
     """Posts Entered with the line on enter; Closed on esc. The owner completes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -41,17 +43,16 @@ class CommandBar(Input):
     def __init__(self, completer: Completer, *, id: str | None = None) -> None:
         # Not select_on_focus (Textual's default): the first key typed would replace the
         # ":" that open() puts there, and the completion would be drawn after the wrong text.
-        super().__init__(placeholder=":vnets  :sub NAME  :check vm1 vm2 80  :q",
+        super().__init__(":vnets  :sub NAME  :check vm1 vm2 80  :q",
                          suggester=_Suggest(completer), id=id, select_on_focus=False)
         self.completer = completer
-        self.display = False
         self.border_title = "Command"
 
     def open(self) -> None:
         self.value = ":"
         self.display = True
         self.cursor_position = 1
-        self.focus()
+        self.take_focus()
 
     def action_complete(self) -> None:
         """tab takes the suggestion, as → does."""

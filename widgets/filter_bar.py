@@ -8,8 +8,10 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
 
+from widgets.typing_bar import TypingBar
 
-class FilterBar(Input):
+
+class FilterBar(TypingBar):
     """Posts FilterChanged on every keystroke, FilterClosed on enter (keep) or esc (clear)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -29,9 +31,8 @@ class FilterBar(Input):
             self.cleared = cleared
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder="filter: name, prefix or IP", id=id)
+        super().__init__("filter: name, prefix or IP", id=id)
         self.target = ""
-        self.display = False
 
     def open(self, target: str, label: str, text: str) -> None:
         """Start filtering the pane with id `target` (label shown as the border title)."""
@@ -40,7 +41,7 @@ class FilterBar(Input):
         self.value = text
         self.display = True
         self.cursor_position = len(text)
-        self.focus()
+        self.take_focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -30,6 +30,7 @@ from widgets.footer import Footer
 from widgets.header import StatusHeader
 from widgets.resource_table import ResourceTable
 from widgets.subscriptions_pane import SubscriptionsPane
+from widgets.typing_bar import TypingBar
 from widgets.vms_pane import VmsPane
 from widgets.vnets_pane import VnetsPane
 
@@ -182,6 +183,15 @@ class ExplorerScreen(Addresses):
         await self.run_action(action)
 
     # --- filtering ---------------------------------------------------------------------
+
+    def typed_ahead(self, event: events.Key) -> bool:
+        """Type `event` into the open bar if it reached the app through another widget
+        while the bar had the focus (typed before the focus moved to it)."""
+        for bar in self.query(TypingBar):
+            if bar.came_elsewhere(event):
+                bar.retype(event)
+                return True
+        return False
 
     async def filter_bar(self) -> FilterBar:
         return self.query_one_optional(FilterBar) or await self._mount_bar(FilterBar(id="filter"))
