@@ -92,3 +92,17 @@ def test_mermaid_through_the_console_script(env: dict[str, str], showcase_path: 
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("flowchart LR\n")
     assert "hub-vnet<br/>10.100.0.0/16<br/>gateway<br/>hub · 3 spokes" in done.stdout
+
+
+@pytest.mark.slow
+def test_json_is_the_same_whatever_the_hash_seed(env: dict[str, str],
+                                                 showcase_path: Path) -> None:
+    """Scripts diff it: the VNets' order must not follow the process's string hashing."""
+    outputs = {
+        subprocess.run(
+            [*vnettui_command(), "--sandbox", "--sandbox-state", str(showcase_path),
+             "topology", "--format", "json"], capture_output=True, text=True, timeout=120,
+            env={**env, "PYTHONHASHSEED": seed}, check=True).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1

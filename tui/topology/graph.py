@@ -163,7 +163,7 @@ def build_topology(inventory: Inventory, vnet_id: str | None = None, *,
             keep |= {key_of(v.id) for v in inventory.vnets}
     index = address_index(inventory)
     nodes: dict[str, Node] = {}
-    for key in keep:
+    for key in sorted(keep):  # a set's order changes from run to run; the JSON must not
         vnet = inventory.vnet(key)
         if vnet is not None:
             overlaps = tuple(sorted(
