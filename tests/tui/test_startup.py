@@ -34,6 +34,8 @@ async def auto_pilot(pilot):
         m for m in ("azure.mgmt.network", "azure.mgmt.compute", "azure.mgmt.resourcegraph",
                     "azure.mgmt.resource") if m in sys.modules)
     seen["pipeline_after_load"] = "azure.mgmt.core" in sys.modules
+    import gc
+    seen["collector_after_load"] = gc.isenabled()  # paused only until the first frame
     app.exit(0)
 
 app.run(headless=True, size=(80, 24), auto_pilot=auto_pilot)
@@ -57,6 +59,7 @@ def test_first_frame_before_the_sdk(
     # (a second of imports): those come with the first write.
     assert seen["pipeline_after_load"] is True
     assert seen["typed_clients_after_load"] == []
+    assert seen["collector_after_load"] is True
 
 
 def test_no_collection_while_the_explorer_is_imported(env: dict[str, str]) -> None:
