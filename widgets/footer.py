@@ -64,7 +64,6 @@ class Footer(Widget, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._shown: tuple[tuple[FooterKey, ...], FooterKey | None] | None = None
         self.spans: list[tuple[int, int, FooterKey]] = []  # cells of each drawn key
         self._hover: str | None = None
 
@@ -72,8 +71,9 @@ class Footer(Widget, can_focus=False):
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
     def _bindings_changed(self, _screen: object) -> None:
-        if self.keys() != self._shown:
-            self.refresh()
+        # A repaint works the keys out again; working them out here as well to skip an
+        # unchanged repaint cost more (each binding's action is parsed to check it).
+        self.refresh()
 
     def keys(self) -> tuple[tuple[FooterKey, ...], FooterKey | None]:
         """The keys to show, one per action (the first key bound to it), and the command
@@ -91,7 +91,7 @@ class Footer(Widget, can_focus=False):
         return tuple(shown.values()), palette
 
     def render(self) -> Text:
-        self._shown = keys, palette = self.keys()
+        keys, palette = self.keys()
         width = self.size.width
         bar = Text.assemble(("▏", self.get_component_rich_style("footer--bar", partial=True)))
         right = self._pair(palette, bar) if palette else Text()
