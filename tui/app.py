@@ -94,8 +94,9 @@ class VnetTuiApp(App[int]):
         # What is imported by now (Textual, the shell) lives as long as the app: the
         # collector need not scan it again (a full collection during start-up was ~30 ms).
         gc.freeze()
-        # Nor scan the widgets, styles and strips of the first frame as they are made
-        # (~30 young collections, ~2.5 ms): collections resume once it is out.
+        # Nor scan the widgets, styles and strips of the first frame, nor the SDK's modules,
+        # as they are made (~30 young collections before the frame, ~2.5 ms): collections
+        # resume when the backend is open.
         self._until_first_frame = contextlib.ExitStack()
         self._until_first_frame.enter_context(collector.paused())
         self.settings = settings
@@ -151,19 +152,21 @@ class VnetTuiApp(App[int]):
     # --- the backend -------------------------------------------------------------------
 
     async def open_backend(self) -> Cloud:
-        self._until_first_frame.close()  # the explorer opens it once its first frame is out
         if self.backend is None:
             # Before the first worker thread: a load's page buffers go back to the system.
             # Not earlier: loading ctypes was ~2 ms of the first frame.
             memory.keep_big_buffers_apart()
             # Imported in a thread, so the first frame never waits for the SDK.
             azure = await asyncio.to_thread(_import_backend, self.settings)
-            gc.freeze()  # likewise the SDK's modules
+            gc.freeze()  # likewise the SDK's modules, and the first frame's widgets
             if self.backend is None:
                 backend: Cloud = azure.open_backend(
                     self.settings, device_code=self._show_device_code
                 )
                 self.backend = backend
+        # Collections resume once the first frame and the SDK's imports are made and frozen
+        # (the explorer opens the backend after its first frame).
+        self._until_first_frame.close()
         return self.backend
 
     async def reopen(self, settings: Settings) -> None:
