@@ -100,7 +100,7 @@ def compile_ours() -> None:
         compileall.compile_dir(ROOT / package, quiet=1)
 
 
-def startup(repeat: int = 9) -> Iterable[Row]:
+def startup(repeat: int = 15) -> Iterable[Row]:
     """First frame and first data (az303's vm1 at 10.1.0.4) against a bare app's frame.
 
     The three kinds of sample take turns (bare, no cache, from the cache), so a change in
