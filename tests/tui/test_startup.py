@@ -25,7 +25,8 @@ async def auto_pilot(pilot):
     seen["workflows_at_first_frame"] = sorted(
         m for m in ("tui.peering", "tui.reach", "tui.probe", "widgets.peering_form",
                     "widgets.check_screen", "tui.cidr", "tui.config", "tui.audit",
-                    "widgets.palette", "tui.explorer.commands", "azure.core")
+                    "widgets.palette", "tui.explorer.commands", "azure.core",
+                    "widgets.filter_bar", "widgets.command_bar")
         if m in sys.modules)
     seen["header_at_first_frame"] = str(app.query_one("#header").render())
     while app.explorer.loads < 1:

@@ -23,24 +23,24 @@ from tui.explorer.state import ALL_KEY
 from tui.explorer.writes import record_refusal
 from tui.model import VirtualNetwork
 from tui.settings import Settings
-from widgets.command_bar import CommandBar
 from widgets.details_pane import DetailsPane
-from widgets.filter_bar import FilterBar
 from widgets.footer import Footer
 from widgets.header import StatusHeader
 from widgets.resource_table import ResourceTable
 from widgets.subscriptions_pane import SubscriptionsPane
-from widgets.typing_bar import TypingBar
 from widgets.vms_pane import VmsPane
 from widgets.vnets_pane import VnetsPane
 
 if TYPE_CHECKING:
     from tui.explorer.commands import Command
+    from widgets.command_bar import CommandBar
     from widgets.describe_screen import DescribeScreen
+    from widgets.filter_bar import FilterBar
     from widgets.help_screen import HelpEntry
     from widgets.palette import JumpTarget
+    from widgets.typing_bar import TypingBar
 
-BarT = TypeVar("BarT", FilterBar, CommandBar)
+BarT = TypeVar("BarT", bound="TypingBar")
 
 FILTER_LABELS = {"subs": "subscriptions", "vnets": "VNets", "vms": "VMs"}
 
@@ -55,6 +55,7 @@ class ExplorerScreen(Addresses):
     def __init__(self, settings: Settings, clock: Callable[[], float]) -> None:
         super().__init__(settings, clock)
         self._resumed = False
+        self._bars: list[TypingBar] = []  # the `/` and `:` bars, once mounted
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         """The first resume comes straight after the panes mounted, each styled as it
@@ -187,23 +188,29 @@ class ExplorerScreen(Addresses):
     def typed_ahead(self, event: events.Key) -> bool:
         """Type `event` into the open bar if it reached the app through another widget
         while the bar had the focus (typed before the focus moved to it)."""
-        for bar in self.query(TypingBar):
+        for bar in self._bars:
             if bar.came_elsewhere(event):
                 bar.retype(event)
                 return True
         return False
 
     async def filter_bar(self) -> FilterBar:
+        from widgets.filter_bar import FilterBar
+
         return self.query_one_optional(FilterBar) or await self._mount_bar(FilterBar(id="filter"))
 
     async def command_bar(self) -> CommandBar:
+        from widgets.command_bar import CommandBar
+
         return self.query_one_optional(CommandBar) or await self._mount_bar(
             CommandBar(self.complete_command, id="command"))
 
     async def _mount_bar(self, bar: BarT) -> BarT:
-        """The `/` and `:` bars are mounted the first time they open: two inputs in the
-        first frame (their CSS parsed, ten nodes styled) cost ~5 ms of every start, for
-        keys many sessions never press."""
+        """The `/` and `:` bars are imported and mounted the first time they open: two
+        inputs in the first frame (their classes made, their CSS parsed, ten nodes styled)
+        cost ~8 ms of every start, for keys many sessions never press. Their messages
+        come to handlers named after them (no decorator needs the classes sooner)."""
+        self._bars.append(bar)
         await self.mount(bar, before=self.query_one(Footer))
         return bar
 
@@ -215,12 +222,10 @@ class ExplorerScreen(Addresses):
                                         self.state.filters.get(name, ""))
         self.mark_filter(name, self.state.filters.get(name, ""), typing=True)
 
-    @on(FilterBar.FilterChanged)
-    def _filter_changed(self, event: FilterBar.FilterChanged) -> None:
+    def on_filter_bar_filter_changed(self, event: FilterBar.FilterChanged) -> None:
         self.set_filter(event.target, event.text, typing=True)
 
-    @on(FilterBar.FilterClosed)
-    def _filter_closed(self, event: FilterBar.FilterClosed) -> None:
+    def on_filter_bar_filter_closed(self, event: FilterBar.FilterClosed) -> None:
         if event.cleared:
             self.set_filter(event.target, "")
         else:
@@ -264,12 +269,10 @@ class ExplorerScreen(Addresses):
         return complete(line, [v.name for v in inv.vnets], [vm.name for vm in inv.vms],
                         [s.name for s in inv.subscriptions])
 
-    @on(CommandBar.Closed)
-    def _command_closed(self) -> None:
+    def on_command_bar_closed(self) -> None:
         self.vnets_pane.focus()
 
-    @on(CommandBar.Entered)
-    async def _command_entered(self, event: CommandBar.Entered) -> None:
+    async def on_command_bar_entered(self, event: CommandBar.Entered) -> None:
         self.vnets_pane.focus()
         from tui.explorer.commands import parse
 
