@@ -43,7 +43,7 @@ class HelpScreen(DialogScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen #help-body { width: 76; max-width: 90%; max-height: 90%; padding: 0 2; }
-    HelpScreen #help-table { width: auto; }
+    HelpScreen #help-table { width: 100%; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -169,3 +169,23 @@ async def test_peerings_stay_in_the_details_while_a_filter_is_typed(
         assert details.peerings.row_count == 3
         await pilot.press("escape")
         assert details.peerings.row_count == 3
+
+
+async def test_help_wraps_every_sentence_inside_its_box_at_80x24(
+    make_app: Callable[..., VnetTuiApp],
+) -> None:
+    """The help table once took its natural width: wider than its box, so each long
+    sentence was wrapped past the box's edge and its middle words were cut off."""
+    app = make_app("az303")
+    async with running(app, size=(80, 24)) as (pilot, _recorder):
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+        await pilot.pause()
+        table = app.screen.query_one("#help-table")
+        body = app.screen.query_one("#help-body")
+        assert table.outer_size.width <= body.content_region.width
+        shown = " ".join("".join(s.text for s in table.render_line(y)).strip()
+                         for y in range(table.size.height)).split()
+        for entry in app.explorer.help_entries():
+            for word in entry.description.split():
+                assert word in shown, (word, entry.description)
