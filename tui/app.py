@@ -141,7 +141,7 @@ class VnetTuiApp(App[int]):
             self.notify(self._theme_problem, title="Theme", severity="warning", markup=False)
 
     async def on_unmount(self) -> None:
-        self._until_first_frame.close()  # closed before the first frame: collections resume
+        self._until_first_frame.close()  # the app ended before its backend opened
         if self.backend is not None:
             backend, self.backend = self.backend, None
             try:
