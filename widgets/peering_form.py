@@ -83,6 +83,7 @@ class PeeringForm(DialogScreen[PeeringRequest | None]):
     PeeringForm .name-label { width: 11; }
     PeeringForm .name { width: 1fr; margin: 0 2 0 0; }
     PeeringForm TickBox { width: 1fr; }
+    PeeringForm TickBox, PeeringForm TickBox:focus { height: auto; text-wrap: wrap; }
     PeeringForm #one-side { margin: 1 0 0 0; }
     PeeringForm #checks { margin: 1 0 0 0; }
     """

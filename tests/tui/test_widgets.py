@@ -9,6 +9,7 @@ from tests.tui.builders import peering, seed_inventory, vnet
 from tui.model import Inventory, PeeringState
 from widgets.details_pane import DetailsPane
 from widgets.resource_table import ResourceTable, TableRow
+from widgets.tick_box import TickBox
 
 
 def rows(n: int, label: str = "row") -> list[TableRow]:
@@ -173,3 +174,24 @@ async def test_describe_keeps_an_answer_that_comes_before_the_screen_is_drawn() 
         shown = screen.query_one("#describe-json", Static).content
         assert isinstance(shown, FoldAtSlashes)
         assert '"name": "answered-early"' in shown.text.plain
+
+
+class TickHarness(App[None]):
+    CSS = "#wrapping { width: 30; height: auto; text-wrap: wrap; } #plain { width: 30; }"
+
+    def compose(self) -> ComposeResult:
+        label = "accept traffic forwarded by the remote VNet"
+        yield TickBox(label, True, id="wrapping")
+        yield TickBox(label, id="plain")
+
+
+async def test_a_tick_box_label_wraps_under_itself_where_the_form_lets_it() -> None:
+    app = TickHarness()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        wrapping = app.query_one("#wrapping", TickBox)
+        lines = ["".join(s.text for s in wrapping.render_line(y)).rstrip()
+                 for y in range(wrapping.size.height)]
+        assert lines == ["[✓] accept traffic forwarded", "    by the remote VNet"]
+        plain = app.query_one("#plain", TickBox)
+        assert plain.size.height == 1  # elsewhere: one line, as before
