@@ -82,12 +82,16 @@ class Footer(Widget, can_focus=False):
         shown: dict[str, FooterKey] = {}
         palette: FooterKey | None = None
         for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items():
+            is_palette = key == app.COMMAND_PALETTE_BINDING
+            if not (binding.show or is_palette) or (
+                    not is_palette and binding.action in shown):
+                continue  # not drawn: its display is not worked out either
             item = FooterKey(key, app.get_key_display(binding), binding.description,
                              enabled, tooltip or binding.tooltip or binding.description)
-            if key == app.COMMAND_PALETTE_BINDING:
+            if is_palette:
                 palette = item if app.ENABLE_COMMAND_PALETTE else None
-            elif binding.show:
-                shown.setdefault(binding.action, item)
+            else:
+                shown[binding.action] = item
         return tuple(shown.values()), palette
 
     def render(self) -> Text:

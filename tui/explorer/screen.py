@@ -79,7 +79,7 @@ class ExplorerScreen(Addresses):
             yield VnetsPane(id="vnets")
             yield DetailsPane(id="details")
             yield VmsPane(id="vms")
-        # The `/` and `:` bars are mounted when first opened (bars()).
+        # The `/` and `:` bars are mounted when first opened (filter_bar, command_bar).
         yield Footer()
 
     def on_mount(self) -> None:
@@ -197,13 +197,14 @@ class ExplorerScreen(Addresses):
     async def filter_bar(self) -> FilterBar:
         from widgets.filter_bar import FilterBar
 
-        return self.query_one_optional(FilterBar) or await self._mount_bar(FilterBar(id="filter"))
+        found = next((b for b in self._bars if isinstance(b, FilterBar)), None)
+        return found or await self._mount_bar(FilterBar(id="filter"))
 
     async def command_bar(self) -> CommandBar:
         from widgets.command_bar import CommandBar
 
-        return self.query_one_optional(CommandBar) or await self._mount_bar(
-            CommandBar(self.complete_command, id="command"))
+        found = next((b for b in self._bars if isinstance(b, CommandBar)), None)
+        return found or await self._mount_bar(CommandBar(self.complete_command, id="command"))
 
     async def _mount_bar(self, bar: BarT) -> BarT:
         """The `/` and `:` bars are imported and mounted the first time they open: two
